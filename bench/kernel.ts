@@ -1,0 +1,111 @@
+// Kernel throughput: simulated events per second on a large world, against a bare event
+// loop over the same kind of queue doing no work; and what checkpoints and seeks cost.
+
+import { createSim } from '../src/sim/world';
+import { heapPop, heapPush } from '../src/sim/kernel/queue';
+import { forkStream, nextFloat } from '../src/sim/kernel/rng';
+import type { SimEvent } from '../src/sim/kernel/sim';
+import { fmt, msSince, type BenchSection } from './report';
+import { syntheticWorld } from './worlds';
+
+const REPEATS = 3;
+
+function best<T extends { ms: number }>(runs: T[]): T {
+  return runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+}
+
+/** Pop an event, push one like it a random delay later: the queue's cost alone. */
+function bareLoop(events: number, pending: number): number {
+  const rng = forkStream(1, 'bare');
+  const heap: SimEvent[] = [];
+  let seq = 0;
+  for (let i = 0; i < pending; i++) heapPush(heap, { t: Math.floor(nextFloat(rng) * 1e6), s: seq++, k: 1, n: i % 100, i: 0, p: null });
+  const t0 = performance.now();
+  for (let i = 0; i < events; i++) {
+    const e = heapPop(heap)!;
+    heapPush(heap, { t: e.t + 1 + Math.floor(nextFloat(rng) * 2000), s: seq++, k: e.k, n: e.n, i: 0, p: null });
+  }
+  return msSince(t0);
+}
+
+export async function benchKernel(): Promise<BenchSection> {
+  const rows: BenchSection['rows'] = [];
+  const world = syntheticWorld(12, 6, 60_000);
+  rows.push(['world', `${world.nodes.length} nodes in ${world.sites.length} sites, ${world.nodes.filter((n) => n.kind === 'client').length} clients, 60 s of virtual time`]);
+
+  // Straight run, no checkpoints: the simulation's own speed.
+  const runs = Array.from({ length: REPEATS }, () => {
+    const sim = createSim(world, { checkpoints: false });
+    let pendingSum = 0;
+    let samples = 0;
+    const t0 = performance.now();
+    for (let t = 1; t <= 60; t++) {
+      sim.advanceTo(t * 1_000_000);
+      pendingSum += sim.state.queue.length;
+      samples++;
+    }
+    return { ms: msSince(t0), events: sim.state.executed, pending: Math.round(pendingSum / samples), trace: sim.traceHex() };
+  });
+  const run = best(runs);
+  const simRate = run.events / (run.ms / 1000);
+  rows.push(['simulated events', `${fmt(run.events)} (mean queue ${fmt(run.pending)} pending)`]);
+  rows.push(['simulation speed', `${fmt(simRate)} events/s (best of ${REPEATS}: ${fmt(run.ms)} ms)`]);
+
+  const bare = best(Array.from({ length: REPEATS }, () => ({ ms: bareLoop(run.events, run.pending) })));
+  const bareRate = run.events / (bare.ms / 1000);
+  rows.push(['bare event loop', `${fmt(bareRate)} events/s (same queue size, no work)`]);
+  rows.push(['ratio to bare loop', fmt(simRate / bareRate, 2)]);
+
+  // With checkpoints on, as in the browser.
+  const withCp = best(
+    Array.from({ length: REPEATS }, () => {
+      const sim = createSim(world);
+      const t0 = performance.now();
+      sim.advanceTo(60_000_000);
+      return { ms: msSince(t0), sim };
+    }),
+  );
+  const cpRate = withCp.sim.state.executed / (withCp.ms / 1000);
+  const store = withCp.sim.checkpoints!;
+  rows.push(['with checkpoints', `${fmt(cpRate)} events/s; ${store.count} checkpoints kept, ${fmt(store.bytes / 1048576, 1)} MiB, every ${fmt(store.everyEvents)} events`]);
+
+  const sim = withCp.sim;
+  const snaps = Array.from({ length: REPEATS }, () => {
+    const t0 = performance.now();
+    const cp = sim.snapshot();
+    return { ms: msSince(t0), cp };
+  });
+  const snap = best(snaps);
+  rows.push(['checkpoint (take)', `${fmt(snap.ms, 1)} ms, ${fmt(snap.cp.json.length / 1024)} KiB at the end of the run`]);
+  const restore = best(
+    Array.from({ length: REPEATS }, () => {
+      const t0 = performance.now();
+      sim.restore(snap.cp);
+      return { ms: msSince(t0) };
+    }),
+  );
+  rows.push(['checkpoint (restore)', `${fmt(restore.ms, 1)} ms`]);
+
+  // Seek to the end of the long run from its start, and back to the middle.
+  const seeks = Array.from({ length: REPEATS }, () => {
+    sim.seek(0);
+    const before = sim.state.executed;
+    const t0 = performance.now();
+    sim.seek(60_000_000);
+    const ms = msSince(t0);
+    return { ms, replayed: sim.state.executed - store.latestAtOrBefore(60_000_000)!.executed, before };
+  });
+  const seekEnd = best(seeks);
+  rows.push(['seek start -> end', `${fmt(seekEnd.ms, 1)} ms (restore the newest checkpoint, replay ${fmt(seekEnd.replayed)} events)`]);
+  const seekMid = best(
+    Array.from({ length: REPEATS }, () => {
+      sim.seek(60_000_000);
+      const t0 = performance.now();
+      sim.seek(30_000_000);
+      return { ms: msSince(t0) };
+    }),
+  );
+  rows.push(['seek end -> middle', `${fmt(seekMid.ms, 1)} ms`]);
+  if (sim.traceHex() === '' || runs.some((r) => r.trace !== run.trace)) rows.push(['WARNING', 'runs of the same world gave different traces']);
+  return { title: 'Kernel (npm run bench)', rows };
+}

@@ -1,0 +1,9 @@
+// npm run bench: every benchmark, one report. Figures, not pass/fail.
+import os from 'node:os';
+import { printSection, type BenchSection } from './report';
+import { benchKernel } from './kernel';
+
+const sections: (() => Promise<BenchSection>)[] = [benchKernel];
+
+console.log(`Faultline benchmarks: node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} x ${os.availableParallelism()}`);
+for (const s of sections) printSection(await s());

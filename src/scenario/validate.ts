@@ -1,0 +1,1074 @@
+// The one validator: every scenario that enters Faultline (a file, a share link, pasted JSON,
+// an embed attribute, a CLI argument) passes through here and comes out either as a Scenario
+// the simulation can trust or as a list of errors a person can act on. Nothing throws past
+// it and nothing half-loads, because a bad link must never replace a learner's saved work.
+//
+// The order matters: the size and nesting of text are checked before JSON.parse sees it (which
+// would allocate or recurse in proportion to it), the value is copied into fresh plain objects before any rule reads it (so no
+// getter, prototype or `__proto__` key of the input can reach the rest of the program), then
+// the document is migrated to the current format, then the v1 rules run over the copy.
+
+import { FAULT_KIND_NAMES, SIMULATED_KINDS } from '../sim/world';
+import type { NodeKind } from '../sim/spec';
+import { migrate } from './migrate';
+import type { Scenario, ValidationError, ValidationResult } from './types';
+
+/** Every bound the validator enforces, in one place so the UI and docs can quote them. */
+export const SCENARIO_LIMITS = {
+  textChars: 5_000_000,
+  depth: 32,
+  values: 200_000,
+  errors: 100,
+  titleChars: 200,
+  labelChars: 100,
+  sites: 50,
+  links: 500,
+  nodes: 500,
+  faults: 10_000,
+  narration: 1000,
+  narrationChars: 2000,
+  durationMs: 604_800_000,
+  maxEvents: 200_000_000,
+} as const;
+
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** The node kinds format v1 names; SIMULATED_KINDS says which of them this version runs. */
+export const V1_NODE_KINDS: readonly NodeKind[] = [
+  'database', 'client', 'endpoint', 'orchestrator', 'cache',
+  'balancer', 'monitor', 'queue', 'worker', 'autoscaler',
+];
+
+// Keys that reach Object.prototype through ordinary property writes in code that later handles
+// the scenario (a merge, a spread into a class...): refused wherever they appear.
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+const L = SCENARIO_LIMITS;
+
+// ---------------------------------------------------------------------------------------------
+// Entry points
+
+export function parseScenario(text: string): ValidationResult {
+  try {
+    if (typeof text !== 'string') return failure('', `must be given as text; found ${typeName(text)}`);
+    if (text.length > L.textChars) {
+      const mb = (text.length / 1e6).toFixed(1);
+      return failure('', `is ${mb} MB (${fmt(text.length)} characters); the limit is ${fmt(L.textChars / 1e6)} MB (${fmt(L.textChars)} characters)`);
+    }
+    // Editors on some systems save a byte-order mark that JSON.parse refuses.
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    // JSON.parse recurses; input nested thousands deep would overflow the stack inside it.
+    const deepAt = tooDeepAt(body);
+    if (deepAt >= 0) {
+      return failure('', `nests deeper than ${L.depth} levels (${lineColumn(body, deepAt)}); a scenario needs only a few`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch (e) {
+      // Engines word (and place) syntax errors differently, and V8 omits the position for
+      // some; our own scan gives the same answer in every browser and in Node.
+      const found = findSyntaxError(body);
+      const where = found ? `${lineColumn(body, found.at)}, ${found.problem}` : errorText(e);
+      return failure('', `is not valid JSON: ${where}`);
+    }
+    return validateScenario(parsed);
+  } catch (e) {
+    return unexpected(e);
+  }
+}
+
+export function validateScenario(value: unknown): ValidationResult {
+  try {
+    const report = new Report();
+    const copied = copyJsonData(value, report);
+    if (!copied.ok) return { ok: false, errors: report.errors };
+
+    const migrated = migrate(copied.value);
+    if (!migrated.ok) {
+      // The v1 rules say nothing useful about a document in another format.
+      for (const e of migrated.errors) report.push(e);
+      return { ok: false, errors: report.errors };
+    }
+    const doc = migrated.doc;
+    checkScenario(doc, report);
+
+    // NaN and Infinity can only arrive from JavaScript callers, and JSON would turn them into
+    // null on the next save; a rule for the field has usually said so already.
+    for (const path of copied.nonFinite) {
+      if (!report.mentions(path)) report.add(path, 'must be a finite number; found a value JSON cannot carry (NaN or Infinity)');
+    }
+    if (report.errors.length > 0) return { ok: false, errors: report.errors };
+    return { ok: true, scenario: doc as Scenario };
+  } catch (e) {
+    return unexpected(e);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+type Rec = Record<string, unknown>;
+
+class Report {
+  readonly errors: ValidationError[] = [];
+  private readonly paths = new Set<string>();
+
+  /** Adds "<path> <rest>": every message starts with the place it is about. */
+  add(path: string, rest: string): void {
+    this.push({ path, message: `${path === '' ? 'the scenario' : path} ${rest}` });
+  }
+
+  push(error: ValidationError): void {
+    this.paths.add(error.path);
+    // A thousand copies of one mistake help no one; the last slot says that more were found.
+    if (this.errors.length < L.errors - 1) this.errors.push(error);
+    else if (this.errors.length === L.errors - 1) {
+      this.errors.push({ path: '', message: `the scenario has more than ${L.errors - 1} errors; fix these and check again to see the rest` });
+    }
+  }
+
+  mentions(path: string): boolean {
+    return this.paths.has(path);
+  }
+}
+
+function failure(path: string, rest: string): ValidationResult {
+  const r = new Report();
+  r.add(path, rest);
+  return { ok: false, errors: r.errors };
+}
+
+function unexpected(e: unknown): ValidationResult {
+  return failure('', `could not be checked because of an unexpected error: ${errorText(e)}`);
+}
+
+// Anything can be thrown, including values whose toString throws.
+function errorText(e: unknown): string {
+  try {
+    return e instanceof Error ? e.message : String(e);
+  } catch {
+    return 'an unreadable error';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text: size, nesting and syntax, before and instead of trusting JSON.parse with them
+
+/** Index of the bracket that opens level depth+1, or -1: counts brackets outside strings. */
+function tooDeepAt(text: string): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: the next character is escaped, even a quote
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > L.depth) return i;
+    } else if ((c === 0x7d || c === 0x5d) && depth > 0) depth--;
+  }
+  return -1;
+}
+
+function lineColumn(text: string, at: number): string {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < at && i < text.length; i++) {
+    if (text.charCodeAt(i) === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return `at line ${line}, column ${at - lineStart + 1}`;
+}
+
+/**
+ * The first place where `text` stops being JSON (RFC 8259), with what was expected there.
+ * Only called after JSON.parse has failed, and nesting is already known to be shallow.
+ */
+function findSyntaxError(text: string): { at: number; problem: string } | null {
+  const n = text.length;
+  const stack: ('{' | '[')[] = [];
+  let i = 0;
+  let want: 'value' | 'key' | 'after' = 'value';
+
+  const skipSpace = () => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
+      else break;
+    }
+  };
+  const found = () => (i >= n ? 'the end of the text' : showChar(text, i));
+  const error = (problem: string, at = i) => ({ at, problem });
+
+  const scanString = () => {
+    const start = i++;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return null;
+      }
+      if (c < 0x20) return error('a line break or control character inside a string (write it as \\n, \\t...)');
+      if (c === 0x5c) {
+        const e = text[i + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return error('\\u must be followed by four hexadecimal digits');
+          i += 6;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+        else return error(`an unknown escape \\${e ?? ''} inside a string`);
+      } else i++;
+    }
+    return error('a string that is never closed', start);
+  };
+
+  const scanNumber = () => {
+    const digits = () => {
+      const from = i;
+      while (i < n && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
+      return i > from;
+    };
+    const start = i;
+    if (text[i] === '-') i++;
+    if (text[i] === '0') {
+      i++;
+      if (i < n && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) return error('a number that starts with 0 (JSON has no leading zeros)', start);
+    } else if (!digits()) return error(`expected a digit but found ${found()}`);
+    if (text[i] === '.') {
+      i++;
+      if (!digits()) return error(`expected a digit after the decimal point but found ${found()}`);
+    }
+    if (text[i] === 'e' || text[i] === 'E') {
+      i++;
+      if (text[i] === '+' || text[i] === '-') i++;
+      if (!digits()) return error(`expected a digit in the exponent but found ${found()}`);
+    }
+    return null;
+  };
+
+  for (;;) {
+    skipSpace();
+    if (want === 'value') {
+      if (i >= n) return error(stack.length > 0 ? 'the text ends where a value should be' : 'the text is empty');
+      const c = text[i];
+      if (c === '{' || c === '[') {
+        stack.push(c);
+        i++;
+        skipSpace();
+        if (text[i] === (c === '{' ? '}' : ']')) {
+          stack.pop();
+          i++;
+          want = 'after';
+        } else want = c === '{' ? 'key' : 'value';
+        continue;
+      }
+      const literal = ['true', 'false', 'null'].find((w) => text.startsWith(w, i));
+      if (literal) i += literal.length;
+      else {
+        const e = c === '"' ? scanString()
+          : c === '-' || (c >= '0' && c <= '9') ? scanNumber()
+          : error(`expected a value (an object, a list, a string in double quotes, a number, true, false or null) but found ${found()}`);
+        if (e) return e;
+      }
+      want = 'after';
+    } else if (want === 'key') {
+      if (text[i] !== '"') {
+        const trailing = text[i] === '}' ? ' (JSON allows no comma before the closing brace)' : '';
+        return error(`expected a property name in double quotes but found ${found()}${trailing}`);
+      }
+      const e = scanString();
+      if (e) return e;
+      skipSpace();
+      if (text[i] !== ':') return error(`expected ':' after the property name but found ${found()}`);
+      i++;
+      want = 'value';
+    } else {
+      const top = stack[stack.length - 1];
+      if (top === undefined) return i < n ? error(`expected the end of the text after the JSON value but found ${found()}`) : null;
+      const close = top === '{' ? '}' : ']';
+      if (text[i] === ',') {
+        i++;
+        skipSpace();
+        if (top === '[' && text[i] === ']') return error("found ']' right after a comma (JSON allows no comma before the closing bracket)");
+        want = top === '{' ? 'key' : 'value';
+      } else if (text[i] === close) {
+        stack.pop();
+        i++;
+      } else return error(`expected ',' or '${close}' but found ${found()}`);
+    }
+  }
+}
+
+function showChar(text: string, i: number): string {
+  const ch = String.fromCodePoint(text.codePointAt(i) ?? 0);
+  if (ch === "'") return `"'" (JSON strings use double quotes)`;
+  return `'${JSON.stringify(ch).slice(1, -1)}'`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Copy: the only place that reads the caller's value
+
+type Copied = { ok: true; value: unknown; nonFinite: string[] } | { ok: false };
+
+interface Frame {
+  from: unknown[] | Rec;
+  to: unknown[] | Rec;
+  path: string;
+  depth: number;
+}
+
+/**
+ * Deep-copies plain JSON data into fresh objects, iteratively (a recursive walk of a deep
+ * value overflows the stack), refusing forbidden keys and anything JSON cannot carry. Stops
+ * at the depth or size limit: a value that big is not a scenario, and checking it further
+ * would only cost time.
+ */
+function copyJsonData(root: unknown, r: Report): Copied {
+  const nonFinite: string[] = [];
+  const queue: Frame[] = [];
+  let values = 0;
+  let tooDeep: string | null = null;
+
+  // A leaf's copy, a new empty container (queued to be filled), or `skip` after an error.
+  const skip = Symbol('skip');
+  const copy = (v: unknown, path: string, depth: number): unknown => {
+    values++;
+    switch (typeof v) {
+      case 'string':
+      case 'boolean':
+        return v;
+      case 'number':
+        if (!Number.isFinite(v)) nonFinite.push(path);
+        return Object.is(v, -0) ? 0 : v; // JSON writes -0 as 0; keep round trips exact
+      case 'object': {
+        if (v === null) return null;
+        if (depth > L.depth) {
+          tooDeep = path;
+          return skip;
+        }
+        if (Array.isArray(v)) {
+          const to: unknown[] = [];
+          queue.push({ from: v, to, path, depth });
+          return to;
+        }
+        if (isPlainObject(v)) {
+          const to: Rec = {};
+          queue.push({ from: v as Rec, to, path, depth });
+          return to;
+        }
+        r.add(path, `must be plain JSON data; found a ${Object.prototype.toString.call(v).slice(8, -1)} object`);
+        return skip;
+      }
+      default:
+        r.add(path, `is ${typeof v === 'undefined' ? 'undefined' : `a ${typeof v}`}, which JSON cannot carry`);
+        return skip;
+    }
+  };
+
+  const value = copy(root, '', 1);
+  // Breadth first, so errors near the top of the document are listed first.
+  for (let q = 0; q < queue.length && values <= L.values && tooDeep === null; q++) {
+    const { from, to, path, depth } = queue[q];
+    if (Array.isArray(from)) {
+      const items = to as unknown[];
+      for (let i = 0; i < from.length && values <= L.values; i++) {
+        const c = copy(from[i], `${path}[${i}]`, depth + 1);
+        items.push(c === skip ? null : c);
+      }
+    } else {
+      const obj = to as Rec;
+      for (const key of Object.keys(from)) {
+        if (values > L.values) break;
+        const childPath = joinKey(path, key);
+        if (FORBIDDEN_KEYS.has(key)) {
+          r.add(childPath, `is not allowed as a key: '${key}' can change how every object in the program behaves`);
+          continue;
+        }
+        const v = from[key];
+        // JSON.stringify drops undefined properties too; callers building specs in code use them for "not set".
+        if (v === undefined) continue;
+        const c = copy(v, childPath, depth + 1);
+        // Safe as a plain assignment: the one key that would set the prototype is refused above.
+        if (c !== skip) obj[key] = c;
+      }
+    }
+  }
+  // Also what stops a cyclic value (a.self = a): its copy would be infinitely deep.
+  if (tooDeep !== null) {
+    r.add(tooDeep, `nests deeper than ${L.depth} levels; a scenario needs only a few`);
+    return { ok: false };
+  }
+  if (values > L.values) {
+    r.add('', `holds more than ${fmt(L.values)} values; even a large scenario needs far fewer`);
+    return { ok: false };
+  }
+  return value === skip ? { ok: false } : { ok: true, value, nonFinite };
+}
+
+// Plain objects only: a Date, a Map or a class instance means the caller handed over
+// something other than parsed JSON. An object from another realm (an iframe) is still plain:
+// its prototype is that realm's Object.prototype, whose own prototype is null.
+function isPlainObject(v: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+function joinKey(base: string, key: string): string {
+  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${base}[${JSON.stringify(key)}]`;
+  return base === '' ? key : `${base}.${key}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field helpers: "expect this kind of value at this path", each reporting in one voice
+
+interface NumberRule {
+  min?: number;
+  /** Exclusive lower bound. */
+  above?: number;
+  max?: number;
+  integer?: boolean;
+  /** Why the bound is what it is, when that is not obvious. */
+  note?: string;
+}
+
+function at(base: string, key: string | number): string {
+  if (typeof key === 'number') return `${base}[${key}]`;
+  return base === '' ? key : `${base}.${key}`;
+}
+
+// Own properties only: the copy is a plain object, and a rule that asked for `toString` or
+// `constructor` must not get Object.prototype's.
+function get(o: Rec, key: string): unknown {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
+// Built once: toLocaleString builds a formatter per call, which made big scenarios slow.
+const NUMBER_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 });
+
+function fmt(n: number): string {
+  return NUMBER_FORMAT.format(n);
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'undefined') return 'nothing';
+  return `a ${typeof v}`;
+}
+
+/** A value as it appears in a message: strings quoted and shortened, numbers as written. */
+function show(v: unknown): string {
+  if (typeof v === 'string') return quote(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  return typeName(v);
+}
+
+function quote(s: string): string {
+  const cut = s.length > 60 ? `${s.slice(0, 60)}…` : s;
+  return `'${cut}'`;
+}
+
+function listOf(words: readonly string[]): string {
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+function numberExpectation(rule: NumberRule): string {
+  const what = rule.integer ? 'an integer' : 'a number';
+  const { min, above, max } = rule;
+  let range = '';
+  if (min !== undefined && max !== undefined) range = ` from ${fmt(min)} to ${fmt(max)}`;
+  else if (above !== undefined && max !== undefined) range = ` greater than ${fmt(above)} and at most ${fmt(max)}`;
+  else if (above !== undefined) range = ` greater than ${fmt(above)}`;
+  else if (min !== undefined) range = ` of at least ${fmt(min)}`;
+  else if (max !== undefined) range = ` of at most ${fmt(max)}`;
+  return `${what}${range}${rule.note ? ` ${rule.note}` : ''}`;
+}
+
+function missing(r: Report, path: string, expected: string): void {
+  r.add(path, `is missing; it must be ${expected}`);
+}
+
+function checkNumber(r: Report, value: unknown, path: string, rule: NumberRule): number | undefined {
+  if (typeof value !== 'number') {
+    r.add(path, `must be ${numberExpectation(rule)}; found ${typeName(value)}`);
+    return undefined;
+  }
+  const ok = Number.isFinite(value)
+    && (!rule.integer || Number.isSafeInteger(value))
+    && (rule.min === undefined || value >= rule.min)
+    && (rule.above === undefined || value > rule.above)
+    && (rule.max === undefined || value <= rule.max);
+  if (!ok) {
+    r.add(path, `must be ${numberExpectation(rule)}; found ${String(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
+function num(r: Report, o: Rec, key: string, base: string, rule: NumberRule & { required?: boolean }): number | undefined {
+  const path = at(base, key);
+  const value = get(o, key);
+  if (value === undefined) {
+    if (rule.required) missing(r, path, numberExpectation(rule));
+    return undefined;
+  }
+  return checkNumber(r, value, path, rule);
+}
+
+function str(r: Report, o: Rec, key: string, base: string, rule: { required?: boolean; min?: number; max: number }): string | undefined {
+  const path = at(base, key);
+  const value = get(o, key);
+  const expected = `a string of ${rule.min ? `${rule.min} to ${fmt(rule.max)}` : `at most ${fmt(rule.max)}`} characters`;
+  if (value === undefined) {
+    if (rule.required) missing(r, path, expected);
+    return undefined;
+  }
+  if (typeof value !== 'string') r.add(path, `must be ${expected}; found ${typeName(value)}`);
+  else if (value.length > rule.max) r.add(path, `is ${fmt(value.length)} characters long; the limit is ${fmt(rule.max)}`);
+  else if (value.length < (rule.min ?? 0)) r.add(path, 'must not be empty');
+  else return value;
+  return undefined;
+}
+
+function oneOf<T extends string>(r: Report, o: Rec, key: string, base: string, allowed: readonly T[], required: boolean): T | undefined {
+  const path = at(base, key);
+  const value = get(o, key);
+  const expected = `one of ${allowed.join(', ')}`;
+  if (value === undefined) {
+    if (required) missing(r, path, expected);
+    return undefined;
+  }
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  r.add(path, `must be ${expected}; found ${show(value)}`);
+  return undefined;
+}
+
+function bool(r: Report, o: Rec, key: string, base: string, required: boolean): boolean | undefined {
+  const path = at(base, key);
+  const value = get(o, key);
+  if (value === undefined) {
+    if (required) missing(r, path, 'true or false');
+    return undefined;
+  }
+  if (typeof value === 'boolean') return value;
+  r.add(path, `must be true or false; found ${show(value)}`);
+  return undefined;
+}
+
+const ID_RULE = "1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit";
+
+function idField(r: Report, o: Rec, key: string, base: string, required: boolean): string | undefined {
+  const path = at(base, key);
+  const value = get(o, key);
+  if (value === undefined) {
+    if (required) missing(r, path, `an id (${ID_RULE})`);
+    return undefined;
+  }
+  if (typeof value !== 'string') r.add(path, `must be an id (${ID_RULE}); found ${typeName(value)}`);
+  else if (!ID_PATTERN.test(value)) r.add(path, `${quote(value)} is not a valid id: use ${ID_RULE}`);
+  else return value;
+  return undefined;
+}
+
+function record(r: Report, value: unknown, path: string, what: string): Rec | undefined {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Rec;
+  r.add(path, `must be ${what}; found ${typeName(value)}`);
+  return undefined;
+}
+
+function list(r: Report, o: Rec, key: string, base: string, rule: { required?: boolean; min?: number; max: number; of: string }): unknown[] | undefined {
+  const path = at(base, key);
+  const value = get(o, key);
+  const expected = `a list of ${rule.min ? `${rule.min} to ${fmt(rule.max)}` : `at most ${fmt(rule.max)}`} ${rule.of}`;
+  if (value === undefined) {
+    if (rule.required) missing(r, path, expected);
+    return undefined;
+  }
+  if (!Array.isArray(value)) {
+    r.add(path, `must be ${expected}; found ${typeName(value)}`);
+    return undefined;
+  }
+  if (value.length < (rule.min ?? 0)) r.add(path, `must not be empty; it must be ${expected}`);
+  // Entries past the limit are still checked: one run shows every problem.
+  if (value.length > rule.max) r.add(path, `has ${fmt(value.length)} entries; the limit is ${fmt(rule.max)}`);
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// References between parts of the document
+
+interface NodeInfo {
+  /** Undefined when the node's own kind is wrong: it has an error already, so references to it stay quiet. */
+  kind: NodeKind | undefined;
+  path: string;
+}
+
+interface Index {
+  sites: Set<string>;
+  nodes: Map<string, NodeInfo>;
+  /** Linked site pairs, as `a b` with a < b. */
+  linked: Set<string>;
+}
+
+function pairKey(a: string, b: string): string {
+  return a < b ? `${a} ${b}` : `${b} ${a}`;
+}
+
+function aKind(kind: string): string {
+  return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
+}
+
+/** Checks that `value` names a node of one of `kinds`; returns the node's kind when it does. */
+function nodeRef(r: Report, ix: Index, value: unknown, path: string, kinds: readonly NodeKind[] | 'any'): NodeKind | undefined {
+  const wanted = kinds === 'any' ? 'a node' : listOf(kinds.map(aKind));
+  if (typeof value !== 'string') {
+    r.add(path, `must be the id of ${wanted}; found ${typeName(value)}`);
+    return undefined;
+  }
+  const node = ix.nodes.get(value);
+  if (!node) {
+    const hint = ix.sites.has(value) ? ', not a node' : '';
+    r.add(path, `names ${quote(value)}, which is ${hint ? 'a site' : 'not a node'}${hint}`);
+    return undefined;
+  }
+  if (node.kind === undefined) return undefined;
+  if (kinds !== 'any' && !kinds.includes(node.kind)) {
+    r.add(path, `names ${quote(value)}, which is ${aKind(node.kind)}, not ${wanted}`);
+    return undefined;
+  }
+  return node.kind;
+}
+
+function siteRef(r: Report, ix: Index, value: unknown, path: string): string | undefined {
+  if (typeof value !== 'string') {
+    r.add(path, `must be the id of a site; found ${typeName(value)}`);
+    return undefined;
+  }
+  if (ix.sites.has(value)) return value;
+  r.add(path, `names ${quote(value)}, which is ${ix.nodes.has(value) ? 'a node, not a site' : 'not a site'}`);
+  return undefined;
+}
+
+/**
+ * Where requests go: a client's target, an endpoint's record, a repoint's destination. Each
+ * accepts a different subset of the three spellings, as the components do.
+ */
+interface AddressRule {
+  rolePrimary: boolean;
+  endpoint: boolean;
+  bareDatabase: boolean;
+}
+
+function addressExpectation(rule: AddressRule): string {
+  const forms: string[] = [];
+  if (rule.rolePrimary) forms.push('role:primary');
+  if (rule.endpoint) forms.push('an endpoint id');
+  if (rule.bareDatabase) forms.push('a database id');
+  forms.push('node:<database id>');
+  return listOf(forms);
+}
+
+function address(r: Report, ix: Index, value: unknown, path: string, rule: AddressRule): void {
+  const expected = addressExpectation(rule);
+  if (typeof value !== 'string') {
+    r.add(path, `must be ${expected}; found ${typeName(value)}`);
+    return;
+  }
+  if (value === 'role:primary') {
+    if (!rule.rolePrimary) r.add(path, `must be ${expected}; 'role:primary' is only for endpoints`);
+    return;
+  }
+  if (value.startsWith('node:')) {
+    const id = value.slice('node:'.length);
+    const node = ix.nodes.get(id);
+    if (!node) r.add(path, `names ${quote(value)}, but ${quote(id)} is not a node`);
+    else if (node.kind !== undefined && node.kind !== 'database') r.add(path, `names ${quote(value)}, but ${quote(id)} is ${aKind(node.kind)}, not a database`);
+    return;
+  }
+  if (!rule.endpoint && !rule.bareDatabase) {
+    const hint = ix.nodes.get(value)?.kind === 'database' ? ` (write 'node:${value}' to name that database)` : '';
+    r.add(path, `must be ${expected}; found ${quote(value)}${hint}`);
+    return;
+  }
+  const kinds: NodeKind[] = [];
+  if (rule.endpoint) kinds.push('endpoint');
+  if (rule.bareDatabase) kinds.push('database');
+  nodeRef(r, ix, value, path, kinds);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The v1 rules
+
+const MS_60S: NumberRule = { min: 0, max: 60_000 };
+const RATE: NumberRule = { min: 0, max: 100_000 };
+const DAY_MS: NumberRule = { min: 0, max: 86_400_000 };
+const PROBABILITY: NumberRule = { min: 0, max: 1 };
+const POSITIVE: NumberRule = { above: 0 };
+
+function checkScenario(doc: Rec, r: Report): void {
+  str(r, doc, 'title', '', { max: L.titleChars });
+  num(r, doc, 'seed', '', { required: true, integer: true });
+  const durationMs = num(r, doc, 'durationMs', '', { required: true, above: 0, max: L.durationMs, note: '(7 days)' });
+
+  const ix: Index = { sites: new Set(), nodes: new Map(), linked: new Set() };
+  checkSites(r, doc, ix);
+  if (get(doc, 'links') === undefined) doc.links = [];
+  checkLinks(r, doc, ix);
+  checkNodes(r, doc, ix);
+  if (get(doc, 'faults') === undefined) doc.faults = [];
+  checkFaults(r, doc, ix, durationMs);
+  checkNarration(r, doc, ix);
+
+  const limits = get(doc, 'limits');
+  if (limits !== undefined) {
+    const o = record(r, limits, 'limits', 'an object such as { "maxEvents": 20000000 }');
+    if (o) num(r, o, 'maxEvents', 'limits', { integer: true, min: 1, max: L.maxEvents });
+  }
+}
+
+function checkSites(r: Report, doc: Rec, ix: Index): void {
+  const sites = list(r, doc, 'sites', '', { required: true, min: 1, max: L.sites, of: 'sites' });
+  const firstAt = new Map<string, string>();
+  sites?.forEach((value, i) => {
+    const base = at('sites', i);
+    const o = record(r, value, base, 'an object such as { "id": "dc-a" }');
+    if (!o) return;
+    const id = idField(r, o, 'id', base, true);
+    if (id !== undefined) {
+      const first = firstAt.get(id);
+      if (first) r.add(at(base, 'id'), `${quote(id)} is already the id of ${first}; site ids must be unique`);
+      else {
+        firstAt.set(id, base);
+        ix.sites.add(id);
+      }
+    }
+    str(r, o, 'label', base, { max: L.labelChars });
+    num(r, o, 'lanLatencyMs', base, MS_60S);
+    num(r, o, 'lanJitterMs', base, MS_60S);
+    num(r, o, 'lanBytesPerSec', base, POSITIVE);
+  });
+}
+
+function checkLinks(r: Report, doc: Rec, ix: Index): void {
+  const links = list(r, doc, 'links', '', { max: L.links, of: 'links' });
+  const firstAt = new Map<string, string>();
+  links?.forEach((value, i) => {
+    const base = at('links', i);
+    const o = record(r, value, base, 'an object such as { "between": ["dc-a", "dc-b"], "latencyMs": 40 }');
+    if (!o) return;
+    const pair = sitePair(r, ix, o, base, false);
+    if (pair) {
+      const key = pairKey(pair[0], pair[1]);
+      const first = firstAt.get(key);
+      if (first) r.add(at(base, 'between'), `joins ${quote(pair[0])} and ${quote(pair[1])}, which ${first} already joins; one link per pair of sites`);
+      else {
+        firstAt.set(key, base);
+        ix.linked.add(key);
+      }
+    }
+    num(r, o, 'latencyMs', base, { ...MS_60S, required: true });
+    num(r, o, 'jitterMs', base, MS_60S);
+    num(r, o, 'bytesPerSec', base, POSITIVE);
+    num(r, o, 'queueBytes', base, { min: 0 });
+    num(r, o, 'lossRate', base, PROBABILITY);
+  });
+}
+
+/** `between` of a link (two different sites) or of a degrade-link fault (the same site twice allowed). */
+function sitePair(r: Report, ix: Index, o: Rec, base: string, sameAllowed: boolean): [string, string] | undefined {
+  const path = at(base, 'between');
+  const value = get(o, 'between');
+  const expected = 'a list of two site ids';
+  if (value === undefined) {
+    missing(r, path, expected);
+    return undefined;
+  }
+  if (!Array.isArray(value) || value.length !== 2) {
+    r.add(path, `must be ${expected}; found ${Array.isArray(value) ? `${value.length} entries` : typeName(value)}`);
+    return undefined;
+  }
+  const a = siteRef(r, ix, value[0], at(path, 0));
+  const b = siteRef(r, ix, value[1], at(path, 1));
+  if (a === undefined || b === undefined) return undefined;
+  if (a === b && !sameAllowed) {
+    r.add(path, `names ${quote(a)} twice; a link joins two different sites (a site's own network is set by lanLatencyMs...)`);
+    return undefined;
+  }
+  return [a, b];
+}
+
+function checkNodes(r: Report, doc: Rec, ix: Index): void {
+  const nodes = list(r, doc, 'nodes', '', { required: true, min: 1, max: L.nodes, of: 'nodes' });
+  if (!nodes) return;
+  // Two passes: every node may name any other, wherever it appears in the list.
+  const entries: { o: Rec; base: string; kind: NodeKind | undefined }[] = [];
+  nodes.forEach((value, i) => {
+    const base = at('nodes', i);
+    const o = record(r, value, base, 'an object such as { "id": "db1", "kind": "database", ... }');
+    if (!o) return;
+    const id = idField(r, o, 'id', base, true);
+    const kind = nodeKind(r, o, base);
+    entries.push({ o, base, kind });
+    if (id === undefined) return;
+    const first = ix.nodes.get(id);
+    if (first) r.add(at(base, 'id'), `${quote(id)} is already the id of ${first.path}; node ids must be unique`);
+    else if (ix.sites.has(id)) r.add(at(base, 'id'), `${quote(id)} is also a site id; partitions name both nodes and sites, so their ids must differ`);
+    else ix.nodes.set(id, { kind, path: base });
+  });
+
+  for (const { o, base, kind } of entries) {
+    const site = get(o, 'site');
+    const declaredKind = get(o, 'kind');
+    if (site !== undefined) siteRef(r, ix, site, at(base, 'site'));
+    else if (isV1Kind(declaredKind) && declaredKind !== 'endpoint') missing(r, at(base, 'site'), 'the id of the site the node runs in');
+    str(r, o, 'label', base, { max: L.labelChars });
+    const position = get(o, 'position');
+    if (position !== undefined) {
+      const p = record(r, position, at(base, 'position'), 'an object { "x": number, "y": number }');
+      if (p) {
+        num(r, p, 'x', at(base, 'position'), { required: true });
+        num(r, p, 'y', at(base, 'position'), { required: true });
+      }
+    }
+    if (kind === 'database') checkDatabase(r, ix, o, base);
+    else if (kind === 'client') checkClient(r, ix, o, base);
+    else if (kind === 'endpoint') checkEndpoint(r, ix, o, base);
+    else if (kind === 'orchestrator') checkOrchestrator(r, ix, o, base);
+  }
+  checkReplicationCycles(r, ix, entries);
+}
+
+/** The node's kind when it is one this version runs; reports any other. */
+function nodeKind(r: Report, o: Rec, base: string): NodeKind | undefined {
+  const path = at(base, 'kind');
+  const value = get(o, 'kind');
+  if (value === undefined) {
+    missing(r, path, `one of ${SIMULATED_KINDS.join(', ')}`);
+    return undefined;
+  }
+  if (typeof value === 'string' && SIMULATED_KINDS.includes(value)) return value as NodeKind;
+  if (isV1Kind(value)) {
+    r.add(path, `${quote(value)} is part of format v1, but this version of Faultline does not simulate it yet`);
+  } else {
+    r.add(path, `must be one of ${V1_NODE_KINDS.join(', ')}; found ${show(value)}`);
+  }
+  return undefined;
+}
+
+function isV1Kind(value: unknown): value is NodeKind {
+  return typeof value === 'string' && (V1_NODE_KINDS as readonly string[]).includes(value);
+}
+
+const FOLLOWER_ROLES = ['replica', 'standby'];
+
+function checkDatabase(r: Report, ix: Index, o: Rec, base: string): void {
+  const role = oneOf(r, o, 'role', base, ['primary', 'replica', 'standby'] as const, true);
+  const from = get(o, 'replicateFrom');
+  const fromPath = at(base, 'replicateFrom');
+  if (role === 'primary') {
+    if (from !== undefined) r.add(fromPath, 'is set, but a primary follows no one; remove it or make the role replica or standby');
+    if (get(o, 'replication') !== undefined) r.add(at(base, 'replication'), 'is set, but it is the ack rule for a follower and this node is a primary');
+  } else if (role !== undefined) {
+    if (from === undefined) missing(r, fromPath, `the id of the database this ${role} follows`);
+    else if (from === get(o, 'id')) r.add(fromPath, `names the node itself; a ${role} follows another database`);
+    else nodeRef(r, ix, from, fromPath, ['database']);
+  }
+  if (role !== 'primary') oneOf(r, o, 'replication', base, ['async', 'semi-sync', 'sync'] as const, false);
+  num(r, o, 'serviceMs', base, { above: 0, max: 60_000 });
+  num(r, o, 'logRetainEntries', base, { integer: true, min: 1, max: 10_000_000 });
+}
+
+/** A follows B follows A: no primary at the end of the chain, so nothing would ever be replicated. */
+function checkReplicationCycles(r: Report, ix: Index, entries: { o: Rec; base: string; kind: NodeKind | undefined }[]): void {
+  const follows = new Map<string, string>();
+  const pathOf = new Map<string, string>();
+  for (const { o, base, kind } of entries) {
+    const id = get(o, 'id');
+    const from = get(o, 'replicateFrom');
+    // Duplicates and self-references have their own errors; a cycle through them would only repeat those.
+    if (kind !== 'database' || typeof id !== 'string' || typeof from !== 'string' || from === id) continue;
+    if (!FOLLOWER_ROLES.includes(get(o, 'role') as string) || ix.nodes.get(id)?.path !== base) continue;
+    follows.set(id, from);
+    pathOf.set(id, base);
+  }
+  const done = new Set<string>();
+  for (const start of follows.keys()) {
+    const chain: string[] = [];
+    const onChain = new Set<string>();
+    let id: string | undefined = start;
+    while (id !== undefined && !done.has(id) && !onChain.has(id)) {
+      chain.push(id);
+      onChain.add(id);
+      id = follows.get(id);
+    }
+    if (id !== undefined && onChain.has(id)) {
+      const cycle = chain.slice(chain.indexOf(id));
+      // Report at the member listed first in the document, so the error does not depend on where the walk began.
+      const first = cycle.reduce((a, b) => (nodeIndex(pathOf.get(a)!) <= nodeIndex(pathOf.get(b)!) ? a : b));
+      const turned = [...cycle.slice(cycle.indexOf(first)), ...cycle.slice(0, cycle.indexOf(first)), first];
+      r.add(at(pathOf.get(first)!, 'replicateFrom'), `makes a cycle: ${turned.join(' follows ')}; a chain of followers must lead to a primary`);
+    }
+    for (const c of chain) done.add(c);
+  }
+}
+
+function nodeIndex(path: string): number {
+  return Number(/\[(\d+)\]/.exec(path)?.[1] ?? 0);
+}
+
+const CLIENT_TARGET: AddressRule = { rolePrimary: false, endpoint: true, bareDatabase: true };
+const ENDPOINT_RECORD: AddressRule = { rolePrimary: true, endpoint: false, bareDatabase: false };
+const ENDPOINT_REPOINT: AddressRule = { rolePrimary: true, endpoint: false, bareDatabase: true };
+
+function checkClient(r: Report, ix: Index, o: Rec, base: string): void {
+  const target = get(o, 'target');
+  if (target === undefined) missing(r, at(base, 'target'), addressExpectation(CLIENT_TARGET));
+  else address(r, ix, target, at(base, 'target'), CLIENT_TARGET);
+  const readTarget = get(o, 'readTarget');
+  if (readTarget !== undefined) address(r, ix, readTarget, at(base, 'readTarget'), CLIENT_TARGET);
+  num(r, o, 'writesPerSec', base, RATE);
+  num(r, o, 'readsPerSec', base, RATE);
+  num(r, o, 'keys', base, { integer: true, min: 1, max: 1_000_000 });
+  num(r, o, 'timeoutMs', base, { above: 0, max: 3_600_000 });
+}
+
+function checkEndpoint(r: Report, ix: Index, o: Rec, base: string): void {
+  const resolvesTo = get(o, 'resolvesTo');
+  if (resolvesTo === undefined) missing(r, at(base, 'resolvesTo'), addressExpectation(ENDPOINT_RECORD));
+  else address(r, ix, resolvesTo, at(base, 'resolvesTo'), ENDPOINT_RECORD);
+  num(r, o, 'ttlMs', base, DAY_MS);
+  num(r, o, 'updateDelayMs', base, DAY_MS);
+}
+
+function checkOrchestrator(r: Report, ix: Index, o: Rec, base: string): void {
+  const watches = list(r, o, 'watches', base, { required: true, min: 1, max: L.nodes, of: 'database ids' });
+  const seen = new Map<unknown, number>();
+  watches?.forEach((value, i) => {
+    const path = at(at(base, 'watches'), i);
+    if (seen.has(value)) r.add(path, `repeats ${show(value)}, already at index ${seen.get(value)}`);
+    else {
+      seen.set(value, i);
+      nodeRef(r, ix, value, path, ['database']);
+    }
+  });
+  oneOf(r, o, 'detector', base, ['timeout', 'phi'] as const, true);
+  num(r, o, 'timeoutMs', base, POSITIVE);
+  num(r, o, 'phiThreshold', base, { above: 0, max: 100 });
+  num(r, o, 'heartbeatMs', base, POSITIVE);
+  oneOf(r, o, 'promotion', base, ['auto', 'manual'] as const, true);
+  bool(r, o, 'fencing', base, true);
+  num(r, o, 'operatorDelayMs', base, { min: 0 });
+}
+
+function checkFaults(r: Report, doc: Rec, ix: Index, durationMs: number | undefined): void {
+  const faults = list(r, doc, 'faults', '', { max: L.faults, of: 'faults' });
+  const idAt = new Map<string, string>();
+  faults?.forEach((value, i) => {
+    const base = at('faults', i);
+    const o = record(r, value, base, 'an object such as { "atMs": 30000, "kind": "crash", "target": "db1" }');
+    if (!o) return;
+    const id = idField(r, o, 'id', base, false);
+    if (id !== undefined) {
+      const first = idAt.get(id);
+      if (first) r.add(at(base, 'id'), `${quote(id)} is already the id of ${first}; fault ids must be unique`);
+      else idAt.set(id, base);
+    }
+    const atMs = num(r, o, 'atMs', base, {
+      required: true,
+      min: 0,
+      ...(durationMs !== undefined && { max: durationMs, note: "(the run's durationMs)" }),
+    });
+    const untilMs = num(r, o, 'untilMs', base, { min: 0 });
+    if (atMs !== undefined && untilMs !== undefined && untilMs <= atMs) {
+      r.add(at(base, 'untilMs'), `must be later than atMs (${fmt(atMs)}); found ${String(untilMs)}`);
+    }
+    const kind = oneOf(r, o, 'kind', base, FAULT_KIND_NAMES, true);
+    switch (kind) {
+      case 'crash':
+      case 'restart':
+        return void nodeField(r, ix, o, base, 'any');
+      case 'pause':
+        nodeField(r, ix, o, base, 'any');
+        if (get(o, 'untilMs') === undefined) missing(r, at(base, 'untilMs'), 'the time the paused process resumes');
+        return;
+      case 'promote':
+        return void nodeField(r, ix, o, base, ['database']);
+      case 'partition':
+        checkSides(r, ix, o, base);
+        bool(r, o, 'oneWay', base, false);
+        return;
+      case 'repoint': {
+        const targetKind = nodeField(r, ix, o, base, ['client', 'endpoint']);
+        const to = get(o, 'to');
+        const rule = targetKind === 'endpoint' ? ENDPOINT_REPOINT : CLIENT_TARGET;
+        if (to === undefined) missing(r, at(base, 'to'), addressExpectation(rule));
+        else if (targetKind !== undefined) address(r, ix, to, at(base, 'to'), rule);
+        else if (typeof to !== 'string') r.add(at(base, 'to'), `must be a string naming where requests go; found ${typeName(to)}`);
+        return;
+      }
+      case 'degrade-link':
+        checkDegradeLink(r, ix, o, base);
+        return;
+    }
+  });
+}
+
+function nodeField(r: Report, ix: Index, o: Rec, base: string, kinds: readonly NodeKind[] | 'any'): NodeKind | undefined {
+  const value = get(o, 'target');
+  if (value === undefined) {
+    missing(r, at(base, 'target'), kinds === 'any' ? 'a node id' : `the id of ${listOf(kinds.map(aKind))}`);
+    return undefined;
+  }
+  return nodeRef(r, ix, value, at(base, 'target'), kinds);
+}
+
+function checkSides(r: Report, ix: Index, o: Rec, base: string): void {
+  const path = at(base, 'sides');
+  const sides = get(o, 'sides');
+  const expected = 'two lists of node or site ids, such as [["db1"], ["dc-b"]]';
+  if (sides === undefined) return missing(r, path, expected);
+  if (!Array.isArray(sides) || sides.length !== 2) {
+    return r.add(path, `must be ${expected}; found ${Array.isArray(sides) ? `${sides.length} entries` : typeName(sides)}`);
+  }
+  sides.forEach((side, s) => {
+    const sidePath = at(path, s);
+    if (!Array.isArray(side)) return r.add(sidePath, `must be a list of node or site ids; found ${typeName(side)}`);
+    if (side.length === 0) return r.add(sidePath, 'must not be empty; a partition needs something on each side');
+    side.forEach((id, k) => {
+      const idPath = at(sidePath, k);
+      if (typeof id !== 'string') r.add(idPath, `must be a node or site id; found ${typeName(id)}`);
+      else if (!ix.nodes.has(id) && !ix.sites.has(id)) r.add(idPath, `names ${quote(id)}, which is neither a node nor a site`);
+    });
+  });
+}
+
+function checkDegradeLink(r: Report, ix: Index, o: Rec, base: string): void {
+  const pair = sitePair(r, ix, o, base, true);
+  if (pair && pair[0] !== pair[1] && !ix.linked.has(pairKey(pair[0], pair[1]))) {
+    r.add(at(base, 'between'), `names ${quote(pair[0])} and ${quote(pair[1])}, which no link joins; name two linked sites, or one site twice for its own network`);
+  }
+  const addLatencyMs = get(o, 'addLatencyMs');
+  const lossRate = get(o, 'lossRate');
+  if (addLatencyMs === undefined && lossRate === undefined) {
+    r.add(base, 'sets neither addLatencyMs nor lossRate, so it would change nothing; set one or both');
+  }
+  num(r, o, 'addLatencyMs', base, MS_60S);
+  num(r, o, 'lossRate', base, PROBABILITY);
+}
+
+function checkNarration(r: Report, doc: Rec, ix: Index): void {
+  const entries = list(r, doc, 'narration', '', { max: L.narration, of: 'narration entries' });
+  entries?.forEach((value, i) => {
+    const base = at('narration', i);
+    const o = record(r, value, base, 'an object such as { "atMs": 0, "text": "..." }');
+    if (!o) return;
+    num(r, o, 'atMs', base, { required: true, min: 0 });
+    str(r, o, 'text', base, { required: true, min: 1, max: L.narrationChars });
+    const focus = list(r, o, 'focus', base, { max: L.nodes, of: 'node ids' });
+    focus?.forEach((id, k) => nodeRef(r, ix, id, at(at(base, 'focus'), k), 'any'));
+  });
+}

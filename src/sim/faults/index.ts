@@ -1,0 +1,22 @@
+// The fault catalogue: every kind a scenario may name, one file each.
+import type { FaultSpec } from '../spec';
+import type { FaultKindDef } from './fault';
+import { crash } from './crash';
+import { restart } from './restart';
+import { pause } from './pause';
+import { partition } from './partition';
+import { degradeLink } from './degrade-link';
+import { repoint } from './repoint';
+import { promote } from './promote';
+
+export type { FaultKindDef, FaultOps } from './fault';
+
+export const FAULT_KINDS: Record<FaultSpec['kind'], FaultKindDef<any>> = {
+  crash,
+  restart,
+  pause,
+  partition,
+  'degrade-link': degradeLink,
+  repoint,
+  promote,
+};

@@ -1,0 +1,712 @@
+// The simulation kernel: one world, one clock, one queue.
+//
+// - Time is an integer number of microseconds. The clock jumps from event to event.
+// - Events run in (time, sequence) order; the sequence number is given when an event is
+//   scheduled, so ties never depend on object identity or Map order.
+// - Faults come from the scenario's timeline, not from the queue: at any instant, the
+//   timeline's actions due at time t run before the events at t. Keeping them out of the
+//   queue is what lets a learner add or remove a fault during playback: checkpoints before
+//   the change stay valid, the rest are dropped, and the run is replayed from there.
+// - All mutable state is in `state` (plain JSON data) except the append-only journals;
+//   a checkpoint is `JSON.stringify(state)` plus the journals' lengths.
+// - Every executed event is mixed into a running trace hash.
+
+import type { FaultSpec, WorldSpec } from '../spec';
+import type { FaultKindDef, FaultOps } from '../faults/fault';
+import { Network, msToUs, type NetState } from '../net/network';
+import { forkStream, nextExp, nextFloat, type RngState } from './rng';
+import { HASH_SEED, hashString, hex64, mix32, mixInt, nameCode, type Hash64 } from './hash';
+import { heapPop, heapPush } from './queue';
+import { Journal } from './journal';
+import { HistoryJournal } from './history';
+import { DEFAULT_LIMITS, SimAbort, type Aborted, type Limits } from './limits';
+import { CheckpointStore, DEFAULT_CHECKPOINTS, type Checkpoint, type CheckpointPolicy } from './checkpoints';
+import type {
+  Component,
+  Ctx,
+  HistoryEntry,
+  LogEntry,
+  Mark,
+  Message,
+  MetricSample,
+  NodeStatus,
+  NodeView,
+  Registry,
+} from './component';
+
+export const EV_TIMER = 0;
+export const EV_DELIVER = 1;
+export const EV_SAMPLE = 2;
+
+export interface SimEvent {
+  t: number;
+  s: number;
+  /** EV_TIMER, EV_DELIVER or EV_SAMPLE. */
+  k: number;
+  /** Target node index (-1 for the kernel's own events). */
+  n: number;
+  /** For timers: the target's incarnation when it was set; a crash makes it stale. */
+  i: number;
+  /** A timer's `{ name, data }` or a delivered Message. */
+  p: any;
+}
+
+export interface NodeRuntime {
+  status: NodeStatus;
+  /** Bumped by every crash, so timers set by an earlier life never fire. */
+  inc: number;
+  rng: RngState;
+  /** Draws for the messages this node sends (jitter, loss), apart from its behaviour's. */
+  netRng: RngState;
+  p: any;
+  v: any;
+  /** Events that reached it while paused, run in order when it resumes. */
+  deferred: SimEvent[];
+}
+
+export interface WorldState {
+  nowUs: number;
+  seq: number;
+  executed: number;
+  trace: Hash64;
+  nextMsgId: number;
+  /** How many of the timeline's actions have been applied. */
+  faultsApplied: number;
+  queue: SimEvent[];
+  nodes: NodeRuntime[];
+  net: NetState;
+  aborted: Aborted | null;
+}
+
+interface FaultAction {
+  atUs: number;
+  fault: number;
+  phase: 'apply' | 'revert';
+}
+
+export interface SimOptions {
+  limits?: Partial<Limits>;
+  checkpoints?: Partial<CheckpointPolicy> | false;
+  /** Interval of the metrics sampler (default 1000 ms; 0 turns it off). */
+  sampleEveryMs?: number;
+}
+
+export type AdvanceResult = 'reached' | 'budget' | 'aborted';
+
+export class Sim {
+  readonly ids: string[];
+  private readonly indexOf = new Map<string, number>();
+  private readonly comps: Component[];
+  readonly net: Network;
+  state: WorldState;
+  readonly limits: Limits;
+  readonly journals: {
+    history: HistoryJournal;
+    log: Journal<LogEntry>;
+    marks: Journal<Mark>;
+    samples: Journal<MetricSample>;
+  };
+  private faults: FaultSpec[];
+  private faultIds: string[] = [];
+  private timeline: FaultAction[] = [];
+  readonly checkpoints: CheckpointStore | null;
+  private readonly sampleEveryUs: number;
+  private readonly ctx: KernelCtx;
+  private readonly ops: FaultOps;
+
+  constructor(
+    readonly spec: WorldSpec,
+    registry: Registry,
+    private readonly faultKinds: Record<string, FaultKindDef<any>>,
+    options: SimOptions = {},
+  ) {
+    this.ids = spec.nodes.map((n) => n.id);
+    this.ids.forEach((id, i) => this.indexOf.set(id, i));
+    this.comps = spec.nodes.map((n) => {
+      const c = registry[n.kind];
+      if (!c) throw new Error(`node '${n.id}': kind '${n.kind}' is not simulated by this version`);
+      return c;
+    });
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    if (spec.limits?.maxEvents !== undefined) this.limits.maxEvents = spec.limits.maxEvents;
+    this.net = new Network(spec.sites, spec.links, spec.nodes.map((n) => n.site));
+    const max = this.limits.maxJournalEntries;
+    this.journals = {
+      history: new HistoryJournal(max),
+      log: new Journal('log', max),
+      marks: new Journal('marks', max),
+      samples: new Journal('samples', max),
+    };
+    this.checkpoints = options.checkpoints === false ? null : new CheckpointStore({ ...DEFAULT_CHECKPOINTS, ...options.checkpoints });
+    this.sampleEveryUs = msToUs(options.sampleEveryMs ?? 1000);
+    this.ctx = new KernelCtx(this);
+    this.ops = this.faultOps();
+    this.faults = spec.faults;
+    this.buildTimeline();
+
+    this.state = {
+      nowUs: 0,
+      seq: 0,
+      executed: 0,
+      trace: [HASH_SEED[0], HASH_SEED[1]],
+      nextMsgId: 1,
+      faultsApplied: 0,
+      queue: [],
+      nodes: spec.nodes.map((n) => ({
+        status: 'up',
+        inc: 0,
+        rng: forkStream(spec.seed, `node:${n.id}`),
+        netRng: forkStream(spec.seed, `net:${n.id}`),
+        p: null,
+        v: null,
+        deferred: [],
+      })),
+      net: this.net.initialState(),
+      aborted: null,
+    };
+    try {
+      for (let i = 0; i < this.comps.length; i++) {
+        this.enter(i);
+        const s = this.comps[i].init(this.ctx);
+        this.state.nodes[i].p = s.p;
+        this.state.nodes[i].v = s.v;
+      }
+      if (this.sampleEveryUs > 0) this.schedule(this.sampleEveryUs, EV_SAMPLE, -1, 0, null);
+      this.takeCheckpoint();
+    } catch (e) {
+      this.abortWith(e);
+    }
+  }
+
+  // ---- time -------------------------------------------------------------------------------
+
+  get nowUs(): number {
+    return this.state.nowUs;
+  }
+
+  get aborted(): Aborted | null {
+    return this.state.aborted;
+  }
+
+  /** Time of the next thing that will happen (an event or a fault action), or Infinity. */
+  nextEventUs(): number {
+    const ev = this.state.queue[0];
+    const fa = this.timeline[this.state.faultsApplied];
+    return Math.min(ev ? ev.t : Infinity, fa ? fa.atUs : Infinity);
+  }
+
+  /**
+   * Run every event and fault action at or before `targetUs`, then set the clock to it.
+   * With a budget, stops early after that many events ('budget'; call again to go on).
+   */
+  advanceTo(targetUs: number, budget = Infinity): AdvanceResult {
+    const st = this.state;
+    if (st.aborted) return 'aborted';
+    let ran = 0;
+    try {
+      for (;;) {
+        const ev = st.queue[0];
+        const fa = this.timeline[st.faultsApplied];
+        const evT = ev ? ev.t : Infinity;
+        if (fa && fa.atUs <= evT) {
+          if (fa.atUs > targetUs) break;
+          this.applyAction(fa);
+        } else {
+          if (evT > targetUs) break;
+          this.execute(heapPop(st.queue)!);
+        }
+        if (st.executed > this.limits.maxEvents) {
+          throw new SimAbort('limit', `the run passed its budget of ${this.limits.maxEvents.toLocaleString('en-US')} events`);
+        }
+        if (this.checkpoints && this.checkpoints.due(st.executed)) this.takeCheckpoint();
+        if (++ran >= budget) return 'budget';
+      }
+    } catch (e) {
+      this.abortWith(e);
+      return 'aborted';
+    }
+    if (targetUs > st.nowUs) st.nowUs = targetUs;
+    return 'reached';
+  }
+
+  /** Run exactly one event or fault action. Returns false when there is nothing left. */
+  step(): boolean {
+    const t = this.nextEventUs();
+    if (t === Infinity || this.state.aborted) return false;
+    return this.advanceTo(t, 1) !== 'aborted';
+  }
+
+  /** Put the world at virtual time `targetUs`, forwards or backwards. */
+  seek(targetUs: number): AdvanceResult {
+    const cp = this.checkpoints?.latestAtOrBefore(targetUs);
+    const st = this.state;
+    const mustRewind = targetUs < st.nowUs;
+    if (cp && (mustRewind || cp.executed > st.executed)) this.restore(cp);
+    else if (mustRewind) throw new Error('cannot seek backwards: checkpoints are turned off');
+    return this.advanceTo(targetUs);
+  }
+
+  // ---- the fault timeline ------------------------------------------------------------------
+
+  get faultList(): readonly FaultSpec[] {
+    return this.faults;
+  }
+
+  /**
+   * Replace the fault timeline during playback. The world returns to where it was, as if the
+   * new timeline had always been there: from the last checkpoint before the first change.
+   */
+  setFaults(faults: FaultSpec[]): void {
+    const old = this.timeline;
+    const oldIds = this.faultIds;
+    const oldFaults = this.faults;
+    this.faults = faults;
+    this.buildTimeline();
+    let i = 0;
+    const same = (a: FaultAction, b: FaultAction) =>
+      a.atUs === b.atUs &&
+      a.phase === b.phase &&
+      oldIds[a.fault] === this.faultIds[b.fault] &&
+      JSON.stringify(oldFaults[a.fault]) === JSON.stringify(faults[b.fault]);
+    while (i < old.length && i < this.timeline.length && same(old[i], this.timeline[i])) i++;
+    if (i === old.length && i === this.timeline.length) return;
+    const changedAtUs = Math.min(old[i]?.atUs ?? Infinity, this.timeline[i]?.atUs ?? Infinity);
+    // Action indices of the shared prefix are the same in both timelines, so a state that has
+    // applied only that prefix stays valid; anything at or after the change is replayed.
+    this.checkpoints?.dropFrom(changedAtUs);
+    const st = this.state;
+    if (st.executed === 0 || st.nowUs < changedAtUs) return;
+    const back = this.checkpoints?.latestAtOrBefore(changedAtUs - 1);
+    if (!back) throw new Error('cannot change the past: checkpoints are turned off');
+    const resumeUs = st.nowUs;
+    this.restore(back);
+    for (const j of Object.values(this.journals)) j.dropTail();
+    this.advanceTo(resumeUs);
+  }
+
+  private buildTimeline(): void {
+    const ids = new Set<string>();
+    this.faultIds = this.faults.map((f, i) => {
+      let id = f.id ?? `#${i}`;
+      while (ids.has(id)) id += "'";
+      ids.add(id);
+      return id;
+    });
+    const actions: FaultAction[] = [];
+    this.faults.forEach((f, i) => {
+      actions.push({ atUs: msToUs(f.atMs), fault: i, phase: 'apply' });
+      if (f.untilMs !== undefined && this.faultKinds[f.kind]?.revert) {
+        actions.push({ atUs: msToUs(f.untilMs), fault: i, phase: 'revert' });
+      }
+    });
+    // At one instant, healing comes before new failures; then scenario order.
+    actions.sort((a, b) => a.atUs - b.atUs || (a.phase === b.phase ? 0 : a.phase === 'revert' ? -1 : 1) || a.fault - b.fault);
+    this.timeline = actions;
+  }
+
+  private applyAction(a: FaultAction): void {
+    const st = this.state;
+    st.faultsApplied++;
+    st.executed++;
+    st.nowUs = a.atUs;
+    const f = this.faults[a.fault];
+    const h = st.trace;
+    mixInt(h, a.atUs);
+    mix32(h, 0xfa017);
+    mix32(h, nameCode(f.kind));
+    mix32(h, a.phase === 'apply' ? 1 : 2);
+    const def = this.faultKinds[f.kind];
+    if (!def) {
+      this.kernelLog(`fault '${f.kind}' is not known to this version; ignored`);
+      return;
+    }
+    this.journals.marks.push({ atUs: a.atUs, node: 'target' in f ? String(f.target) : '', kind: `fault:${a.phase}`, data: { fault: this.faultIds[a.fault], kind: f.kind } });
+    if (a.phase === 'apply') def.apply(this.ops, f, this.faultIds[a.fault]);
+    else def.revert!(this.ops, f, this.faultIds[a.fault]);
+  }
+
+  // ---- events ------------------------------------------------------------------------------
+
+  schedule(atUs: number, k: number, n: number, i: number, p: unknown): void {
+    const st = this.state;
+    heapPush(st.queue, { t: atUs, s: st.seq++, k, n, i, p });
+    if (st.queue.length > this.limits.maxPendingEvents) {
+      throw new SimAbort('limit', `more than ${this.limits.maxPendingEvents.toLocaleString('en-US')} events were waiting at once`);
+    }
+  }
+
+  private execute(ev: SimEvent): void {
+    const st = this.state;
+    st.nowUs = ev.t;
+    st.executed++;
+    const h = st.trace;
+    mixInt(h, ev.t);
+    mix32(h, ev.k);
+    mix32(h, ev.n);
+    if (ev.k === EV_SAMPLE) {
+      this.sample();
+      this.schedule(ev.t + this.sampleEveryUs, EV_SAMPLE, -1, 0, null);
+      return;
+    }
+    const node = st.nodes[ev.n];
+    if (node.status === 'paused') {
+      node.deferred.push(ev);
+      return;
+    }
+    if (ev.k === EV_TIMER) {
+      if (node.status !== 'up' || ev.i !== node.inc) return;
+      mix32(h, nameCode(ev.p.name));
+      this.enter(ev.n);
+      this.comps[ev.n].onTimer(this.ctx, ev.p.name, ev.p.data);
+      return;
+    }
+    const msg = ev.p as Message;
+    mix32(h, nameCode(msg.type));
+    mix32(h, msg.from);
+    if (node.status !== 'up') return;
+    // A partition that began while the message was in flight loses it too.
+    if (this.net.isBlocked(msg.from, msg.to)) {
+      st.net.dropped[this.net.dirBetweenNodes(msg.from, msg.to)]++;
+      return;
+    }
+    this.enter(ev.n);
+    this.comps[ev.n].onMessage(this.ctx, msg);
+  }
+
+  private sample(): void {
+    const st = this.state;
+    for (let i = 0; i < this.comps.length; i++) {
+      const c = this.comps[i];
+      if (!c.sample || st.nodes[i].status !== 'up') continue;
+      this.enter(i);
+      this.journals.samples.push({ atUs: st.nowUs, node: this.ids[i], values: c.sample(this.ctx) });
+    }
+  }
+
+  /** Point the shared context at node `i` before running its code. */
+  private enter(i: number): void {
+    this.ctx.bind(i, this.state.nodes[i]);
+  }
+
+  send(from: number, to: number, type: string, body: unknown, bytes: number): void {
+    const st = this.state;
+    const res = this.net.send(st.net, st.nodes[from].netRng, st.nowUs, from, to, bytes);
+    if ('dropped' in res) return;
+    const msg: Message = {
+      id: st.nextMsgId++,
+      from,
+      to,
+      type,
+      bytes,
+      sentUs: st.nowUs,
+      departUs: res.departUs,
+      deliverUs: res.deliverUs,
+      body,
+    };
+    this.schedule(res.deliverUs, EV_DELIVER, to, 0, msg);
+  }
+
+  // ---- node lifecycle ----------------------------------------------------------------------
+
+  crash(i: number): void {
+    const node = this.state.nodes[i];
+    if (node.status === 'down') return this.kernelLog(`${this.ids[i]} is already down`);
+    node.status = 'down';
+    node.inc++;
+    node.v = null;
+    node.deferred = [];
+    this.nodeEvent(i, 'crash', 'crashed: its memory is lost, its disk is kept');
+  }
+
+  restart(i: number): void {
+    const node = this.state.nodes[i];
+    if (node.status !== 'down') return this.kernelLog(`${this.ids[i]} is not down; restart ignored`);
+    node.status = 'up';
+    this.nodeEvent(i, 'restart', 'restarted from what it persisted');
+    this.enter(i);
+    node.v = this.comps[i].recover(this.ctx);
+  }
+
+  pause(i: number): void {
+    const node = this.state.nodes[i];
+    if (node.status !== 'up') return this.kernelLog(`${this.ids[i]} is not running; pause ignored`);
+    node.status = 'paused';
+    this.nodeEvent(i, 'pause', 'frozen: alive but silent');
+  }
+
+  resume(i: number): void {
+    const node = this.state.nodes[i];
+    if (node.status !== 'paused') return;
+    node.status = 'up';
+    this.nodeEvent(i, 'resume', `resumes, unaware that time passed (${node.deferred.length} events waited)`);
+    // What waited runs now, in the order it arrived, as a thawed process would find it.
+    const waiting = node.deferred;
+    node.deferred = [];
+    for (const ev of waiting) this.schedule(this.state.nowUs, ev.k, ev.n, ev.i, ev.p);
+  }
+
+  private nodeEvent(i: number, kind: string, text: string): void {
+    const atUs = this.state.nowUs;
+    this.journals.marks.push({ atUs, node: this.ids[i], kind });
+    this.journals.log.push({ atUs, node: this.ids[i], text });
+  }
+
+  kernelLog(text: string): void {
+    this.journals.log.push({ atUs: this.state.nowUs, node: '', text });
+  }
+
+  private faultOps(): FaultOps {
+    const node = (id: string): number => {
+      const i = this.indexOf.get(id);
+      if (i === undefined) throw new SimAbort('error', `a fault names '${id}', which is not a node`);
+      return i;
+    };
+    return {
+      crash: (id) => this.crash(node(id)),
+      restart: (id) => this.restart(node(id)),
+      pause: (id) => this.pause(node(id)),
+      resume: (id) => this.resume(node(id)),
+      resolveSide: (ids) => {
+        const out: number[] = [];
+        for (const id of ids) {
+          const i = this.indexOf.get(id);
+          if (i !== undefined) out.push(i);
+          else {
+            const site = this.net.siteIndex(id);
+            this.net.siteOfNode.forEach((s, n) => {
+              if (s === site && site >= 0) out.push(n);
+            });
+          }
+        }
+        return out;
+      },
+      partition: (faultId, from, to, oneWay) => {
+        this.net.addPartition(this.state.net, { faultId, from, to, oneWay });
+        this.kernelLog(`network partition ${faultId}${oneWay ? ' (one-way)' : ''}: ${from.map((i) => this.ids[i]).join(', ')} | ${to.map((i) => this.ids[i]).join(', ')}`);
+      },
+      heal: (faultId) => {
+        if (this.net.heal(this.state.net, faultId)) this.kernelLog(`network partition ${faultId} healed`);
+      },
+      degradeLink: (faultId, between, addLatencyMs, lossRate) => {
+        const a = this.net.siteIndex(between[0]);
+        const b = this.net.siteIndex(between[1]);
+        const dirs = [this.net.dirBetweenSites(a, b), this.net.dirBetweenSites(b, a)].filter((d, k, all) => d >= 0 && all.indexOf(d) === k);
+        this.net.degrade(this.state.net, { faultId, dirs, addLatencyUs: msToUs(addLatencyMs), lossRate });
+        this.kernelLog(`link ${between.join('-')} degraded`);
+      },
+      restoreLink: (faultId) => {
+        if (this.net.restoreLink(this.state.net, faultId)) this.kernelLog(`link restored (${faultId})`);
+      },
+      command: (target, verb, args) => {
+        const i = node(target);
+        const n = this.state.nodes[i];
+        const c = this.comps[i];
+        if (n.status !== 'up') return this.kernelLog(`${verb} on ${target} refused: it is ${n.status}`);
+        if (!c.onCommand) return this.kernelLog(`${target} does not take '${verb}'`);
+        this.enter(i);
+        const err = c.onCommand(this.ctx, verb, args);
+        if (err) this.kernelLog(`${verb} on ${target} refused: ${err}`);
+      },
+      log: (text) => this.kernelLog(text),
+    };
+  }
+
+  // ---- checkpoints ---------------------------------------------------------------------------
+
+  private journalLengths(): Record<string, number> {
+    const j = this.journals;
+    return { history: j.history.length, log: j.log.length, marks: j.marks.length, samples: j.samples.length };
+  }
+
+  /**
+   * Serialise the world now. Does not change it. The state before anything ran is dated -1:
+   * it precedes even the faults and events at time zero, so it stays valid whatever the
+   * timeline becomes.
+   */
+  snapshot(): Checkpoint {
+    const st = this.state;
+    const json = JSON.stringify(st);
+    return { atUs: st.executed === 0 ? -1 : st.nowUs, executed: st.executed, json, journalLengths: this.journalLengths() };
+  }
+
+  private takeCheckpoint(): void {
+    if (!this.checkpoints) return;
+    const cp = this.snapshot();
+    if (cp.json.length > this.limits.maxStateBytes) {
+      throw new SimAbort('limit', `the world state grew to ${(cp.json.length / 1048576).toFixed(1)} MiB, past its limit of ${(this.limits.maxStateBytes / 1048576).toFixed(0)} MiB`);
+    }
+    this.checkpoints.add(cp);
+  }
+
+  restore(cp: Checkpoint): void {
+    this.state = JSON.parse(cp.json) as WorldState;
+    for (const [name, len] of Object.entries(cp.journalLengths)) this.journals[name as keyof Sim['journals']].resize(len);
+    this.net.rebuild(this.state.net);
+  }
+
+  /** A fingerprint of the whole world now: state, journals and trace. Equal states, equal hashes. */
+  stateHash(): string {
+    return hashString(JSON.stringify(this.state) + JSON.stringify(this.journalLengths()));
+  }
+
+  traceHex(): string {
+    return hex64(this.state.trace);
+  }
+
+  private abortWith(e: unknown): void {
+    const st = this.state;
+    if (e instanceof SimAbort) st.aborted = { kind: e.kind, reason: e.message, atUs: st.nowUs };
+    else {
+      const where = this.ctx.index >= 0 ? ` in ${this.ids[this.ctx.index]}` : '';
+      st.aborted = { kind: 'error', reason: `internal error${where}: ${e instanceof Error ? e.message : String(e)}`, atUs: st.nowUs };
+    }
+  }
+
+  // ---- reading the world ---------------------------------------------------------------------
+
+  index(id: string): number {
+    return this.indexOf.get(id) ?? -1;
+  }
+
+  private readonly byKind = new Map<string, string[]>();
+  idsOfKind(kind: string): readonly string[] {
+    let ids = this.byKind.get(kind);
+    if (!ids) {
+      ids = this.spec.nodes.filter((n) => n.kind === kind).map((n) => n.id);
+      this.byKind.set(kind, ids);
+    }
+    return ids;
+  }
+
+  component(i: number): Component {
+    return this.comps[i];
+  }
+
+  view(i: number): NodeView {
+    const n = this.state.nodes[i];
+    const spec = this.spec.nodes[i];
+    this.enter(i);
+    return { id: spec.id, kind: spec.kind, site: spec.site, status: n.status, ...this.comps[i].view(this.ctx) };
+  }
+
+  /** Messages in flight now (on the wire or queued on a link), at most `max`. */
+  inFlight(max: number): Message[] {
+    const out: Message[] = [];
+    for (const ev of this.state.queue) {
+      if (ev.k !== EV_DELIVER) continue;
+      out.push(ev.p);
+      if (out.length >= max) break;
+    }
+    return out;
+  }
+
+  // Used by KernelCtx.
+  _query(from: number, target: string, question: string, args: unknown): unknown {
+    const i = this.indexOf.get(target);
+    if (i === undefined) return undefined;
+    const n = this.state.nodes[i];
+    const c = this.comps[i];
+    if (n.status !== 'up' || !c.onQuery) return undefined;
+    this.enter(i);
+    try {
+      return c.onQuery(this.ctx, question, args);
+    } finally {
+      this.enter(from);
+    }
+  }
+
+  _command(from: number, target: string, verb: string, args: unknown): string | undefined {
+    const i = this.indexOf.get(target);
+    if (i === undefined) return `'${target}' is not a node`;
+    const n = this.state.nodes[i];
+    const c = this.comps[i];
+    if (n.status !== 'up') return `${target} is ${n.status}`;
+    if (!c.onCommand) return `${target} does not take '${verb}'`;
+    this.enter(i);
+    try {
+      return c.onCommand(this.ctx, verb, args);
+    } finally {
+      this.enter(from);
+    }
+  }
+}
+
+/** The one context object, re-pointed at whichever node's code is about to run. */
+class KernelCtx implements Ctx {
+  index = -1;
+  id = '';
+  spec: any;
+  private node!: NodeRuntime;
+
+  constructor(private readonly sim: Sim) {}
+
+  bind(i: number, node: NodeRuntime): void {
+    this.index = i;
+    this.id = this.sim.ids[i];
+    this.spec = this.sim.spec.nodes[i];
+    this.node = node;
+  }
+
+  get nowUs(): number {
+    return this.sim.state.nowUs;
+  }
+  get p(): any {
+    return this.node.p;
+  }
+  set p(x: any) {
+    this.node.p = x;
+  }
+  get v(): any {
+    return this.node.v;
+  }
+  set v(x: any) {
+    this.node.v = x;
+  }
+  random(): number {
+    return nextFloat(this.node.rng);
+  }
+  randomExp(mean: number): number {
+    return nextExp(this.node.rng, mean);
+  }
+  send(to: string, type: string, body: unknown, bytes: number): void {
+    const j = this.sim.index(to);
+    if (j < 0) return;
+    this.sim.send(this.index, j, type, body, bytes);
+  }
+  setTimer(delayUs: number, name: string, data?: unknown): void {
+    const at = this.sim.state.nowUs + Math.max(0, Math.round(delayUs));
+    this.sim.schedule(at, EV_TIMER, this.index, this.node.inc, data === undefined ? { name } : { name, data });
+  }
+  log(text: string): void {
+    this.sim.journals.log.push({ atUs: this.nowUs, node: this.id, text });
+  }
+  mark(kind: string, data?: Record<string, unknown>): void {
+    this.sim.journals.marks.push(data ? { atUs: this.nowUs, node: this.id, kind, data } : { atUs: this.nowUs, node: this.id, kind });
+  }
+  history(type: HistoryEntry['type'], f: HistoryEntry['f'], n: number, key: string, value: number | null, node?: string, error?: string): void {
+    this.sim.journals.history.record(this.id, n, type, f, key, value, this.sim.state.nowUs, node, error);
+  }
+  query(target: string, question: string, args?: unknown): unknown {
+    return this.sim._query(this.index, target, question, args);
+  }
+  command(target: string, verb: string, args?: unknown): string | undefined {
+    return this.sim._command(this.index, target, verb, args);
+  }
+  nodeIndex(id: string): number {
+    return this.sim.index(id);
+  }
+  nodeId(index: number): string {
+    return this.sim.ids[index];
+  }
+  nodesOfKind(kind: string): readonly string[] {
+    return this.sim.idsOfKind(kind);
+  }
+  nodeSpec(id: string) {
+    const i = this.sim.index(id);
+    return i < 0 ? undefined : this.sim.spec.nodes[i];
+  }
+  status(id: string): NodeStatus | undefined {
+    const i = this.sim.index(id);
+    return i < 0 ? undefined : this.sim.state.nodes[i].status;
+  }
+}

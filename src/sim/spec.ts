@@ -1,0 +1,179 @@
+// What the simulation core takes as input: the system, its workload and its fault timeline.
+// The scenario layer (src/scenario) validates documents into this shape; the core trusts it.
+// Times here are milliseconds as in the scenario format; the kernel converts them to integer
+// microseconds once, at load.
+
+export interface SiteSpec {
+  id: string;
+  label?: string;
+  /** One-way latency between two nodes of this site (default 0.25 ms). */
+  lanLatencyMs?: number;
+  /** Added uniformly at random to each message, 0..jitter (default 0.05 ms). */
+  lanJitterMs?: number;
+  /** Bandwidth of the site's network (default 1.25e9 bytes/s, 10 Gbit/s). */
+  lanBytesPerSec?: number;
+}
+
+export interface LinkSpec {
+  /** Two site ids. A link carries traffic both ways; each direction has its own queue. */
+  between: [string, string];
+  /** One-way base latency. */
+  latencyMs: number;
+  /** Added uniformly at random to each message, 0..jitter (default: a tenth of latency). */
+  jitterMs?: number;
+  /** Bandwidth per direction (default 1.25e8 bytes/s, 1 Gbit/s). */
+  bytesPerSec?: number;
+  /** Bytes that may wait to be sent per direction before new ones are dropped (default: half a second of bandwidth). */
+  queueBytes?: number;
+  /** Probability that a message is lost, 0..1 (default 0). */
+  lossRate?: number;
+}
+
+export type NodeKind =
+  | 'database'
+  | 'client'
+  | 'endpoint'
+  | 'orchestrator'
+  | 'cache'
+  | 'balancer'
+  | 'monitor'
+  | 'queue'
+  | 'worker'
+  | 'autoscaler';
+
+export interface NodeSpecBase {
+  id: string;
+  kind: NodeKind;
+  /** The site the node runs in. Endpoints are name records and need none. */
+  site?: string;
+  label?: string;
+  /** Where the stage draws it; kept so a shared or embedded scenario looks the same. */
+  position?: { x: number; y: number };
+}
+
+export type Role = 'primary' | 'replica' | 'standby';
+export type ReplicationMode = 'async' | 'semi-sync' | 'sync';
+
+export interface DatabaseSpec extends NodeSpecBase {
+  kind: 'database';
+  site: string;
+  role: Role;
+  /** The node this one follows (replicas and standbys). */
+  replicateFrom?: string;
+  /** The primary's ack rule for this follower. */
+  replication?: ReplicationMode;
+  /** CPU time to serve one operation (default 0.2 ms): with one queue, capacity = 1000 / serviceMs ops/s. */
+  serviceMs?: number;
+  /** How many log entries the primary keeps for followers to catch up from (default 100000). */
+  logRetainEntries?: number;
+}
+
+export interface ClientSpec extends NodeSpecBase {
+  kind: 'client';
+  site: string;
+  /** An endpoint id or a node id. */
+  target: string;
+  /** Where reads go (default: target). */
+  readTarget?: string;
+  writesPerSec?: number;
+  readsPerSec?: number;
+  /** Keys are k0..k(keys-1), chosen uniformly (default 100). */
+  keys?: number;
+  /** A request with no answer by then completes as unknown (default 1000 ms). */
+  timeoutMs?: number;
+}
+
+export interface EndpointSpec extends NodeSpecBase {
+  kind: 'endpoint';
+  /** `role:primary` (follows the primary) or `node:<id>` (fixed). */
+  resolvesTo: string;
+  /** How long a client may cache a resolution (default 5000 ms). */
+  ttlMs?: number;
+  /** Delay between a role change and the record changing (default 1000 ms). */
+  updateDelayMs?: number;
+}
+
+export interface OrchestratorSpec extends NodeSpecBase {
+  kind: 'orchestrator';
+  site: string;
+  watches: string[];
+  detector: 'timeout' | 'phi';
+  timeoutMs?: number;
+  phiThreshold?: number;
+  /** Interval between heartbeats to each watched node (default 1000 ms). */
+  heartbeatMs?: number;
+  promotion: 'auto' | 'manual';
+  fencing: boolean;
+  /** With manual promotion: how long after the alert the operator acts (default 300000 ms). */
+  operatorDelayMs?: number;
+}
+
+/** Kinds that format v1 names but this version of the model does not simulate yet. */
+export interface OtherNodeSpec extends NodeSpecBase {
+  kind: 'cache' | 'balancer' | 'monitor' | 'queue' | 'worker' | 'autoscaler';
+}
+
+export type NodeSpec = DatabaseSpec | ClientSpec | EndpointSpec | OrchestratorSpec | OtherNodeSpec;
+
+export interface FaultBase {
+  /** Stable identity for editing the timeline; assigned when missing. */
+  id?: string;
+  atMs: number;
+  kind: string;
+  /** For faults that heal by themselves. */
+  untilMs?: number;
+}
+
+export interface CrashFault extends FaultBase { kind: 'crash'; target: string }
+export interface RestartFault extends FaultBase { kind: 'restart'; target: string }
+export interface PauseFault extends FaultBase { kind: 'pause'; target: string; untilMs: number }
+export interface PartitionFault extends FaultBase {
+  kind: 'partition';
+  /** Two lists of node or site ids. */
+  sides: [string[], string[]];
+  /** Only the first side's messages to the second are lost. */
+  oneWay?: boolean;
+}
+export interface RepointFault extends FaultBase {
+  kind: 'repoint';
+  /** A client or an endpoint. */
+  target: string;
+  /** A node id, an endpoint id, `role:primary` or `node:<id>`. */
+  to: string;
+}
+export interface PromoteFault extends FaultBase { kind: 'promote'; target: string }
+export interface DegradeLinkFault extends FaultBase {
+  kind: 'degrade-link';
+  /** Two site ids (the same id twice for a site's own network). */
+  between: [string, string];
+  /** Added to the link's latency while the fault lasts. */
+  addLatencyMs?: number;
+  /** Replaces the link's loss rate while the fault lasts. */
+  lossRate?: number;
+}
+
+export type FaultSpec =
+  | CrashFault
+  | RestartFault
+  | PauseFault
+  | PartitionFault
+  | RepointFault
+  | PromoteFault
+  | DegradeLinkFault;
+
+export type FaultKind = FaultSpec['kind'];
+
+export interface LimitsSpec {
+  /** The run stops with an error after this many events (default 20 million). */
+  maxEvents?: number;
+}
+
+export interface WorldSpec {
+  seed: number;
+  durationMs: number;
+  sites: SiteSpec[];
+  links: LinkSpec[];
+  nodes: NodeSpec[];
+  faults: FaultSpec[];
+  limits?: LimitsSpec;
+}

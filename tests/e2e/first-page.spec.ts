@@ -1,0 +1,53 @@
+import { expect, test } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+
+// The determinism check across runtimes: the page runs the built-in scenario in a Web
+// Worker in Chromium; the CLI runs it in Node. Same scenario, same seed: same trace.
+function cliRun(id: string, args: string[] = []) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/sim.ts', id, '--json', ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`sim failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as { trace: string; events: number; seed: number; untilMs: number };
+}
+
+test('the first page plays a built-in scenario live, and its trace matches the CLI', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Faultline' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'A primary crashes and a replica takes over' })).toBeVisible();
+  const time = page.getByTestId('time');
+  await expect(time).toHaveAttribute('data-us', '0');
+
+  // Virtual time advances while playing, driven by the page's clock through the worker.
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(async () => Number(await time.getAttribute('data-us')), { timeout: 10_000 }).toBeGreaterThan(200_000);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const pausedAt = Number(await time.getAttribute('data-us'));
+  const events = Number((await page.getByTestId('events').textContent())!.replace(/,/g, ''));
+  expect(events).toBeGreaterThan(0);
+  await expect(page.getByRole('cell', { name: 'db1', exact: true })).toBeVisible();
+
+  // To the end of the run: the worker's trace must be the CLI's.
+  await page.getByRole('button', { name: 'Run to end' }).click();
+  await expect(time).toHaveAttribute('data-us', '120000000');
+  expect(pausedAt).toBeLessThan(120_000_000);
+  const cli = cliRun('first-failover');
+  await expect(page.getByTestId('trace')).toHaveText(cli.trace);
+  await expect(page.getByTestId('events')).toHaveText(cli.events.toLocaleString('en-US'));
+  // The failover happened in the browser too, and the log says so.
+  await expect(page.getByTestId('log')).toContainText('failover: promoting');
+
+  // Seeking back restores the earlier state exactly.
+  await page.getByTestId('seek-input').fill('20');
+  await page.getByRole('button', { name: 'Go' }).click();
+  await expect(time).toHaveAttribute('data-us', '20000000');
+  await expect(page.getByTestId('trace')).toHaveText(cliRun('first-failover', ['--until', '20000']).trace);
+  await expect(page.getByRole('row', { name: /db1 database up/ })).toBeVisible();
+
+  await page.screenshot({ path: 'test-results/first-page.png', fullPage: true });
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BUILT_INS } from '../../src/scenario/library';
+
+// The CLI as other tools use it: a process, its stdout, its stderr, its exit code.
+function sim(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/sim.ts', ...args], { encoding: 'utf8', cwd: process.cwd() });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'faultline-cli-'));
+function file(name: string, content: unknown): string {
+  const p = join(tmp, name);
+  writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content));
+  return p;
+}
+
+describe('npm run sim', () => {
+  it('--list prints every built-in id with its title, one per line', () => {
+    const r = sim('--list');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines.length).toBe(BUILT_INS.length);
+    for (const b of BUILT_INS) expect(lines.some((l) => l.startsWith(b.id) && l.endsWith(b.title))).toBe(true);
+  });
+
+  it('--json prints exactly one object in the v1 shape, and the same trace for the same seed', () => {
+    const r = sim('first-failover', '--json', '--seed', '3', '--until', '40000');
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.out);
+    expect(Object.keys(o)).toEqual(['format', 'scenario', 'seed', 'untilMs', 'trace', 'events', 'anomalies', 'metrics']);
+    expect(o).toMatchObject({ format: 'faultline/1', seed: 3, untilMs: 40000 });
+    expect(o.trace).toMatch(/^[0-9a-f]{16}$/);
+    expect(o.metrics.writes.attempted).toBeGreaterThan(0);
+    expect(o.metrics.failovers).toBe(1);
+    expect(JSON.parse(sim('first-failover', '--json', '--seed', '3', '--until', '40000').out).trace).toBe(o.trace);
+    expect(JSON.parse(sim('first-failover', '--json', '--seed', '4', '--until', '40000').out).trace).not.toBe(o.trace);
+  });
+
+  it('runs a scenario file and exits 2 with field paths for an invalid one', () => {
+    const good = file('good.json', BUILT_INS[0].document);
+    expect(sim(good, '--until', '1000').code).toBe(0);
+    const bad = file('bad.json', { ...(BUILT_INS[0].document as object), seed: 'seven', durationMs: -1 });
+    const r = sim(bad);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    const lines = r.err.trim().split('\n');
+    expect(lines.some((l) => l.startsWith('seed '))).toBe(true);
+    expect(lines.some((l) => l.startsWith('durationMs '))).toBe(true);
+    expect(sim(file('notjson.json', '{ nope')).code).toBe(2);
+    expect(sim(join(tmp, 'missing.json')).err).toMatch(/neither a file nor a built-in scenario/);
+  });
+
+  it('exits 1 with the reason when a run passes its event budget, still printing the JSON', () => {
+    const r = sim('first-failover', '--json', '--max-events', '1000');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out).aborted.reason).toMatch(/budget of 1,000 events/);
+    expect(r.err).toMatch(/the run stopped at .* ms: the run passed its budget/);
+  });
+
+  it('--seeds sweeps on worker threads with the same traces as single runs', () => {
+    const r = sim('first-failover', '--seeds', '1..6', '--until', '30000', '--json');
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.out);
+    expect(o.runs).toBe(6);
+    expect(o.results.map((x: { seed: number }) => x.seed)).toEqual([1, 2, 3, 4, 5, 6]);
+    const single = JSON.parse(sim('first-failover', '--seed', '5', '--until', '30000', '--json').out);
+    expect(o.results[4].trace).toBe(single.trace);
+    expect(sim('first-failover', '--seeds', '9..1').code).toBe(2);
+  });
+
+  it('rejects bad arguments with exit 2', () => {
+    expect(sim('first-failover', '--seed', 'x').code).toBe(2);
+    expect(sim('first-failover', '--bogus').code).toBe(2);
+    expect(sim().code).toBe(2);
+  });
+});

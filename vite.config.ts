@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+export default defineConfig({
+  plugins: [svelte()],
+  // Relative asset paths: the built site works from any sub-path of a static host.
+  base: './',
+  worker: { format: 'es' },
+  build: { target: 'es2022', sourcemap: true },
+  test: {
+    include: ['tests/unit/**/*.test.ts'],
+    environment: 'node',
+    // Property tests and many-seed runs are CPU-bound; the machine has two cores.
+    pool: 'threads',
+    testTimeout: 60_000,
+  },
+});

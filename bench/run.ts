@@ -2,8 +2,10 @@
 import os from 'node:os';
 import { printSection, type BenchSection } from './report';
 import { benchKernel } from './kernel';
+import { benchLincheck } from './lincheck';
+import { benchFailover } from './failover';
 
-const sections: (() => Promise<BenchSection>)[] = [benchKernel];
+const sections: (() => Promise<BenchSection>)[] = [benchKernel, benchFailover, benchLincheck];
 
 console.log(`Faultline benchmarks: node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} x ${os.availableParallelism()}`);
 for (const s of sections) printSection(await s());

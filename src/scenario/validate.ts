@@ -838,6 +838,7 @@ function checkNodes(r: Report, doc: Rec, ix: Index): void {
     else if (kind === 'client') checkClient(r, ix, o, base);
     else if (kind === 'endpoint') checkEndpoint(r, ix, o, base);
     else if (kind === 'orchestrator') checkOrchestrator(r, ix, o, base);
+    else if (kind === 'monitor') checkMonitor(r, ix, o, base);
   }
   checkReplicationCycles(r, ix, entries);
 }
@@ -880,6 +881,9 @@ function checkDatabase(r: Report, ix: Index, o: Rec, base: string): void {
   if (role !== 'primary') oneOf(r, o, 'replication', base, ['async', 'semi-sync', 'sync'] as const, false);
   num(r, o, 'serviceMs', base, { above: 0, max: 60_000 });
   num(r, o, 'logRetainEntries', base, { integer: true, min: 1, max: 10_000_000 });
+  num(r, o, 'semiSyncTimeoutMs', base, { min: 0, max: 3_600_000 });
+  num(r, o, 'applyMs', base, MS_60S);
+  num(r, o, 'shipIntervalMs', base, MS_60S);
 }
 
 /** A follows B follows A: no primary at the end of the chain, so nothing would ever be replicated. */
@@ -934,6 +938,8 @@ function checkClient(r: Report, ix: Index, o: Rec, base: string): void {
   num(r, o, 'readsPerSec', base, RATE);
   num(r, o, 'keys', base, { integer: true, min: 1, max: 1_000_000 });
   num(r, o, 'timeoutMs', base, { above: 0, max: 3_600_000 });
+  num(r, o, 'retries', base, { integer: true, min: 0, max: 10 });
+  num(r, o, 'retryDelayMs', base, MS_60S);
 }
 
 function checkEndpoint(r: Report, ix: Index, o: Rec, base: string): void {
@@ -962,6 +968,26 @@ function checkOrchestrator(r: Report, ix: Index, o: Rec, base: string): void {
   oneOf(r, o, 'promotion', base, ['auto', 'manual'] as const, true);
   bool(r, o, 'fencing', base, true);
   num(r, o, 'operatorDelayMs', base, { min: 0 });
+  num(r, o, 'leaseMs', base, POSITIVE);
+}
+
+const MONITOR_METRICS = ['node-up', 'error-rate', 'write-error-rate', 'latency-p99', 'replication-lag'] as const;
+
+function checkMonitor(r: Report, ix: Index, o: Rec, base: string): void {
+  num(r, o, 'scrapeMs', base, POSITIVE);
+  const rules = list(r, o, 'rules', base, { required: true, max: 100, of: 'alert rules' });
+  rules?.forEach((value, i) => {
+    const path = at(at(base, 'rules'), i);
+    const rule = record(r, value, path, 'an object such as { "metric": "error-rate", "above": 0.05, "forMs": 60000 }');
+    if (!rule) return;
+    str(r, rule, 'name', path, { max: L.labelChars });
+    oneOf(r, rule, 'metric', path, MONITOR_METRICS, true);
+    const nodes = list(r, rule, 'nodes', path, { max: L.nodes, of: 'node ids' });
+    nodes?.forEach((id, k) => nodeRef(r, ix, id, at(at(path, 'nodes'), k), 'any'));
+    num(r, rule, 'above', path, {});
+    num(r, rule, 'forMs', path, { min: 0 });
+    num(r, rule, 'notifyDelayMs', path, { min: 0 });
+  });
 }
 
 function checkFaults(r: Report, doc: Rec, ix: Index, durationMs: number | undefined): void {
@@ -996,7 +1022,20 @@ function checkFaults(r: Report, doc: Rec, ix: Index, durationMs: number | undefi
         if (get(o, 'untilMs') === undefined) missing(r, at(base, 'untilMs'), 'the time the paused process resumes');
         return;
       case 'promote':
+      case 'fence':
         return void nodeField(r, ix, o, base, ['database']);
+      case 'demote': {
+        nodeField(r, ix, o, base, ['database']);
+        const follow = get(o, 'follow');
+        if (follow !== undefined) nodeRef(r, ix, follow, at(base, 'follow'), ['database']);
+        return;
+      }
+      case 'managed-failover': {
+        nodeField(r, ix, o, base, ['orchestrator']);
+        const to = get(o, 'to');
+        if (to !== undefined) nodeRef(r, ix, to, at(base, 'to'), ['database']);
+        return;
+      }
       case 'partition':
         checkSides(r, ix, o, base);
         bool(r, o, 'oneWay', base, false);

@@ -9,18 +9,24 @@
 // holds the worker for long: the frame then says `reached: false` and the UI asks again.
 
 import type { FaultSpec, WorldSpec } from './spec';
-import type { HistoryEntry, LogEntry, Mark, MetricSample, NodeView } from './kernel/component';
+import type { HistoryEntry, LogEntry, Mark, Message, MetricSample, NodeView } from './kernel/component';
 import type { Aborted } from './kernel/limits';
 import { Sim, EV_DELIVER } from './kernel/sim';
 import { createSim } from './world';
-import { anomaliesOf, summarize, type RunSummary } from './report';
-import type { Anomaly } from './checks';
+import { summarize, type RunSummary } from './report';
+import { CheckerSet, type Anomaly, type HistoryView } from './checks';
 
 export const EVENTS_PER_CALL = 400_000;
 export const MAX_FRAME_MESSAGES = 5_000;
 export const MAX_FRAME_LOG = 500;
 export const MAX_FRAME_MARKS = 2_000;
 export const MAX_FRAME_SAMPLES = 20_000;
+/** Per-second operation statistics cover at most this window before the frame's time... */
+export const OP_STATS_WINDOW_US = 600_000_000;
+/** ...and are rebuilt from at most this many history entries after a load or seek. */
+export const OP_STATS_REPLAY_ENTRIES = 200_000;
+/** Invocations waiting for their completion, for latency; past this the oldest are forgotten. */
+const MAX_PENDING_INVOKES = 100_000;
 
 export interface ValidationIssue {
   path: string;
@@ -41,6 +47,31 @@ export interface MessageView {
   sentUs: number;
   departUs: number;
   deliverUs: number;
+  /** The client operation a request or reply belongs to (`app#812`), when it carries one. */
+  op?: string;
+  /** For a request: whether it reads or writes. */
+  f?: 'read' | 'write';
+  /** For a reply: whether it succeeded, and why not. */
+  ok?: boolean;
+  error?: string;
+}
+
+/**
+ * Client operations completed in one virtual second (the history, summed): what the charts
+ * need and the samples lack (error causes, latency).
+ */
+export interface OpStat {
+  /** Start of the second. */
+  atUs: number;
+  reads: number;
+  writes: number;
+  ok: number;
+  /** Failed or unknown completions by cause (`timeout`, `read-only`, `unreachable`, ...). */
+  errors: Record<string, number>;
+  /** Latency of the completions whose invocation was seen. */
+  latencyCount: number;
+  latencyUsSum: number;
+  latencyUsMax: number;
 }
 
 export interface Frame {
@@ -61,6 +92,11 @@ export interface Frame {
   anomalies: Anomaly[];
   nextEventUs: number | null;
   aborted: Aborted | null;
+  /**
+   * Per-second operation statistics touched since the last frame (each replaces the UI's
+   * bucket with the same `atUs`); after load or seek, the recent window whole.
+   */
+  ops: OpStat[];
 }
 
 export type LoadResult =
@@ -71,7 +107,8 @@ export type FaultsResult = { ok: true; faults: FaultSpec[]; frame: Frame } | { o
 
 export interface SimApi {
   load(input: unknown): LoadResult;
-  advanceTo(targetUs: number): Frame;
+  /** `maxEvents` (at most EVENTS_PER_CALL) lets a caller keep each call short: a UI playing faster than the simulation runs asks for less per frame so that frames keep coming. */
+  advanceTo(targetUs: number, maxEvents?: number): Frame;
   seek(targetUs: number): Frame;
   step(): Frame;
   addFault(fault: unknown): FaultsResult;
@@ -84,6 +121,9 @@ export class SimHost implements SimApi {
   private sim: Sim | null = null;
   private scenario: HostScenario | null = null;
   private cursor = { log: 0, marks: 0, samples: 0 };
+  private opStats = new OpStats();
+  /** Checkers stream the run's records frame by frame; they start over after a rewind or an edit. */
+  private checks: CheckerSet | null = null;
 
   constructor(private readonly validate: Validate) {}
 
@@ -99,6 +139,7 @@ export class SimHost implements SimApi {
     }
     this.sim = sim;
     this.scenario = scenario;
+    this.checks = new CheckerSet(scenario);
     return {
       ok: true,
       title: scenario.title ?? 'Untitled scenario',
@@ -109,9 +150,10 @@ export class SimHost implements SimApi {
     };
   }
 
-  advanceTo(targetUs: number): Frame {
+  advanceTo(targetUs: number, maxEvents?: number): Frame {
     const sim = this.need();
-    const r = sim.advanceTo(Math.max(0, Math.round(targetUs)), EVENTS_PER_CALL);
+    const budget = maxEvents !== undefined && maxEvents >= 1 ? Math.min(EVENTS_PER_CALL, Math.floor(maxEvents)) : EVENTS_PER_CALL;
+    const r = sim.advanceTo(Math.max(0, Math.round(targetUs)), budget);
     return this.frame(r !== 'budget', false);
   }
 
@@ -120,6 +162,7 @@ export class SimHost implements SimApi {
     // Backwards, a seek replays at most about two checkpoint spacings. Forwards it runs what
     // lies between, bounded only by the run's event budget: a seek must land where asked.
     sim.seek(Math.max(0, Math.round(targetUs)));
+    this.checks?.reset();
     return this.frame(true, true);
   }
 
@@ -158,6 +201,7 @@ export class SimHost implements SimApi {
     const scenario = withFaultIds(res.scenario);
     this.scenario = scenario;
     sim.setFaults(scenario.faults);
+    this.checks?.reset(scenario);
     return { ok: true, faults: scenario.faults, frame: this.frame(true, true) };
   }
 
@@ -196,8 +240,9 @@ export class SimHost implements SimApi {
       inFlight++;
       if (messages.length >= MAX_FRAME_MESSAGES) continue;
       const m = ev.p;
-      messages.push({ id: m.id, from: sim.ids[m.from], to: sim.ids[m.to], type: m.type, bytes: m.bytes, sentUs: m.sentUs, departUs: m.departUs, deliverUs: m.deliverUs });
+      messages.push(messageView(m, sim.ids));
     }
+    const ops = full ? this.opStats.rebuild(j.history, sim.nowUs) : this.opStats.advance(j.history);
     const next = sim.nextEventUs();
     return {
       nowUs: sim.nowUs,
@@ -211,10 +256,94 @@ export class SimHost implements SimApi {
       log,
       marks,
       samples,
-      anomalies: anomaliesOf(sim),
+      anomalies: this.checks ? this.checks.update(j.history, j.marks.items, sim.nowUs) : [],
       nextEventUs: next === Infinity ? null : next,
       aborted: sim.aborted,
+      ops,
     };
+  }
+}
+
+/** What the stage needs of a message: its timing, and what its body says about the operation. */
+function messageView(m: Message, ids: readonly string[]): MessageView {
+  const v: MessageView = { id: m.id, from: ids[m.from], to: ids[m.to], type: m.type, bytes: m.bytes, sentUs: m.sentUs, departUs: m.departUs, deliverUs: m.deliverUs };
+  const b = m.body as { op?: unknown; f?: unknown; ok?: unknown; error?: unknown } | null;
+  if (b && typeof b === 'object') {
+    if (typeof b.op === 'string') v.op = b.op;
+    if (b.f === 'read' || b.f === 'write') v.f = b.f;
+    if (typeof b.ok === 'boolean') v.ok = b.ok;
+    if (typeof b.error === 'string') v.error = b.error;
+  }
+  return v;
+}
+
+const SECOND_US = 1_000_000;
+
+/** Per-second sums over the client history, kept incrementally as the run advances. */
+class OpStats {
+  private cursor = 0;
+  private readonly invokedUs = new Map<string, number>();
+  private readonly buckets = new Map<number, OpStat>();
+
+  rebuild(history: HistoryView, nowUs: number): OpStat[] {
+    this.invokedUs.clear();
+    this.buckets.clear();
+    // History is in time order: find where the window starts.
+    const fromUs = nowUs - OP_STATS_WINDOW_US;
+    let lo = Math.max(0, history.length - OP_STATS_REPLAY_ENTRIES);
+    let hi = history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (history.get(mid).atUs < fromUs) lo = mid + 1;
+      else hi = mid;
+    }
+    this.cursor = lo;
+    this.advance(history);
+    return [...this.buckets.values()];
+  }
+
+  advance(history: HistoryView): OpStat[] {
+    const touched = new Set<OpStat>();
+    const end = history.length;
+    for (let i = this.cursor; i < end; i++) {
+      const e = history.get(i);
+      if (e.type === 'invoke') {
+        if (this.invokedUs.size >= MAX_PENDING_INVOKES) this.invokedUs.delete(this.invokedUs.keys().next().value!);
+        this.invokedUs.set(e.op, e.atUs);
+        continue;
+      }
+      const b = this.bucket(e.atUs);
+      touched.add(b);
+      if (e.f === 'write') b.writes++;
+      else b.reads++;
+      if (e.type === 'ok') b.ok++;
+      else {
+        const cause = e.error ?? 'unknown';
+        b.errors[cause] = (b.errors[cause] ?? 0) + 1;
+      }
+      const startUs = this.invokedUs.get(e.op);
+      if (startUs !== undefined) {
+        this.invokedUs.delete(e.op);
+        const latencyUs = e.atUs - startUs;
+        b.latencyCount++;
+        b.latencyUsSum += latencyUs;
+        if (latencyUs > b.latencyUsMax) b.latencyUsMax = latencyUs;
+      }
+    }
+    this.cursor = end;
+    return [...touched].map((b) => ({ ...b, errors: { ...b.errors } }));
+  }
+
+  private bucket(atUs: number): OpStat {
+    const startUs = Math.floor(atUs / SECOND_US) * SECOND_US;
+    let b = this.buckets.get(startUs);
+    if (!b) {
+      b = { atUs: startUs, reads: 0, writes: 0, ok: 0, errors: {}, latencyCount: 0, latencyUsSum: 0, latencyUsMax: 0 };
+      this.buckets.set(startUs, b);
+      // Only the newest seconds change; older buckets were sent already and can go.
+      if (this.buckets.size > OP_STATS_WINDOW_US / SECOND_US) this.buckets.delete(this.buckets.keys().next().value!);
+    }
+    return b;
   }
 }
 

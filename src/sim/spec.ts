@@ -64,8 +64,14 @@ export interface DatabaseSpec extends NodeSpecBase {
   replication?: ReplicationMode;
   /** CPU time to serve one operation (default 0.2 ms): with one queue, capacity = 1000 / serviceMs ops/s. */
   serviceMs?: number;
+  /** Primary: ship the log to followers at most this often (default 0: with every write). Unshipped writes die with it. */
+  shipIntervalMs?: number;
+  /** Follower: time to apply one replicated entry, one at a time (default 0: at once). Apply lag comes from here. */
+  applyMs?: number;
   /** How many log entries the primary keeps for followers to catch up from (default 100000). */
   logRetainEntries?: number;
+  /** How long a primary waits for a semi-sync follower before acknowledging without it (default 10000 ms). */
+  semiSyncTimeoutMs?: number;
 }
 
 export interface ClientSpec extends NodeSpecBase {
@@ -81,6 +87,10 @@ export interface ClientSpec extends NodeSpecBase {
   keys?: number;
   /** A request with no answer by then completes as unknown (default 1000 ms). */
   timeoutMs?: number;
+  /** Attempts after the first when one fails or times out (default 0: no retries). */
+  retries?: number;
+  /** Wait before a retry (default 100 ms). */
+  retryDelayMs?: number;
 }
 
 export interface EndpointSpec extends NodeSpecBase {
@@ -106,14 +116,40 @@ export interface OrchestratorSpec extends NodeSpecBase {
   fencing: boolean;
   /** With manual promotion: how long after the alert the operator acts (default 300000 ms). */
   operatorDelayMs?: number;
+  /** With fencing: how long each heartbeat lets the primary accept writes (default: half the timeout). */
+  leaseMs?: number;
+}
+
+export type MonitorMetric = 'node-up' | 'error-rate' | 'write-error-rate' | 'latency-p99' | 'replication-lag';
+
+export interface AlertRule {
+  /** A name for the alert (default: the metric). */
+  name?: string;
+  metric: MonitorMetric;
+  /** The nodes it watches (default: every node the metric applies to). */
+  nodes?: string[];
+  /** Fires when the value is above this (for `node-up`: when the node is down). */
+  above?: number;
+  /** How long the condition must hold before the alert fires (default 0). */
+  forMs?: number;
+  /** Delay between firing and a person being told (default 0). */
+  notifyDelayMs?: number;
+}
+
+export interface MonitorSpec extends NodeSpecBase {
+  kind: 'monitor';
+  site: string;
+  /** Interval between scrapes of every watched node (default 15000 ms). */
+  scrapeMs?: number;
+  rules: AlertRule[];
 }
 
 /** Kinds that format v1 names but this version of the model does not simulate yet. */
 export interface OtherNodeSpec extends NodeSpecBase {
-  kind: 'cache' | 'balancer' | 'monitor' | 'queue' | 'worker' | 'autoscaler';
+  kind: 'cache' | 'balancer' | 'queue' | 'worker' | 'autoscaler';
 }
 
-export type NodeSpec = DatabaseSpec | ClientSpec | EndpointSpec | OrchestratorSpec | OtherNodeSpec;
+export type NodeSpec = DatabaseSpec | ClientSpec | EndpointSpec | OrchestratorSpec | MonitorSpec | OtherNodeSpec;
 
 export interface FaultBase {
   /** Stable identity for editing the timeline; assigned when missing. */
@@ -152,7 +188,26 @@ export interface DegradeLinkFault extends FaultBase {
   lossRate?: number;
 }
 
+export interface DemoteFault extends FaultBase {
+  kind: 'demote';
+  /** A primary. */
+  target: string;
+  /** The node it should follow from now on (default: none until re-pointed). */
+  follow?: string;
+}
+export interface FenceFault extends FaultBase { kind: 'fence'; target: string }
+export interface ManagedFailoverFault extends FaultBase {
+  kind: 'managed-failover';
+  /** The orchestrator that carries it out. */
+  target: string;
+  /** The replica to promote (default: the orchestrator's choice). */
+  to?: string;
+}
+
 export type FaultSpec =
+  | DemoteFault
+  | FenceFault
+  | ManagedFailoverFault
   | CrashFault
   | RestartFault
   | PauseFault

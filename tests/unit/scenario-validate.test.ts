@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario, validateScenario } from '../../src/scenario/validate';
 import type { ValidationError, ValidationResult } from '../../src/scenario/types';
 import { BUILT_INS } from '../../src/scenario/library';
+import { FAULT_KIND_NAMES } from '../../src/sim/world';
 
 const EXAMPLE_TEXT = readFileSync(new URL('./fixtures/scenario-format-example.json', import.meta.url), 'utf8');
 
@@ -160,7 +161,7 @@ describe('wrong types and values', () => {
     ['nodes[0].site', (d: any) => delete d.nodes[0].site, 'nodes[0].site is missing'],
     ['links[0].lossRate', (d: any) => (d.links[0].lossRate = 1.5), 'from 0 to 1; found 1.5'],
     ['links[0].latencyMs', (d: any) => delete d.links[0].latencyMs, 'links[0].latencyMs is missing'],
-    ['faults[0].kind', (d: any) => (d.faults[0].kind = 'meteor'), "faults[0].kind must be one of crash, restart, pause, partition, degrade-link, repoint, promote; found 'meteor'"],
+    ['faults[0].kind', (d: any) => (d.faults[0].kind = 'meteor'), `faults[0].kind must be one of ${FAULT_KIND_NAMES.join(', ')}; found 'meteor'`],
     ['narration[0].text', (d: any) => (d.narration[0].text = ''), 'narration[0].text must not be empty'],
     ['narration[0].text', (d: any) => (d.narration[0].text = 'x'.repeat(2001)), 'is 2,001 characters long; the limit is 2,000'],
     ['limits.maxEvents', (d: any) => (d.limits = { maxEvents: 0 }), 'limits.maxEvents must be an integer from 1 to 200,000,000; found 0'],

@@ -1,7 +1,13 @@
-// Checkers read what a run recorded (client histories, role changes, marks), never the
-// components' internals, and name what went wrong in words a learner can follow.
+// Checkers read what a run recorded (client histories, role changes and other marks, the
+// scenario's own configuration), never the components' internals, and name what went wrong
+// in words a learner can follow.
+//
+// They stream: `feed` takes the entries appended since the last call, so a frame costs
+// only what is new, not the whole history again. After a rewind or a timeline change the
+// caller starts a fresh set and feeds it from the beginning.
 
 import type { HistoryEntry, Mark } from '../kernel/component';
+import type { WorldSpec } from '../spec';
 
 /** The anomaly vocabulary of DOMAIN.md. */
 export type AnomalyKind =
@@ -17,9 +23,13 @@ export interface Anomaly {
   kind: AnomalyKind;
   /** When it began. */
   atUs: number;
+  /** When it ended (for anomalies that last). */
+  endUs?: number;
   nodes: string[];
-  /** Operation ids involved (`app#812`). */
+  /** Operation ids involved (`app#812`), at most MAX_OPS of them. */
   ops: string[];
+  /** How many instances it covers: writes lost, reads stale, requests failed... */
+  count: number;
   explanation: string;
 }
 
@@ -29,14 +39,15 @@ export interface HistoryView {
   get(i: number): HistoryEntry;
 }
 
-/** What a checker gets: the run's records up to now. */
-export interface RunRecord {
-  history: HistoryView;
-  marks: readonly Mark[];
-  nowUs: number;
-}
-
 export interface Checker {
   kind: AnomalyKind;
-  check(run: RunRecord): Anomaly[];
+  /** Take in the history entries and marks recorded since the last call. */
+  feed(entries: readonly HistoryEntry[], marks: readonly Mark[]): void;
+  /** What it has found so far, as of `nowUs`. */
+  anomalies(nowUs: number): Anomaly[];
 }
+
+export type CheckerFactory = (spec: WorldSpec) => Checker;
+
+/** Operation ids listed per anomaly; the count says how many there are in all. */
+export const MAX_OPS = 50;

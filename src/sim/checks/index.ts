@@ -1,13 +1,48 @@
-// The checkers a run is judged by, one file each. The failover and capacity models add
-// theirs here as they land.
-import type { Anomaly, Checker, RunRecord } from './checker';
+// The checkers a run is judged by, one file each, and the set that streams a run's records
+// through them.
+import type { Mark } from '../kernel/component';
+import type { WorldSpec } from '../spec';
+import type { Anomaly, Checker, CheckerFactory, HistoryView } from './checker';
+import { lostWrite } from './lost-write';
+import { splitBrain } from './split-brain';
+import { staleRead } from './stale-read';
+import { writeRejected } from './write-rejected';
+import { requestFailed } from './request-failed';
+import { undetectedOutage } from './undetected-outage';
 
-export type { Anomaly, AnomalyKind, Checker, HistoryView, RunRecord } from './checker';
+export type { Anomaly, AnomalyKind, Checker, CheckerFactory, HistoryView } from './checker';
 
-export const CHECKERS: Checker[] = [];
+export const CHECKERS: CheckerFactory[] = [lostWrite, splitBrain, staleRead, writeRejected, requestFailed, undetectedOutage];
 
-export function runCheckers(run: RunRecord, checkers: readonly Checker[] = CHECKERS): Anomaly[] {
-  const out: Anomaly[] = [];
-  for (const c of checkers) out.push(...c.check(run));
-  return out.sort((a, b) => a.atUs - b.atUs);
+/**
+ * Runs every checker over a run's records as they grow. Call `reset` when the records were
+ * rewound or the scenario changed: the checkers then start over from the beginning.
+ */
+export class CheckerSet {
+  private checkers: Checker[] = [];
+  private historyAt = 0;
+  private marksAt = 0;
+
+  constructor(private spec: WorldSpec, private readonly factories: readonly CheckerFactory[] = CHECKERS) {
+    this.reset(spec);
+  }
+
+  reset(spec: WorldSpec = this.spec): void {
+    this.spec = spec;
+    this.checkers = this.factories.map((f) => f(spec));
+    this.historyAt = 0;
+    this.marksAt = 0;
+  }
+
+  update(history: HistoryView, marks: readonly Mark[], nowUs: number): Anomaly[] {
+    if (history.length < this.historyAt || marks.length < this.marksAt) this.reset();
+    // Materialise each new entry once, for all the checkers.
+    const entries = [];
+    for (let i = this.historyAt; i < history.length; i++) entries.push(history.get(i));
+    const newMarks = marks.slice(this.marksAt);
+    for (const c of this.checkers) c.feed(entries, newMarks);
+    this.historyAt = history.length;
+    this.marksAt = marks.length;
+    return this.checkers.flatMap((c) => c.anomalies(nowUs)).sort((a, b) => a.atUs - b.atUs);
+  }
 }

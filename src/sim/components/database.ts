@@ -2,25 +2,51 @@
 // standby) that copies that log.
 //
 // Persisted (survives a crash): role, epoch, the node it follows, its log position (`lsn`),
-// the retained log, and the data. A follower persists each entry it applies with its LSN,
-// so after a crash it resumes from exactly there: nothing skipped, nothing applied twice.
-// Volatile (lost in a crash): the CPU queue, the primary's view of its followers, and a
-// follower's replication session.
+// the retained log, the data, its epoch history and whether it was fenced. A follower
+// persists each entry it applies with its LSN, so after a crash it resumes from exactly
+// there: nothing skipped, nothing applied twice.
+// Volatile (lost in a crash): the CPU queue, the primary's view of its followers, writes
+// waiting for replication, the lease, a follower's replication session.
 //
-// Requests queue for one CPU: each takes `serviceMs`, so latency grows with load.
-// Replication: a follower subscribes from its next LSN; the primary streams entries in
-// batches with a bounded window of unacknowledged entries, and the follower acks what it
-// has applied. A gap (a lost message) or a silent primary makes the follower subscribe
-// again from where it is, so loss only delays it. A follower too far behind for the
-// primary's retained log gets a full snapshot instead.
+// One thread serves everything that arrives for it, in arrival order: client requests, and
+// also the orchestrator's heartbeats and commands (promote, follow, fence). Each takes
+// `serviceMs`, so latency grows with load, an overloaded node answers heartbeats late (and
+// can look dead), and a node that wakes from a pause works through its backlog, as primary,
+// before it gets to the message that demotes it. Replication has threads of its own.
+//
+// Replication. A follower subscribes with its next LSN and its epoch history; the primary
+// streams entries in batches with a bounded window of unacknowledged entries. The follower
+// receives them, then applies them one at a time (`applyMs` each, a single apply thread as
+// in MySQL: under load this is where replication lag comes from), persisting each applied
+// entry with its LSN. It acks both what it has received and what it has applied. A gap (a
+// lost message) or a silent primary makes it subscribe again from where it is, so loss only
+// delays it. A follower too far behind for the retained log gets a full snapshot.
+//
+// When the primary acknowledges a write (the ack rule, per follower, from its
+// `replication`):
+// - async: at once. A follower may not have it yet: a failover can lose it.
+// - semi-sync: once any one semi-sync follower has received it; if none confirms within
+//   `semiSyncTimeoutMs`, the primary falls back to async (as MySQL does) until one catches up.
+// - sync: once every sync follower has applied it. If one is not connected, writes wait: the price
+//   of never losing an acknowledged write is latency, and availability.
+//
+// Epochs. Every entry carries the epoch of the primary that wrote it. A promotion starts a
+// new epoch, recorded with its first LSN in the node's epoch history, which followers copy.
+// A deposed primary that rejoins as a follower has entries the new lineage never had (its
+// divergent suffix): the new primary finds the fork from the epoch histories and tells it to
+// truncate there, and those writes are gone. With fencing on, a primary refuses writes
+// without a live lease from the orchestrator, and steps down when it hears of a newer epoch.
 
 import type { Component, Ctx, Message } from '../kernel/component';
 import type { DatabaseSpec, ReplicationMode, Role } from '../spec';
-import { fifo, fifoPush, fifoShift, fifoSize, type Fifo } from '../kernel/fifo';
+import { fifo, fifoPeek, fifoPush, fifoShift, fifoSize, type Fifo } from '../kernel/fifo';
 
 export const DATABASE_DEFAULTS = {
   serviceMs: 0.2,
+  applyMs: 0,
+  shipIntervalMs: 0,
   logRetainEntries: 100_000,
+  semiSyncTimeoutMs: 10_000,
 };
 
 /** Entries in one replication message, and unacknowledged entries per follower. */
@@ -33,6 +59,9 @@ const FOLLOWER_TICK_US = 500_000;
 const REQUEST_BYTES = 120;
 const ENTRY_BYTES = 80;
 const HEADER_BYTES = 60;
+
+/** An epoch of the history: [epoch, its first LSN, the node that started it]. */
+export type EpochStart = [number, number, string];
 
 export interface DbPersisted {
   role: Role;
@@ -51,6 +80,14 @@ export interface DbPersisted {
   /** The data: key -> value, and key -> the LSN that wrote it. */
   values: Record<string, number>;
   versions: Record<string, number>;
+  /** Where each epoch of this node's lineage began. */
+  epochs: EpochStart[];
+  /** The highest epoch this node has heard of. */
+  epochSeen: number;
+  /** Told to stop accepting writes (fencing, or it learned it was deposed). */
+  fenced: boolean;
+  /** It runs under leases (fencing is on): after a restart it waits for a new one before writing. */
+  leased: boolean;
 }
 
 /** A batch of log entries from `fromLsn` on, as the primary ships them. */
@@ -60,17 +97,29 @@ export interface Entries {
   keys: string[];
   values: number[];
   epochs: number[];
+  history: EpochStart[];
 }
 
 interface FollowerSession {
   mode: ReplicationMode;
   sentLsn: number;
+  /** What the follower has received, and what it has applied (and persisted). */
+  receivedLsn: number;
   ackedLsn: number;
 }
 
+/** A message waiting for the serving thread. */
 interface Queued {
   from: number;
+  type: string;
+  body: any;
+}
+
+interface Waiting {
+  lsn: number;
+  from: number;
   req: DbRequest;
+  sinceUs: number;
 }
 
 export interface DbVolatile {
@@ -81,8 +130,27 @@ export interface DbVolatile {
   cpuFreeUs: number;
   /** Primary: followers by id, in order of subscription. */
   followers: Record<string, FollowerSession>;
+  /** Primary: writes applied but not yet acknowledged, waiting for followers (in LSN order). */
+  waiting: Fifo<Waiting>;
+  waitTimerArmed: boolean;
+  /** Semi-sync gave up waiting and acknowledges at once until a follower catches up. */
+  semiSyncDegraded: boolean;
+  /** The highest LSN acknowledged to a client: what a failover could lose lies above followers. */
+  ackedLsn: number;
+  /** A shipment of the log to followers is due (with `shipIntervalMs`). */
+  shipArmed: boolean;
+  /** The log released to followers so far: with batching, what the last shipment covered. */
+  shippedLsn: number;
+  /** With fencing, writes are accepted only until this time (-1: no lease was ever granted). */
+  leaseUntilUs: number;
+  /** Writes are being refused for want of a lease (marked once, until a lease comes back). */
+  leaseLost: boolean;
   /** Follower: when the primary was last heard from. */
   lastHeardUs: number;
+  /** Follower: entries received and not yet applied ([lsn, key, value, epoch]), and the highest LSN received. */
+  apply: Fifo<[number, string, number, number]>;
+  applying: boolean;
+  receivedLsn: number;
   served: number;
   rejected: number;
 }
@@ -92,25 +160,55 @@ export interface DbRequest {
   op: string;
   /** The client's operation number, echoed in the reply. */
   n: number;
+  /** The attempt's own number, echoed too (a retried operation is sent again). */
+  r: number;
   f: 'read' | 'write';
   key: string;
   value: number | null;
 }
 
 export interface DbReply {
-  op: string;
   n: number;
+  r: number;
   ok: boolean;
   value?: number | null;
   error?: string;
   lsn?: number;
+  epoch?: number;
 }
 
 type P = DbPersisted;
 type V = DbVolatile;
 
 function freshVolatile(ctx: Ctx): V {
-  return { cpu: fifo(), busy: false, cpuFreeUs: ctx.nowUs, followers: {}, lastHeardUs: ctx.nowUs, served: 0, rejected: 0 };
+  return {
+    cpu: fifo(),
+    busy: false,
+    cpuFreeUs: ctx.nowUs,
+    followers: {},
+    waiting: fifo(),
+    waitTimerArmed: false,
+    semiSyncDegraded: false,
+    ackedLsn: (ctx.p as P | null)?.lsn ?? 0,
+    shipArmed: false,
+    shippedLsn: (ctx.p as P | null)?.lsn ?? 0,
+    leaseUntilUs: -1,
+    leaseLost: false,
+    lastHeardUs: ctx.nowUs,
+    apply: fifo(),
+    applying: false,
+    receivedLsn: (ctx.p as P | null)?.lsn ?? 0,
+    served: 0,
+    rejected: 0,
+  };
+}
+
+function shipUs(ctx: Ctx): number {
+  return Math.round((spec(ctx).shipIntervalMs ?? DATABASE_DEFAULTS.shipIntervalMs) * 1000);
+}
+
+function applyUs(ctx: Ctx): number {
+  return Math.round((spec(ctx).applyMs ?? DATABASE_DEFAULTS.applyMs) * 1000);
 }
 
 function spec(ctx: Ctx): DatabaseSpec {
@@ -124,8 +222,11 @@ function serviceUs(ctx: Ctx): number {
 function startFollowing(ctx: Ctx): void {
   const p = ctx.p as P;
   if (p.role === 'primary' || !p.follow) return;
-  ctx.send(p.follow, 'subscribe', { fromLsn: p.lsn + 1, mode: spec(ctx).replication ?? 'async' }, HEADER_BYTES);
-  (ctx.v as V).lastHeardUs = ctx.nowUs;
+  const v = ctx.v as V;
+  // Entries already received wait to be applied; ask for what comes after them.
+  const body = { fromLsn: v.receivedLsn + 1, history: p.epochs.map((e) => e.slice()), mode: spec(ctx).replication ?? 'async', epoch: p.epochSeen };
+  ctx.send(p.follow, 'subscribe', body, HEADER_BYTES);
+  v.lastHeardUs = ctx.nowUs;
 }
 
 /** Append one entry at LSN p.lsn + 1 and apply it to the data. */
@@ -148,10 +249,12 @@ function append(ctx: Ctx, key: string, value: number, epoch: number): void {
   }
 }
 
-/** Send a follower what it lacks, within its window. */
+/** Send a follower what it lacks, within its window and what has been released for shipping. */
 function pump(ctx: Ctx, id: string, s: FollowerSession): void {
   const p = ctx.p as P;
-  while (s.sentLsn < p.lsn && s.sentLsn - s.ackedLsn < WINDOW_ENTRIES) {
+  const v = ctx.v as V;
+  const upTo = shipUs(ctx) === 0 ? p.lsn : v.shippedLsn;
+  while (s.sentLsn < upTo && s.sentLsn - s.receivedLsn < WINDOW_ENTRIES) {
     const from = s.sentLsn + 1;
     if (from < p.logStart) {
       // The follower needs entries the log no longer holds: ship the whole data set.
@@ -166,16 +269,25 @@ function pump(ctx: Ctx, id: string, s: FollowerSession): void {
         logKeys: p.logKeys.slice(),
         logValues: p.logValues.slice(),
         logEpochs: p.logEpochs.slice(),
+        epochs: p.epochs.map((e) => e.slice() as EpochStart),
       };
       ctx.send(id, 'snapshot', body, HEADER_BYTES + keys * ENTRY_BYTES);
       s.sentLsn = p.lsn;
       ctx.log(`${id} is behind the retained log (needs lsn ${from}, log starts at ${p.logStart}): sending a snapshot`);
       return;
     }
-    const to = Math.min(p.lsn, from + BATCH_ENTRIES - 1, s.ackedLsn + WINDOW_ENTRIES);
+    const to = Math.min(upTo, from + BATCH_ENTRIES - 1, s.receivedLsn + WINDOW_ENTRIES);
     const a = from - p.logStart;
     const b = to - p.logStart + 1;
-    const batch: Entries = { epoch: p.epoch, fromLsn: from, keys: p.logKeys.slice(a, b), values: p.logValues.slice(a, b), epochs: p.logEpochs.slice(a, b) };
+    const batch: Entries = {
+      epoch: p.epoch,
+      fromLsn: from,
+      keys: p.logKeys.slice(a, b),
+      values: p.logValues.slice(a, b),
+      epochs: p.logEpochs.slice(a, b),
+      // Only the epochs that start inside the batch: the follower extends its own history.
+      history: p.epochs.filter((e) => e[1] >= from && e[1] <= to).map((e) => e.slice() as EpochStart),
+    };
     ctx.send(id, 'entries', batch, HEADER_BYTES + (b - a) * ENTRY_BYTES);
     s.sentLsn = to;
   }
@@ -185,10 +297,15 @@ function reply(ctx: Ctx, to: number, r: DbReply): void {
   ctx.send(ctx.nodeId(to), 'reply', r, REQUEST_BYTES);
 }
 
-/** One CPU: a request waits for those before it, then takes its service time. */
-function enqueue(ctx: Ctx, from: number, req: DbRequest): void {
+function refuse(ctx: Ctx, from: number, req: DbRequest, error: string): void {
+  (ctx.v as V).rejected++;
+  reply(ctx, from, { n: req.n, r: req.r, ok: false, error });
+}
+
+/** The serving thread: a message waits for those before it, then takes its service time. */
+function enqueue(ctx: Ctx, from: number, type: string, body: any): void {
   const v = ctx.v as V;
-  fifoPush(v.cpu, { from, req });
+  fifoPush(v.cpu, { from, type, body });
   const service = serviceUs(ctx);
   v.cpuFreeUs = Math.max(ctx.nowUs, v.cpuFreeUs) + service;
   if (!v.busy) {
@@ -200,9 +317,58 @@ function enqueue(ctx: Ctx, from: number, req: DbRequest): void {
 function served(ctx: Ctx): void {
   const v = ctx.v as V;
   const q = fifoShift(v.cpu)!;
-  serve(ctx, q.from, q.req);
+  handle(ctx, q.from, q.type, q.body);
   v.busy = fifoSize(v.cpu) > 0;
   if (v.busy) ctx.setTimer(serviceUs(ctx), 'served');
+}
+
+/** What the serving thread does with each kind of message. */
+function handle(ctx: Ctx, from: number, type: string, body: any): void {
+  const p = ctx.p as P;
+  const v = ctx.v as V;
+  const sender = ctx.nodeId(from);
+  switch (type) {
+    case 'request':
+      return serve(ctx, from, body as DbRequest);
+    case 'promote': {
+      const err = promote(ctx, (body as { epoch: number }).epoch);
+      if (err) ctx.log(`promotion refused: ${err}`);
+      return;
+    }
+    case 'follow': {
+      const b = body as { node: string; epoch: number };
+      const err = follow(ctx, b.node, b.epoch ?? 0);
+      if (err) ctx.log(`re-point refused: ${err}`);
+      return;
+    }
+    case 'fence': {
+      const epoch = (body as { epoch: number }).epoch;
+      p.epochSeen = Math.max(p.epochSeen, epoch);
+      if (p.role === 'primary' && epoch > p.epoch) stepDown(ctx, `the orchestrator fenced it (epoch ${epoch} replaces ${p.epoch})`);
+      return;
+    }
+    case 'ping': {
+      const b = body as { epoch?: number; leaseUntilUs?: number };
+      if (b.leaseUntilUs !== undefined) {
+        p.leased = true;
+        v.leaseUntilUs = Math.max(v.leaseUntilUs, b.leaseUntilUs);
+        if (v.leaseLost && ctx.nowUs <= v.leaseUntilUs) {
+          v.leaseLost = false;
+          ctx.mark('lease-regained', { epoch: p.epoch });
+        }
+      }
+      if (b.epoch !== undefined) {
+        p.epochSeen = Math.max(p.epochSeen, b.epoch);
+        if (p.role === 'primary' && b.epoch > p.epoch) stepDown(ctx, `the orchestrator is at epoch ${b.epoch}, newer than its own ${p.epoch}`);
+      }
+      const pong = { role: p.role, lsn: p.lsn, epoch: p.epoch, follow: p.follow, fenced: p.fenced };
+      ctx.send(sender, 'pong', pong, HEADER_BYTES);
+      return;
+    }
+    case 'scrape':
+      ctx.send(sender, 'metrics', { values: database.sample!(ctx) }, HEADER_BYTES);
+      return;
+  }
 }
 
 function serve(ctx: Ctx, from: number, req: DbRequest): void {
@@ -211,63 +377,296 @@ function serve(ctx: Ctx, from: number, req: DbRequest): void {
   if (req.f === 'read') {
     const value = p.values[req.key];
     v.served++;
-    reply(ctx, from, { op: req.op, n: req.n, ok: true, value: value === undefined ? null : value, lsn: p.lsn });
+    reply(ctx, from, { n: req.n, r: req.r, ok: true, value: value === undefined ? null : value, lsn: p.lsn, epoch: p.epoch });
     return;
   }
-  if (p.role !== 'primary') {
-    v.rejected++;
-    reply(ctx, from, { op: req.op, n: req.n, ok: false, error: 'read-only' });
-    return;
+  if (p.role !== 'primary') return refuse(ctx, from, req, 'read-only');
+  if (p.fenced) return refuse(ctx, from, req, 'fenced');
+  // The lease: with fencing, a primary that has not heard from the orchestrator lately
+  // stops accepting writes by itself, before anyone could have been promoted in its place.
+  if (p.leased && ctx.nowUs > v.leaseUntilUs) {
+    if (!v.leaseLost) {
+      v.leaseLost = true;
+      ctx.log('its lease has expired: it refuses writes until the orchestrator renews it');
+      ctx.mark('lease-lost', { epoch: p.epoch });
+    }
+    return refuse(ctx, from, req, 'no-lease');
   }
   append(ctx, req.key, req.value as number, p.epoch);
   v.served++;
-  // Asynchronous replication: the client hears "ok" before any follower has the write.
-  reply(ctx, from, { op: req.op, n: req.n, ok: true, lsn: p.lsn });
-  for (const id in v.followers) pump(ctx, id, v.followers[id]);
+  // The log goes out at once, or with the next shipment when the primary batches it (as a
+  // WAL writer or a binlog group commit does): what is not shipped yet lives only here.
+  const every = shipUs(ctx);
+  if (every === 0) for (const id in v.followers) pump(ctx, id, v.followers[id]);
+  else if (!v.shipArmed) {
+    v.shipArmed = true;
+    ctx.setTimer(every, 'ship');
+  }
+  fifoPush(v.waiting, { lsn: p.lsn, from, req, sinceUs: ctx.nowUs });
+  release(ctx);
+}
+
+/** The sync and semi-sync followers this primary must wait for, configured or connected. */
+function ackRule(ctx: Ctx): { sync: string[]; semi: string[] } {
+  const v = ctx.v as V;
+  const sync: string[] = [];
+  const semi: string[] = [];
+  // Configured ones count even when not connected (the primary then waits for them).
+  for (const id of ctx.nodesOfKind('database')) {
+    const s = ctx.nodeSpec(id) as DatabaseSpec;
+    if (s.replicateFrom !== ctx.id || id === ctx.id) continue;
+    if (s.replication === 'sync') sync.push(id);
+    else if (s.replication === 'semi-sync') semi.push(id);
+  }
+  for (const id in v.followers) {
+    const mode = v.followers[id].mode;
+    if (mode === 'sync' && !sync.includes(id)) sync.push(id);
+    else if (mode === 'semi-sync' && !semi.includes(id)) semi.push(id);
+  }
+  return { sync, semi };
+}
+
+/** Acknowledge the waiting writes whose ack rule is now met, in LSN order. */
+function release(ctx: Ctx): void {
+  const v = ctx.v as V;
+  const p = ctx.p as P;
+  const { sync, semi } = ackRule(ctx);
+  const applied = (id: string) => v.followers[id]?.ackedLsn ?? -1;
+  const received = (id: string) => v.followers[id]?.receivedLsn ?? -1;
+  const semiTimeoutUs = (spec(ctx).semiSyncTimeoutMs ?? DATABASE_DEFAULTS.semiSyncTimeoutMs) * 1000;
+  for (let w = fifoPeek(v.waiting); w; w = fifoPeek(v.waiting)) {
+    let ok = sync.every((id) => applied(id) >= w.lsn);
+    if (ok && semi.length > 0 && !v.semiSyncDegraded) {
+      if (semi.some((id) => received(id) >= w.lsn)) ok = true;
+      else if (ctx.nowUs - w.sinceUs >= semiTimeoutUs) {
+        v.semiSyncDegraded = true;
+        ctx.log(`semi-sync: no follower confirmed lsn ${w.lsn} within ${semiTimeoutUs / 1000} ms; acknowledging without it (async) until one catches up`);
+        ctx.mark('semi-sync-off', { lsn: w.lsn });
+      } else ok = false;
+    }
+    if (!ok) break;
+    fifoShift(v.waiting);
+    v.ackedLsn = w.lsn;
+    reply(ctx, w.from, { n: w.req.n, r: w.req.r, ok: true, lsn: w.lsn, epoch: p.epoch });
+  }
+  if (v.semiSyncDegraded && semi.some((id) => received(id) >= p.lsn)) {
+    v.semiSyncDegraded = false;
+    ctx.log('semi-sync: a follower caught up; waiting for confirmations again');
+  }
+  const head = fifoPeek(v.waiting);
+  if (head && semi.length > 0 && !v.waitTimerArmed) {
+    v.waitTimerArmed = true;
+    ctx.setTimer(Math.max(0, head.sinceUs + semiTimeoutUs - ctx.nowUs), 'semi-sync-wait');
+  }
 }
 
 function applyEntries(ctx: Ctx, from: string, e: Entries): void {
   const p = ctx.p as P;
+  const v = ctx.v as V;
+  for (const h of e.history) if (!p.epochs.some((x) => x[0] === h[0] && x[2] === h[2])) p.epochs.push(h.slice() as EpochStart);
+  const cost = applyUs(ctx);
   for (let i = 0; i < e.keys.length; i++) {
     const lsn = e.fromLsn + i;
-    if (lsn <= p.lsn) continue; // already have it (a resend after a resubscribe)
-    if (lsn !== p.lsn + 1) {
+    if (lsn <= v.receivedLsn) continue; // already have it (a resend after a resubscribe)
+    if (lsn !== v.receivedLsn + 1) {
       // A gap: something was lost on the way. Ask again from where we are.
       startFollowing(ctx);
       break;
     }
-    append(ctx, e.keys[i], e.values[i], e.epochs[i]);
-    if (e.epochs[i] > p.epoch) p.epoch = e.epochs[i];
+    v.receivedLsn = lsn;
+    if (cost === 0) append(ctx, e.keys[i], e.values[i], e.epochs[i]);
+    else fifoPush(v.apply, [lsn, e.keys[i], e.values[i], e.epochs[i]]);
   }
-  ctx.send(from, 'ack', { lsn: p.lsn }, HEADER_BYTES);
+  p.epoch = Math.max(p.epoch, e.epoch);
+  p.epochSeen = Math.max(p.epochSeen, e.epoch);
+  if (cost > 0 && !v.applying && fifoSize(v.apply) > 0) {
+    v.applying = true;
+    ctx.setTimer(cost, 'applied');
+  }
+  ack(ctx, from);
+}
+
+function ack(ctx: Ctx, to: string): void {
+  const p = ctx.p as P;
+  ctx.send(to, 'ack', { lsn: p.lsn, received: (ctx.v as V).receivedLsn, epoch: p.epochSeen }, HEADER_BYTES);
+}
+
+/** The apply thread finished an entry: persist it, and go on with the next. */
+function applied(ctx: Ctx): void {
+  const p = ctx.p as P;
+  const v = ctx.v as V;
+  const e = fifoShift(v.apply);
+  if (e && e[0] === p.lsn + 1) append(ctx, e[1], e[2], e[3]);
+  v.applying = fifoSize(v.apply) > 0;
+  if (v.applying) ctx.setTimer(applyUs(ctx), 'applied');
+  // Sync followers confirm each applied entry (the primary is waiting on it); others when they catch up.
+  const sync = (spec(ctx).replication ?? 'async') === 'sync';
+  if ((sync || !v.applying) && p.follow && p.role !== 'primary') ack(ctx, p.follow);
+}
+
+/** Apply everything received at once (a promotion does not leave received writes behind). */
+function drainApply(ctx: Ctx): void {
+  const p = ctx.p as P;
+  const v = ctx.v as V;
+  for (let e = fifoShift(v.apply); e; e = fifoShift(v.apply)) if (e[0] === p.lsn + 1) append(ctx, e[1], e[2], e[3]);
+  v.applying = false;
+}
+
+/**
+ * The last LSN two lineages share, from their epoch histories: the end of the latest epoch
+ * both contain (same epoch, same first LSN, same node), as far as both hold it. A follower
+ * holding entries past it has a divergent suffix.
+ */
+export function forkEnd(mine: EpochStart[], myLsn: number, theirs: EpochStart[], theirLsn: number): number {
+  let fork = 0;
+  for (let i = 0; i < mine.length; i++) {
+    const j = theirs.findIndex((e) => e[0] === mine[i][0] && e[1] === mine[i][1] && e[2] === mine[i][2]);
+    if (j < 0) continue;
+    const myEnd = i + 1 < mine.length ? mine[i + 1][1] - 1 : myLsn;
+    const theirEnd = j + 1 < theirs.length ? theirs[j + 1][1] - 1 : theirLsn;
+    fork = Math.max(fork, Math.min(myEnd, theirEnd));
+  }
+  return fork;
+}
+
+/** Discard this node's entries after `toLsn` (they are not in the lineage it now follows). */
+function truncate(ctx: Ctx, toLsn: number): void {
+  const p = ctx.p as P;
+  const v = ctx.v as V;
+  v.apply = fifo();
+  v.applying = false;
+  v.receivedLsn = Math.min(v.receivedLsn, toLsn);
+  if (toLsn >= p.lsn) return;
+  const from = toLsn + 1;
+  const discarded = p.lsn - toLsn;
+  const epochsLost = [...new Set(p.logEpochs.slice(Math.max(0, from - p.logStart)))];
+  ctx.log(`discards its divergent entries ${from}..${p.lsn} (${discarded} writes the new primary never had)`);
+  ctx.mark('discard', { fromLsn: from, toLsn: p.lsn, count: discarded, epochs: epochsLost });
+  if (from - 1 < p.logStart - 1 || !rewindData(p, toLsn)) {
+    // The log no longer reaches back far enough to undo the data: start over from nothing
+    // and let the primary send it all (a re-clone).
+    ctx.log('cannot rewind its data from the retained log: re-cloning from the primary');
+    p.lsn = 0;
+    p.logStart = 1;
+    p.logKeys = [];
+    p.logValues = [];
+    p.logEpochs = [];
+    p.values = {};
+    p.versions = {};
+    p.epochs = [];
+    v.receivedLsn = 0;
+    return;
+  }
+  const keep = toLsn - p.logStart + 1;
+  p.logKeys.length = keep;
+  p.logValues.length = keep;
+  p.logEpochs.length = keep;
+  p.lsn = toLsn;
+  p.epochs = p.epochs.filter((e) => e[1] <= toLsn);
+}
+
+/** Put each key written after `toLsn` back to its value at `toLsn`, from the log. */
+function rewindData(p: P, toLsn: number): boolean {
+  const touched = new Set<string>();
+  for (let i = toLsn + 1 - p.logStart; i < p.logKeys.length; i++) touched.add(p.logKeys[i]);
+  for (const key of touched) {
+    let found = -1;
+    for (let i = toLsn - p.logStart; i >= 0; i--) {
+      if (p.logKeys[i] === key) {
+        found = i;
+        break;
+      }
+    }
+    if (found >= 0) {
+      p.values[key] = p.logValues[found];
+      p.versions[key] = p.logStart + found;
+    } else if (p.logStart === 1) {
+      delete p.values[key];
+      delete p.versions[key];
+    } else return false; // its earlier value was trimmed from the log
+  }
+  return true;
+}
+
+function stepDown(ctx: Ctx, why: string): void {
+  const p = ctx.p as P;
+  if (p.role !== 'primary' || p.fenced) return;
+  p.fenced = true;
+  ctx.log(`fenced: ${why}; it refuses writes from now on`);
+  ctx.mark('fenced', { epoch: p.epoch, lsn: p.lsn, why });
 }
 
 function promote(ctx: Ctx, epoch: number): string | undefined {
   const p = ctx.p as P;
-  if (p.role === 'primary') return 'it is already the primary';
+  if (p.role === 'primary' && !p.fenced) return 'it is already the primary';
+  drainApply(ctx);
   p.role = 'primary';
-  p.epoch = Math.max(p.epoch + 1, epoch);
+  p.fenced = false;
+  p.epoch = Math.max(p.epoch + 1, p.epochSeen + 1, epoch);
+  p.epochSeen = p.epoch;
   p.follow = null;
-  (ctx.v as V).followers = {};
+  p.epochs.push([p.epoch, p.lsn + 1, ctx.id]);
+  const v = ctx.v as V;
+  v.followers = {};
+  v.ackedLsn = p.lsn;
+  v.shippedLsn = p.lsn;
   ctx.log(`promoted to primary at lsn ${p.lsn}, epoch ${p.epoch}`);
-  ctx.mark('role', { role: 'primary', epoch: p.epoch, lsn: p.lsn });
+  ctx.mark('role', { role: 'primary', epoch: p.epoch, lsn: p.lsn, epochs: p.epochs.map((e) => e.slice()) });
   // Claim the role endpoints, as a managed service or a leader's agent updates DNS.
   for (const ep of ctx.nodesOfKind('endpoint')) ctx.command(ep, 'claim', { node: ctx.id });
   return undefined;
 }
 
-function follow(ctx: Ctx, target: string): string | undefined {
+function follow(ctx: Ctx, target: string, epoch: number): string | undefined {
   const p = ctx.p as P;
   if (!target || target === ctx.id) return 'it needs another node to follow';
   const wasPrimary = p.role === 'primary';
-  if (wasPrimary) p.role = 'replica';
+  p.epochSeen = Math.max(p.epochSeen, epoch);
+  if (p.follow === target && !wasPrimary) return undefined;
+  if (wasPrimary) {
+    p.role = 'replica';
+    p.fenced = false;
+    // Writes still waiting for followers will never be acknowledged by this node now.
+    (ctx.v as V).waiting = fifo();
+    (ctx.v as V).followers = {};
+  }
   p.follow = target;
-  (ctx.v as V).followers = {};
+  // Entries received from the old primary but not applied may lie past the fork: drop them
+  // and ask the new primary (which checks for divergence) from what is applied.
+  const v = ctx.v as V;
+  v.apply = fifo();
+  v.applying = false;
+  v.receivedLsn = p.lsn;
   ctx.log(`now follows ${target} from lsn ${p.lsn + 1}`);
   ctx.mark('role', { role: p.role, follow: target, lsn: p.lsn });
   startFollowing(ctx);
   if (wasPrimary) ctx.setTimer(FOLLOWER_TICK_US, 'follower-tick');
   return undefined;
+}
+
+function onSubscribe(ctx: Ctx, msg: Message): void {
+  const p = ctx.p as P;
+  const v = ctx.v as V;
+  const b = msg.body as { fromLsn: number; history: EpochStart[]; mode: ReplicationMode; epoch: number };
+  const id = ctx.nodeId(msg.from);
+  if (b.epoch > p.epochSeen) p.epochSeen = b.epoch;
+  if (p.role !== 'primary' || (b.epoch > p.epoch && p.leased)) {
+    ctx.send(id, 'not-primary', { epoch: p.epochSeen }, HEADER_BYTES);
+    if (p.role === 'primary') stepDown(ctx, `${id} has seen epoch ${b.epoch}, newer than its own ${p.epoch}`);
+    return;
+  }
+  // A follower with no history yet (it has never applied anything) shares everything so far.
+  const end = b.fromLsn === 1 ? 0 : forkEnd(p.epochs, p.lsn, b.history, b.fromLsn - 1);
+  if (b.fromLsn - 1 > end) {
+    ctx.send(id, 'truncate', { toLsn: end, epoch: p.epoch }, HEADER_BYTES);
+    return;
+  }
+  const s = v.followers[id] ?? (v.followers[id] = { mode: b.mode, sentLsn: 0, receivedLsn: 0, ackedLsn: 0 });
+  s.mode = b.mode;
+  s.sentLsn = s.receivedLsn = Math.min(b.fromLsn - 1, p.lsn);
+  s.ackedLsn = Math.min(s.ackedLsn, s.receivedLsn);
+  pump(ctx, id, s);
+  release(ctx);
 }
 
 export const database: Component = {
@@ -286,61 +685,83 @@ export const database: Component = {
       logEpochs: [],
       values: {},
       versions: {},
+      epochs: [],
+      epochSeen: 1,
+      fenced: false,
+      leased: false,
     };
     ctx.p = p;
     ctx.v = freshVolatile(ctx);
-    startFollowing(ctx);
-    if (p.role !== 'primary') ctx.setTimer(FOLLOWER_TICK_US, 'follower-tick');
+    if (p.role === 'primary') {
+      p.epochs.push([1, 1, ctx.id]);
+      ctx.mark('role', { role: 'primary', epoch: 1, lsn: 0, epochs: p.epochs.map((e) => e.slice()) });
+    } else {
+      startFollowing(ctx);
+      ctx.setTimer(FOLLOWER_TICK_US, 'follower-tick');
+    }
     return { p, v: ctx.v };
   },
 
   recover(ctx) {
     ctx.v = freshVolatile(ctx);
     const p = ctx.p as P;
-    ctx.log(`recovering at lsn ${p.lsn} as ${p.role}`);
-    startFollowing(ctx);
-    if (p.role !== 'primary') ctx.setTimer(FOLLOWER_TICK_US, 'follower-tick');
+    ctx.log(`recovering at lsn ${p.lsn} as ${p.fenced ? 'fenced ' : ''}${p.role}`);
+    if (p.role !== 'primary') {
+      startFollowing(ctx);
+      ctx.setTimer(FOLLOWER_TICK_US, 'follower-tick');
+    }
     return ctx.v;
   },
 
   onMessage(ctx, msg: Message) {
     const p = ctx.p as P;
     const v = ctx.v as V;
+    const sender = ctx.nodeId(msg.from);
     switch (msg.type) {
       case 'request':
-        enqueue(ctx, msg.from, msg.body as DbRequest);
+      case 'ping':
+      case 'promote':
+      case 'follow':
+      case 'fence':
+      case 'scrape':
+        enqueue(ctx, msg.from, msg.type, msg.body);
         return;
-      case 'subscribe': {
-        const b = msg.body as { fromLsn: number; mode: ReplicationMode };
-        const id = ctx.nodeId(msg.from);
-        if (p.role !== 'primary') {
-          ctx.send(id, 'not-primary', { epoch: p.epoch }, HEADER_BYTES);
-          return;
-        }
-        const s = v.followers[id] ?? (v.followers[id] = { mode: b.mode, sentLsn: 0, ackedLsn: 0 });
-        s.mode = b.mode;
-        s.sentLsn = s.ackedLsn = Math.min(b.fromLsn - 1, p.lsn);
-        pump(ctx, id, s);
+      case 'subscribe':
+        onSubscribe(ctx, msg);
         return;
-      }
       case 'ack': {
-        const id = ctx.nodeId(msg.from);
-        const s = v.followers[id];
-        if (!s) return;
-        const lsn = (msg.body as { lsn: number }).lsn;
-        if (lsn > s.ackedLsn) s.ackedLsn = lsn;
-        pump(ctx, id, s);
+        const s = v.followers[sender];
+        if (!s || p.role !== 'primary') return;
+        const b = msg.body as { lsn: number; received: number; epoch: number };
+        if (b.epoch > p.epoch && p.leased) return stepDown(ctx, `${sender} has seen epoch ${b.epoch}`);
+        if (b.lsn > s.ackedLsn) s.ackedLsn = b.lsn;
+        if (b.received > s.receivedLsn) s.receivedLsn = b.received;
+        pump(ctx, sender, s);
+        release(ctx);
         return;
       }
       case 'entries': {
-        if (p.role === 'primary' || ctx.nodeId(msg.from) !== p.follow) return;
+        if (p.role === 'primary' || sender !== p.follow) return;
+        const e = msg.body as Entries;
+        // Never take entries from a primary older than one already heard of: that is how
+        // a deposed primary finds its writes refused once it can reach anyone.
+        if (e.epoch < p.epochSeen) {
+          ctx.send(sender, 'stale-epoch', { epoch: p.epochSeen }, HEADER_BYTES);
+          return;
+        }
         v.lastHeardUs = ctx.nowUs;
-        applyEntries(ctx, p.follow, msg.body as Entries);
+        applyEntries(ctx, sender, e);
+        return;
+      }
+      case 'truncate': {
+        if (p.role === 'primary' || sender !== p.follow) return;
+        truncate(ctx, (msg.body as { toLsn: number }).toLsn);
+        startFollowing(ctx);
         return;
       }
       case 'snapshot': {
-        if (p.role === 'primary' || ctx.nodeId(msg.from) !== p.follow) return;
-        const b = msg.body as Pick<P, 'epoch' | 'lsn' | 'values' | 'versions' | 'logStart' | 'logKeys' | 'logValues' | 'logEpochs'>;
+        if (p.role === 'primary' || sender !== p.follow) return;
+        const b = msg.body as Pick<P, 'epoch' | 'lsn' | 'values' | 'versions' | 'logStart' | 'logKeys' | 'logValues' | 'logEpochs' | 'epochs'>;
         if (b.lsn <= p.lsn) return;
         v.lastHeardUs = ctx.nowUs;
         // Copied again on arrival: the in-flight body must never alias this node's data.
@@ -350,26 +771,22 @@ export const database: Component = {
         p.logKeys = b.logKeys.slice();
         p.logValues = b.logValues.slice();
         p.logEpochs = b.logEpochs.slice();
+        p.epochs = b.epochs.map((e) => e.slice() as EpochStart);
         p.lsn = b.lsn;
         p.epoch = Math.max(p.epoch, b.epoch);
+        p.epochSeen = Math.max(p.epochSeen, b.epoch);
+        v.apply = fifo();
+        v.applying = false;
+        v.receivedLsn = p.lsn;
         ctx.log(`loaded a snapshot at lsn ${b.lsn}`);
-        ctx.send(p.follow!, 'ack', { lsn: p.lsn }, HEADER_BYTES);
+        ack(ctx, sender);
         return;
       }
-      case 'promote': {
-        const err = promote(ctx, (msg.body as { epoch: number }).epoch);
-        if (err) ctx.log(`promotion refused: ${err}`);
+      case 'stale-epoch':
+        if (p.role === 'primary') stepDown(ctx, `${sender} follows a newer epoch (${(msg.body as { epoch: number }).epoch})`);
         return;
-      }
-      case 'follow': {
-        const err = follow(ctx, (msg.body as { node: string }).node);
-        if (err) ctx.log(`re-point refused: ${err}`);
-        return;
-      }
-      case 'ping': {
-        ctx.send(ctx.nodeId(msg.from), 'pong', { role: p.role, lsn: p.lsn, epoch: p.epoch, ...(msg.body as object) }, HEADER_BYTES);
-        return;
-      }
+      case 'not-primary':
+        return; // the follower-tick subscribes again; the orchestrator will re-point us
     }
   },
 
@@ -378,6 +795,15 @@ export const database: Component = {
     const p = ctx.p as P;
     if (name === 'served') {
       served(ctx);
+    } else if (name === 'applied') {
+      applied(ctx);
+    } else if (name === 'ship') {
+      v.shipArmed = false;
+      v.shippedLsn = p.lsn;
+      for (const id in v.followers) pump(ctx, id, v.followers[id]);
+    } else if (name === 'semi-sync-wait') {
+      v.waitTimerArmed = false;
+      release(ctx);
     } else if (name === 'follower-tick') {
       if (p.role === 'primary') return;
       if (ctx.nowUs - v.lastHeardUs >= RESUBSCRIBE_US) startFollowing(ctx);
@@ -386,14 +812,31 @@ export const database: Component = {
   },
 
   onCommand(ctx, verb, args) {
+    const p = ctx.p as P;
     if (verb === 'promote') return promote(ctx, (args?.epoch as number | undefined) ?? 0);
-    if (verb === 'follow') return follow(ctx, args?.node as string);
+    if (verb === 'follow') return follow(ctx, args?.node as string, (args?.epoch as number | undefined) ?? 0);
+    if (verb === 'fence') {
+      if (p.role !== 'primary') return 'it is not a primary';
+      stepDown(ctx, 'an operator fenced it');
+      return undefined;
+    }
+    if (verb === 'demote') {
+      if (p.role !== 'primary') return 'it is not a primary';
+      const to = args?.node as string | undefined;
+      if (to) return follow(ctx, to, p.epochSeen);
+      p.role = 'replica';
+      p.fenced = false;
+      (ctx.v as V).waiting = fifo();
+      ctx.log('demoted to a replica, following no one until re-pointed');
+      ctx.mark('role', { role: 'replica', follow: null, lsn: p.lsn });
+      return undefined;
+    }
     return `a database does not take '${verb}'`;
   },
 
   onQuery(ctx, question) {
     const p = ctx.p as P;
-    if (question === 'role') return p.role;
+    if (question === 'role') return p.fenced ? 'fenced' : p.role;
     if (question === 'lsn') return p.lsn;
     return undefined;
   },
@@ -401,22 +844,49 @@ export const database: Component = {
   sample(ctx) {
     const p = ctx.p as P;
     const v = ctx.v as V;
-    return { lsn: p.lsn, served: v.served, rejected: v.rejected, queued: fifoSize(v.cpu), queueMs: Math.max(0, v.cpuFreeUs - ctx.nowUs) / 1000 };
+    const out: Record<string, number> = {
+      up: 1,
+      lsn: p.lsn,
+      served: v.served,
+      rejected: v.rejected,
+      queued: fifoSize(v.cpu),
+      queueMs: Math.max(0, v.cpuFreeUs - ctx.nowUs) / 1000,
+    };
+    if (p.role === 'primary') {
+      // Acknowledged writes at risk: acked to a client but on no follower yet, so a
+      // failover now would lose them.
+      let best = 0;
+      let lag = 0;
+      for (const id in v.followers) {
+        const s = v.followers[id];
+        // Received is enough: a promoted follower applies all it has received first.
+        best = Math.max(best, s.receivedLsn);
+        lag = Math.max(lag, p.lsn - s.ackedLsn);
+      }
+      out.atRisk = Math.max(0, v.ackedLsn - best);
+      out.replicationLag = lag;
+      out.waiting = fifoSize(v.waiting);
+    }
+    return out;
   },
 
   view(ctx) {
     const p = ctx.p as P;
     const v = ctx.v as V | null;
+    const role = p.fenced ? `fenced ${p.role}` : p.role;
     return {
-      summary: `${p.role}, lsn ${p.lsn}${p.follow ? `, follows ${p.follow}` : ''}`,
+      summary: `${role}, lsn ${p.lsn}${p.follow ? `, follows ${p.follow}` : ''}`,
       detail: {
         role: p.role,
+        fenced: p.fenced,
         epoch: p.epoch,
         lsn: p.lsn,
         follow: p.follow,
         keys: Object.keys(p.values).length,
-        followers: v ? Object.fromEntries(Object.entries(v.followers).map(([id, s]) => [id, { acked: s.ackedLsn, mode: s.mode }])) : {},
+        followers: v ? Object.fromEntries(Object.entries(v.followers).map(([id, s]) => [id, { received: s.receivedLsn, applied: s.ackedLsn, mode: s.mode }])) : {},
+        applyQueue: v ? fifoSize(v.apply) : 0,
         queued: v ? fifoSize(v.cpu) : 0,
+        waiting: v ? fifoSize(v.waiting) : 0,
       },
     };
   },

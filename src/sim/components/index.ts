@@ -4,5 +4,6 @@ import { database } from './database';
 import { client } from './client';
 import { endpoint } from './endpoint';
 import { orchestrator } from './orchestrator';
+import { monitor } from './monitor';
 
-export const COMPONENTS: Registry = { database, client, endpoint, orchestrator };
+export const COMPONENTS: Registry = { database, client, endpoint, orchestrator, monitor };

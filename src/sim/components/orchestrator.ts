@@ -8,10 +8,20 @@
 // - `timeout`: a node is down when no heartbeat answer came for `timeoutMs`.
 // - `phi` (phi accrual, Hayashibara et al. 2004, as in Cassandra and Akka): from the recent
 //   intervals between answers, phi = -log10(P(an answer is still to come after this long));
-//   a node is down when phi passes `phiThreshold`. It adapts to a jittery network.
+//   a node is down when phi passes `phiThreshold`. It adapts to a jittery network. Until it
+//   has a few intervals to go on, the timeout decides.
 // Promotion `auto` elects the designated synchronous standby if there is one, else the most
 // advanced replica by its last reported LSN. `manual` raises an alert and waits for an
 // operator, who acts `operatorDelayMs` later.
+//
+// Fencing (on or off): with it, every heartbeat carries the current epoch and a lease, so a
+// primary stops accepting writes by itself when heartbeats stop reaching it (before it
+// could be replaced), and steps down as soon as it hears of a newer epoch; on a failover the
+// old primary is also told to stop. Without it, a deposed primary that is still running
+// keeps accepting writes until it is demoted.
+//
+// Its view (who is primary, the epoch) is persisted, as a real orchestrator keeps it in a
+// consensus store, so a restarted orchestrator carries on from it.
 
 import type { Component, Ctx, Message } from '../kernel/component';
 import type { DatabaseSpec, OrchestratorSpec } from '../spec';
@@ -28,25 +38,38 @@ const PING_BYTES = 60;
 const PHI_WINDOW = 100;
 /** Floor on the deviation phi assumes, so a perfectly regular history does not make it brittle. */
 const PHI_MIN_STD_US = 100_000;
+/** Phi trusts its estimate only after this many intervals; until then the timeout decides. */
+const PHI_MIN_SAMPLES = 5;
+/** A managed failover waits at most this long for the candidate to catch up before promoting it. */
+const MANAGED_CATCHUP_US = 5_000_000;
 
 interface Watch {
   lastAnswerUs: number;
+  /** Whether any answer has come yet (the first one starts the intervals, it is not one). */
+  heard: boolean;
   intervalsUs: number[];
   role: string;
   lsn: number;
   epoch: number;
+  follow: string | null;
   down: boolean;
+}
+
+export interface OrchestratorPersisted {
+  primary: string;
+  epoch: number;
+  failovers: number;
 }
 
 export interface OrchestratorVolatile {
   watches: Record<string, Watch>;
-  primary: string;
-  epoch: number;
-  failovers: number;
   /** A manual promotion waiting for the operator. */
   awaitingOperator: boolean;
+  /** A managed failover in progress: the replica to promote, since when. */
+  managed: { to: string; old: string; sinceUs: number } | null;
 }
 
+type P = OrchestratorPersisted;
 type V = OrchestratorVolatile;
 
 function spec(ctx: Ctx): OrchestratorSpec {
@@ -54,19 +77,16 @@ function spec(ctx: Ctx): OrchestratorSpec {
 }
 
 function fresh(ctx: Ctx): V {
-  const s = spec(ctx);
   const watches: Record<string, Watch> = {};
-  let primary = '';
-  for (const id of s.watches) {
+  for (const id of spec(ctx).watches) {
     const ns = ctx.nodeSpec(id) as DatabaseSpec | undefined;
-    watches[id] = { lastAnswerUs: ctx.nowUs, intervalsUs: [], role: ns?.role ?? 'replica', lsn: 0, epoch: 1, down: false };
-    if (ns?.role === 'primary' && !primary) primary = id;
+    watches[id] = { lastAnswerUs: ctx.nowUs, heard: false, intervalsUs: [], role: ns?.role ?? 'replica', lsn: 0, epoch: 1, follow: ns?.replicateFrom ?? null, down: false };
   }
-  return { watches, primary, epoch: 1, failovers: 0, awaitingOperator: false };
+  return { watches, awaitingOperator: false, managed: null };
 }
 
 /** Phi of a node now: how implausible its silence is, given its recent rhythm. */
-export function phi(w: Watch, nowUs: number): number {
+export function phi(w: Pick<Watch, 'intervalsUs' | 'lastAnswerUs'>, nowUs: number): number {
   const n = w.intervalsUs.length;
   if (n === 0) return 0;
   let sum = 0;
@@ -86,132 +106,204 @@ export function phi(w: Watch, nowUs: number): number {
 /** Suspicion in 0..1+ (1 = declared down), for the stage's detector gauge. */
 function suspicion(ctx: Ctx, w: Watch): number {
   const s = spec(ctx);
-  if (s.detector === 'phi') return phi(w, ctx.nowUs) / (s.phiThreshold ?? ORCHESTRATOR_DEFAULTS.phiThreshold);
+  if (s.detector === 'phi' && w.intervalsUs.length >= PHI_MIN_SAMPLES) {
+    return phi(w, ctx.nowUs) / (s.phiThreshold ?? ORCHESTRATOR_DEFAULTS.phiThreshold);
+  }
   return (ctx.nowUs - w.lastAnswerUs) / ((s.timeoutMs ?? ORCHESTRATOR_DEFAULTS.timeoutMs) * 1000);
 }
 
-function electCandidate(ctx: Ctx, v: V): string | null {
+/** How long a heartbeat lets the primary accept writes: shorter than detection takes. */
+function leaseUs(ctx: Ctx): number {
+  const s = spec(ctx);
+  if (s.leaseMs !== undefined) return s.leaseMs * 1000;
+  if (s.detector === 'phi') return 1.5 * (s.heartbeatMs ?? ORCHESTRATOR_DEFAULTS.heartbeatMs) * 1000;
+  return ((s.timeoutMs ?? ORCHESTRATOR_DEFAULTS.timeoutMs) * 1000) / 2;
+}
+
+function electCandidate(ctx: Ctx, v: V, primary: string): string | null {
   let best: string | null = null;
   for (const id of spec(ctx).watches) {
     const w = v.watches[id];
-    if (id === v.primary || w.down) continue;
+    if (id === primary || w.down) continue;
     const ns = ctx.nodeSpec(id) as DatabaseSpec | undefined;
     if (ns?.kind !== 'database') continue;
     // The designated synchronous standby has every acknowledged write: it wins outright.
-    if (ns.role === 'standby' && ns.replication === 'sync' && ns.replicateFrom === v.primary) return id;
+    if (ns.role === 'standby' && ns.replication === 'sync' && ns.replicateFrom === primary) return id;
     if (best === null || w.lsn > v.watches[best].lsn) best = id;
   }
   return best;
 }
 
-function failover(ctx: Ctx, v: V): void {
-  const old = v.primary;
-  const candidate = electCandidate(ctx, v);
-  if (!candidate) {
-    ctx.log(`no replica can be promoted in place of ${old}`);
-    ctx.mark('failover-impossible', { primary: old });
-    return;
-  }
-  v.epoch = Math.max(v.epoch, ...Object.values(v.watches).map((w) => w.epoch)) + 1;
-  v.primary = candidate;
-  v.failovers++;
-  ctx.log(`failover: promoting ${candidate} (lsn ${v.watches[candidate].lsn}) in place of ${old}, epoch ${v.epoch}`);
-  ctx.mark('failover', { from: old, to: candidate, epoch: v.epoch, lsn: v.watches[candidate].lsn });
-  ctx.send(candidate, 'promote', { epoch: v.epoch }, PING_BYTES);
+function nextEpoch(p: P, v: V): number {
+  let max = p.epoch;
+  for (const id in v.watches) max = Math.max(max, v.watches[id].epoch);
+  return max + 1;
+}
+
+/** Make `candidate` the primary in place of `old`, and re-point everyone else to it. */
+function switchTo(ctx: Ctx, candidate: string, why: string): void {
+  const p = ctx.p as P;
+  const v = ctx.v as V;
+  const old = p.primary;
+  p.epoch = nextEpoch(p, v);
+  p.primary = candidate;
+  p.failovers++;
+  ctx.log(`failover (${why}): promoting ${candidate} (lsn ${v.watches[candidate].lsn}) in place of ${old}, epoch ${p.epoch}`);
+  ctx.mark('failover', { from: old, to: candidate, epoch: p.epoch, lsn: v.watches[candidate].lsn, why });
+  ctx.send(candidate, 'promote', { epoch: p.epoch }, PING_BYTES);
+  if (spec(ctx).fencing && old) ctx.send(old, 'fence', { epoch: p.epoch }, PING_BYTES);
   for (const id of spec(ctx).watches) {
     if (id !== candidate && id !== old && ctx.nodeSpec(id)?.kind === 'database') {
-      ctx.send(id, 'follow', { node: candidate, epoch: v.epoch }, PING_BYTES);
+      ctx.send(id, 'follow', { node: candidate, epoch: p.epoch }, PING_BYTES);
     }
   }
+}
+
+function failover(ctx: Ctx, why: string): void {
+  const p = ctx.p as P;
+  const candidate = electCandidate(ctx, ctx.v as V, p.primary);
+  if (!candidate) {
+    ctx.log(`no replica can be promoted in place of ${p.primary}`);
+    ctx.mark('failover-impossible', { primary: p.primary });
+    return;
+  }
+  switchTo(ctx, candidate, why);
+}
+
+/** A watched node answered: learn what it says, and correct it if it is out of line. */
+function onPong(ctx: Ctx, id: string, b: { role: string; lsn: number; epoch: number; follow: string | null; fenced: boolean }): void {
+  const p = ctx.p as P;
+  const v = ctx.v as V;
+  const w = v.watches[id];
+  if (w.heard) {
+    w.intervalsUs.push(ctx.nowUs - w.lastAnswerUs);
+    if (w.intervalsUs.length > PHI_WINDOW) w.intervalsUs.shift();
+  }
+  w.heard = true;
+  w.lastAnswerUs = ctx.nowUs;
+  w.role = b.role;
+  w.lsn = b.lsn;
+  w.epoch = b.epoch;
+  w.follow = b.follow;
+  if (w.down) {
+    w.down = false;
+    ctx.log(`${id} answers again (${b.fenced ? 'fenced ' : ''}${b.role}, lsn ${b.lsn}, epoch ${b.epoch})`);
+    ctx.mark('node-back', { node: id });
+  }
+  if (!p.primary || id === p.primary) return;
+  if (b.role === 'primary') {
+    // A deposed primary: make it follow the one that replaced it. Its divergent writes
+    // are discarded when it subscribes.
+    ctx.log(`${id} still acts as primary (epoch ${b.epoch}); demoting it to follow ${p.primary}`);
+    ctx.mark('demote', { node: id, to: p.primary });
+    ctx.send(id, 'follow', { node: p.primary, epoch: p.epoch }, PING_BYTES);
+  } else if (b.follow !== p.primary && ctx.nodeSpec(id)?.kind === 'database') {
+    // A replica that missed the re-pointing (it was down or cut off at the time).
+    ctx.send(id, 'follow', { node: p.primary, epoch: p.epoch }, PING_BYTES);
+  }
+}
+
+function heartbeat(ctx: Ctx): void {
+  const p = ctx.p as P;
+  const v = ctx.v as V;
+  const s = spec(ctx);
+  const ping = s.fencing ? { epoch: p.epoch, leaseUntilUs: ctx.nowUs + leaseUs(ctx) } : {};
+  for (const id of s.watches) {
+    ctx.send(id, 'ping', ping, PING_BYTES);
+    const w = v.watches[id];
+    if (w.down || suspicion(ctx, w) < 1) continue;
+    w.down = true;
+    const how = s.detector === 'phi' && w.intervalsUs.length >= PHI_MIN_SAMPLES ? `phi ${phi(w, ctx.nowUs).toFixed(1)}` : `silent ${((ctx.nowUs - w.lastAnswerUs) / 1000).toFixed(0)} ms`;
+    ctx.log(`declares ${id} down (${how})`);
+    ctx.mark('detected-down', { node: id });
+    if (id !== p.primary) continue;
+    if (s.promotion === 'auto') failover(ctx, `${id} declared down`);
+    else if (!v.awaitingOperator) {
+      v.awaitingOperator = true;
+      ctx.mark('alert', { rule: 'primary down', node: id, state: 'firing' });
+      ctx.setTimer((s.operatorDelayMs ?? ORCHESTRATOR_DEFAULTS.operatorDelayMs) * 1000, 'operator');
+    }
+  }
+  const m = v.managed;
+  if (m) {
+    const caughtUp = v.watches[m.to].lsn >= v.watches[m.old].lsn;
+    if (caughtUp || ctx.nowUs - m.sinceUs >= MANAGED_CATCHUP_US) {
+      v.managed = null;
+      switchTo(ctx, m.to, 'managed failover');
+      ctx.send(m.old, 'follow', { node: m.to, epoch: p.epoch }, PING_BYTES);
+    }
+  }
+  ctx.setTimer((s.heartbeatMs ?? ORCHESTRATOR_DEFAULTS.heartbeatMs) * 1000, 'heartbeat');
 }
 
 export const orchestrator: Component = {
   kind: 'orchestrator',
 
   init(ctx) {
-    ctx.p = {};
+    let primary = '';
+    for (const id of spec(ctx).watches) if ((ctx.nodeSpec(id) as DatabaseSpec | undefined)?.role === 'primary' && !primary) primary = id;
+    ctx.p = { primary, epoch: 1, failovers: 0 } satisfies P;
     ctx.v = fresh(ctx);
     ctx.setTimer(0, 'heartbeat');
     return { p: ctx.p, v: ctx.v };
   },
 
   recover(ctx) {
-    // A restarted orchestrator knows only its configuration; it relearns roles from answers.
     ctx.v = fresh(ctx);
     ctx.setTimer(0, 'heartbeat');
     return ctx.v;
   },
 
   onMessage(ctx, msg: Message) {
-    if (msg.type !== 'pong') return;
-    const v = ctx.v as V;
     const id = ctx.nodeId(msg.from);
-    const w = v.watches[id];
-    if (!w) return;
-    const b = msg.body as { role: string; lsn: number; epoch: number };
-    const interval = ctx.nowUs - w.lastAnswerUs;
-    w.intervalsUs.push(interval);
-    if (w.intervalsUs.length > PHI_WINDOW) w.intervalsUs.shift();
-    w.lastAnswerUs = ctx.nowUs;
-    w.role = b.role;
-    w.lsn = b.lsn;
-    w.epoch = b.epoch;
-    if (w.down) {
-      w.down = false;
-      ctx.log(`${id} answers again (${b.role}, lsn ${b.lsn}, epoch ${b.epoch})`);
-      ctx.mark('node-back', { node: id });
-      if (b.role === 'primary' && id !== v.primary && v.primary) {
-        // A deposed primary: tell it to follow the one that replaced it.
-        ctx.log(`${id} still believes it is primary; demoting it to follow ${v.primary}`);
-        ctx.send(id, 'follow', { node: v.primary, epoch: v.epoch }, PING_BYTES);
-      }
+    if (msg.type === 'pong') {
+      if ((ctx.v as V).watches[id]) onPong(ctx, id, msg.body as Parameters<typeof onPong>[2]);
+    } else if (msg.type === 'scrape') {
+      ctx.send(id, 'metrics', { values: orchestrator.sample!(ctx) }, PING_BYTES);
     }
   },
 
   onTimer(ctx, name) {
     const v = ctx.v as V;
-    const s = spec(ctx);
-    if (name === 'heartbeat') {
-      for (const id of s.watches) {
-        ctx.send(id, 'ping', {}, PING_BYTES);
-        const w = v.watches[id];
-        if (!w.down && suspicion(ctx, w) >= 1) {
-          w.down = true;
-          ctx.log(`declares ${id} down (${s.detector === 'phi' ? `phi ${phi(w, ctx.nowUs).toFixed(1)}` : `silent ${((ctx.nowUs - w.lastAnswerUs) / 1000).toFixed(0)} ms`})`);
-          ctx.mark('detected-down', { node: id });
-          if (id === v.primary) {
-            if (s.promotion === 'auto') failover(ctx, v);
-            else if (!v.awaitingOperator) {
-              v.awaitingOperator = true;
-              ctx.mark('alert', { rule: 'primary down', node: id });
-              ctx.setTimer((s.operatorDelayMs ?? ORCHESTRATOR_DEFAULTS.operatorDelayMs) * 1000, 'operator');
-            }
-          }
-        }
-      }
-      ctx.setTimer((s.heartbeatMs ?? ORCHESTRATOR_DEFAULTS.heartbeatMs) * 1000, 'heartbeat');
-    } else if (name === 'operator') {
+    const p = ctx.p as P;
+    if (name === 'heartbeat') heartbeat(ctx);
+    else if (name === 'operator') {
       v.awaitingOperator = false;
-      if (v.watches[v.primary]?.down) failover(ctx, v);
-      else ctx.log('operator finds the primary answering again; no failover');
+      if (v.watches[p.primary]?.down) failover(ctx, 'the operator promoted a replica');
+      else ctx.log('the operator finds the primary answering again; no failover');
     }
+  },
+
+  onCommand(ctx, verb, args) {
+    if (verb !== 'managed-failover') return `an orchestrator does not take '${verb}'`;
+    const p = ctx.p as P;
+    const v = ctx.v as V;
+    if (v.managed) return 'a managed failover is already in progress';
+    const to = (args?.to as string | undefined) ?? electCandidate(ctx, v, p.primary);
+    if (!to || !v.watches[to] || to === p.primary) return `it has no replica to fail over to${to ? ` (${to})` : ''}`;
+    // Stop writes on the old primary first, let the candidate catch up, then switch.
+    ctx.log(`managed failover: fencing ${p.primary}, waiting for ${to} to catch up`);
+    ctx.mark('managed-failover', { from: p.primary, to });
+    ctx.send(p.primary, 'fence', { epoch: nextEpoch(p, v) }, PING_BYTES);
+    v.managed = { to, old: p.primary, sinceUs: ctx.nowUs };
+    return undefined;
   },
 
   sample(ctx) {
     const v = ctx.v as V;
-    const out: Record<string, number> = { failovers: v.failovers };
+    const out: Record<string, number> = { up: 1, failovers: (ctx.p as P).failovers };
     for (const id of spec(ctx).watches) out[`suspicion:${id}`] = suspicion(ctx, v.watches[id]);
     return out;
   },
 
   view(ctx) {
+    const p = ctx.p as P;
     const v = ctx.v as V | null;
-    if (!v) return { summary: 'down', detail: {} };
     const suspicions: Record<string, number> = {};
-    for (const id of spec(ctx).watches) suspicions[id] = Math.round(suspicion(ctx, v.watches[id]) * 100) / 100;
+    if (v) for (const id of spec(ctx).watches) suspicions[id] = Math.round(suspicion(ctx, v.watches[id]) * 100) / 100;
     return {
-      summary: `primary ${v.primary || '?'}, ${v.failovers} failover${v.failovers === 1 ? '' : 's'}`,
-      detail: { primary: v.primary, epoch: v.epoch, suspicions, awaitingOperator: v.awaitingOperator },
+      summary: `primary ${p.primary || '?'}, ${p.failovers} failover${p.failovers === 1 ? '' : 's'}`,
+      detail: { primary: p.primary, epoch: p.epoch, failovers: p.failovers, suspicions, awaitingOperator: v?.awaitingOperator ?? false, fencing: spec(ctx).fencing },
     };
   },
 };

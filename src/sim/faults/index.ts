@@ -8,6 +8,9 @@ import { partition } from './partition';
 import { degradeLink } from './degrade-link';
 import { repoint } from './repoint';
 import { promote } from './promote';
+import { demote } from './demote';
+import { fence } from './fence';
+import { managedFailover } from './managed-failover';
 
 export type { FaultKindDef, FaultOps } from './fault';
 
@@ -19,4 +22,7 @@ export const FAULT_KINDS: Record<FaultSpec['kind'], FaultKindDef<any>> = {
   'degrade-link': degradeLink,
   repoint,
   promote,
+  demote,
+  fence,
+  'managed-failover': managedFailover,
 };

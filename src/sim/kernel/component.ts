@@ -12,6 +12,8 @@ export interface Message {
   id: number;
   from: number;
   to: number;
+  /** The sender's incarnation when it sent this: a crash before departure loses the message. */
+  si: number;
   type: string;
   bytes: number;
   /** When the sender handed it to the network. */
@@ -58,7 +60,15 @@ export interface HistoryEntry {
   node?: string;
   /** Why it failed or is unknown: `timeout`, `read-only`, `unreachable`, ... */
   error?: string;
+  /** For an acknowledged operation: the log position and epoch of the node that served it. */
+  lsn?: number;
+  epoch?: number;
+  /** On a completion: when the operation was invoked (so readers need not pair entries up). */
+  invokedUs?: number;
 }
+
+/** The optional parts of a history entry, as a component records it. */
+export type HistoryDetail = Pick<HistoryEntry, 'node' | 'error' | 'lsn' | 'epoch' | 'invokedUs'>;
 
 export interface MetricSample {
   atUs: number;
@@ -92,7 +102,7 @@ export interface Ctx {
    * Record a history entry of this node's operation number `n` (its id is `<node>#<n>`),
    * at the current time.
    */
-  history(type: HistoryEntry['type'], f: HistoryEntry['f'], n: number, key: string, value: number | null, node?: string, error?: string): void;
+  history(type: HistoryEntry['type'], f: HistoryEntry['f'], n: number, key: string, value: number | null, detail?: HistoryDetail): void;
   /**
    * A synchronous out-of-band question to another component, for things the model does not
    * send over the network (a DNS lookup). Returns undefined if that node is down or paused.

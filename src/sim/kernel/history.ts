@@ -2,14 +2,14 @@
 // per entry. A busy run records millions of entries; as objects they all survive young
 // collection and the garbage collector spends more time copying them than the simulation
 // spends simulating (measured: the kernel ran twice as fast without them). Columns cost
-// about 40 bytes an entry and nothing to the collector. Entries are materialised as
+// about 60 bytes an entry and nothing to the collector. Entries are materialised as
 // HistoryEntry objects only when read.
 //
 // Rewinding just lowers `length`: the entries past it stay in the columns, and since the
 // run is deterministic, replaying forward writes the same values again; a jump forward to
 // a later checkpoint raises `length` back, within what was written on this timeline.
 
-import type { HistoryEntry } from './component';
+import type { HistoryDetail, HistoryEntry } from './component';
 import { SimAbort } from './limits';
 
 const TYPES: HistoryEntry['type'][] = ['invoke', 'ok', 'fail', 'info'];
@@ -46,7 +46,16 @@ export class HistoryJournal {
   private atUs = new Float64Array(0);
   private node = new Int32Array(0);
   private error = new Int32Array(0);
+  private lsn = new Float64Array(0);
+  private epoch = new Int32Array(0);
+  private invokedUs = new Float64Array(0);
   private readonly names = new Names();
+  // One-entry caches: consecutive entries often name the same client or node, and a string
+  // comparison is cheaper than a Map lookup.
+  private lastClient = '';
+  private lastClientCode = -1;
+  private lastNode = '';
+  private lastNodeCode = -1;
 
   constructor(private readonly maxEntries: number) {}
 
@@ -56,7 +65,7 @@ export class HistoryJournal {
 
   push(e: HistoryEntry): void {
     const hash = e.op.lastIndexOf('#');
-    this.record(e.client, Number(e.op.slice(hash + 1)), e.type, e.f, e.key, e.value, e.atUs, e.node, e.error);
+    this.record(e.client, Number(e.op.slice(hash + 1)), e.type, e.f, e.key, e.value, e.atUs, e);
   }
 
   /** Record an entry of operation `${client}#${opNum}` without building an object for it. */
@@ -68,8 +77,7 @@ export class HistoryJournal {
     key: string,
     value: number | null,
     atUs: number,
-    node?: string,
-    error?: string,
+    detail?: HistoryDetail,
   ): void {
     if (this.len >= this.maxEntries) {
       throw new SimAbort('limit', `the history journal reached its limit of ${this.maxEntries.toLocaleString('en-US')} entries`);
@@ -79,14 +87,30 @@ export class HistoryJournal {
     // Below `written`, a replay is rewriting the same entry it wrote before: the tail stays known.
     if (this.len > this.written) this.written = this.len;
     this.opNum[i] = opNum;
-    this.client[i] = this.names.code(client);
+    if (client !== this.lastClient || this.lastClientCode < 0) {
+      this.lastClient = client;
+      this.lastClientCode = this.names.code(client);
+    }
+    this.client[i] = this.lastClientCode;
     this.type[i] = TYPE_CODE[type];
     this.f[i] = f === 'write' ? 1 : 0;
     this.key[i] = this.names.code(key);
     this.value[i] = value === null ? NaN : value;
     this.atUs[i] = atUs;
-    this.node[i] = node === undefined ? -1 : this.names.code(node);
+    const node = detail?.node;
+    const error = detail?.error;
+    if (node === undefined) this.node[i] = -1;
+    else {
+      if (node !== this.lastNode || this.lastNodeCode < 0) {
+        this.lastNode = node;
+        this.lastNodeCode = this.names.code(node);
+      }
+      this.node[i] = this.lastNodeCode;
+    }
     this.error[i] = error === undefined ? -1 : this.names.code(error);
+    this.lsn[i] = detail?.lsn ?? -1;
+    this.epoch[i] = detail?.epoch ?? -1;
+    this.invokedUs[i] = detail?.invokedUs ?? -1;
   }
 
   private grow(): void {
@@ -105,6 +129,9 @@ export class HistoryJournal {
     this.atUs = g(this.atUs, Float64Array);
     this.node = g(this.node, Int32Array);
     this.error = g(this.error, Int32Array);
+    this.lsn = g(this.lsn, Float64Array);
+    this.epoch = g(this.epoch, Int32Array);
+    this.invokedUs = g(this.invokedUs, Float64Array);
     this.cap = cap;
   }
 
@@ -134,6 +161,9 @@ export class HistoryJournal {
     };
     if (this.node[i] >= 0) e.node = n[this.node[i]];
     if (this.error[i] >= 0) e.error = n[this.error[i]];
+    if (this.lsn[i] >= 0) e.lsn = this.lsn[i];
+    if (this.epoch[i] >= 0) e.epoch = this.epoch[i];
+    if (this.invokedUs[i] >= 0) e.invokedUs = this.invokedUs[i];
     return e;
   }
 
@@ -159,5 +189,9 @@ export class HistoryJournal {
   }
   atUsAt(i: number): number {
     return this.atUs[i];
+  }
+  /** On a completion: when its operation was invoked (-1 if not recorded). */
+  invokedUsAt(i: number): number {
+    return this.invokedUs[i];
   }
 }

@@ -9,7 +9,9 @@
 //   the change stay valid, the rest are dropped, and the run is replayed from there.
 // - All mutable state is in `state` (plain JSON data) except the append-only journals;
 //   a checkpoint is `JSON.stringify(state)` plus the journals' lengths.
-// - Every executed event is mixed into a running trace hash.
+// - Every executed event is mixed into a running trace hash, and so is every outcome the
+//   run records (history entries and marks): two runs with the same timing but different
+//   results (a write acknowledged in one, refused in the other) have different traces.
 
 import type { FaultSpec, WorldSpec } from '../spec';
 import type { FaultKindDef, FaultOps } from '../faults/fault';
@@ -24,6 +26,7 @@ import { CheckpointStore, DEFAULT_CHECKPOINTS, type Checkpoint, type CheckpointP
 import type {
   Component,
   Ctx,
+  HistoryDetail,
   HistoryEntry,
   LogEntry,
   Mark,
@@ -62,6 +65,8 @@ export interface NodeRuntime {
   v: any;
   /** Events that reached it while paused, run in order when it resumes. */
   deferred: SimEvent[];
+  /** When each past incarnation ended (by crash): endedUs[k] is the end of incarnation k. */
+  endedUs: number[];
 }
 
 export interface WorldState {
@@ -160,6 +165,7 @@ export class Sim {
         p: null,
         v: null,
         deferred: [],
+        endedUs: [],
       })),
       net: this.net.initialState(),
       aborted: null,
@@ -341,8 +347,8 @@ export class Sim {
     st.executed++;
     const h = st.trace;
     mixInt(h, ev.t);
-    mix32(h, ev.k);
-    mix32(h, ev.n);
+    // Kind (2 bits) and target node (up to 2^20) in one word.
+    mix32(h, (ev.k << 20) | (ev.n & 0xfffff));
     if (ev.k === EV_SAMPLE) {
       this.sample();
       this.schedule(ev.t + this.sampleEveryUs, EV_SAMPLE, -1, 0, null);
@@ -361,9 +367,12 @@ export class Sim {
       return;
     }
     const msg = ev.p as Message;
-    mix32(h, nameCode(msg.type));
-    mix32(h, msg.from);
+    mix32(h, nameCode(msg.type) ^ Math.imul(msg.from + 1, 0x9e3779b1));
     if (node.status !== 'up') return;
+    // A message still queued on its sender's link when the sender crashed never left the
+    // machine: it died with it.
+    const sender = st.nodes[msg.from];
+    if (msg.si !== sender.inc && msg.departUs > sender.endedUs[msg.si]) return;
     // A partition that began while the message was in flight loses it too.
     if (this.net.isBlocked(msg.from, msg.to)) {
       st.net.dropped[this.net.dirBetweenNodes(msg.from, msg.to)]++;
@@ -396,6 +405,7 @@ export class Sim {
       id: st.nextMsgId++,
       from,
       to,
+      si: st.nodes[from].inc,
       type,
       bytes,
       sentUs: st.nowUs,
@@ -412,6 +422,7 @@ export class Sim {
     const node = this.state.nodes[i];
     if (node.status === 'down') return this.kernelLog(`${this.ids[i]} is already down`);
     node.status = 'down';
+    node.endedUs[node.inc] = this.state.nowUs;
     node.inc++;
     node.v = null;
     node.deferred = [];
@@ -447,6 +458,7 @@ export class Sim {
 
   private nodeEvent(i: number, kind: string, text: string): void {
     const atUs = this.state.nowUs;
+    mix32(this.state.trace, nameCode(kind));
     this.journals.marks.push({ atUs, node: this.ids[i], kind });
     this.journals.log.push({ atUs, node: this.ids[i], text });
   }
@@ -631,6 +643,8 @@ export class Sim {
   }
 }
 
+const HISTORY_TYPE_CODE = { invoke: 0, ok: 1, fail: 2, info: 3 } as const;
+
 /** The one context object, re-pointed at whichever node's code is about to run. */
 class KernelCtx implements Ctx {
   index = -1;
@@ -681,10 +695,14 @@ class KernelCtx implements Ctx {
     this.sim.journals.log.push({ atUs: this.nowUs, node: this.id, text });
   }
   mark(kind: string, data?: Record<string, unknown>): void {
+    mix32(this.sim.state.trace, nameCode(kind));
     this.sim.journals.marks.push(data ? { atUs: this.nowUs, node: this.id, kind, data } : { atUs: this.nowUs, node: this.id, kind });
   }
-  history(type: HistoryEntry['type'], f: HistoryEntry['f'], n: number, key: string, value: number | null, node?: string, error?: string): void {
-    this.sim.journals.history.record(this.id, n, type, f, key, value, this.sim.state.nowUs, node, error);
+  history(type: HistoryEntry['type'], f: HistoryEntry['f'], n: number, key: string, value: number | null, detail?: HistoryDetail): void {
+    const h = this.sim.state.trace;
+    mix32(h, HISTORY_TYPE_CODE[type] | (f === 'write' ? 4 : 0) | (detail?.error === undefined ? 0 : 8));
+    if (value !== null) mix32(h, value >>> 0);
+    this.sim.journals.history.record(this.id, n, type, f, key, value, this.sim.state.nowUs, detail);
   }
   query(target: string, question: string, args?: unknown): unknown {
     return this.sim._query(this.index, target, question, args);

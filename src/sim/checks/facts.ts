@@ -1,0 +1,204 @@
+// What the marks say happened, in a form checkers can ask questions of: was a node down or
+// paused at some time, which partitions were in force, who was promoted when and with what
+// epoch history. Built only from marks and the scenario's configuration.
+
+import type { Mark } from '../kernel/component';
+import type { FaultSpec, PartitionFault, WorldSpec } from '../spec';
+
+export type EpochStart = [number, number, string];
+
+export interface Promotion {
+  node: string;
+  epoch: number;
+  /** The last LSN it held when promoted: the lineage keeps the old epoch's entries up to here. */
+  lsn: number;
+  atUs: number;
+  epochs: EpochStart[];
+}
+
+interface Span {
+  node: string;
+  kind: 'down' | 'paused' | 'fenced' | 'no-lease' | 'primary';
+  startUs: number;
+  endUs: number;
+}
+
+export class Facts {
+  readonly promotions: Promotion[] = [];
+  private readonly spans: Span[] = [];
+  private readonly open = new Map<string, Span>();
+  private readonly partitions: { fault: PartitionFault; startUs: number; endUs: number }[] = [];
+  readonly discards: { node: string; atUs: number; count: number }[] = [];
+  readonly alerts: { rule: string; node: string; state: string; atUs: number }[] = [];
+  readonly failovers: { from: string; to: string; atUs: number; why: string }[] = [];
+  readonly repoints: { node: string; to: string; atUs: number }[] = [];
+  private readonly faultsById = new Map<string, FaultSpec>();
+
+  constructor(readonly spec: WorldSpec) {
+    spec.faults.forEach((f, i) => this.faultsById.set(f.id ?? `#${i}`, f));
+  }
+
+  private begin(node: string, kind: Span['kind'], atUs: number): void {
+    const key = `${kind}:${node}`;
+    if (this.open.has(key)) return;
+    const s: Span = { node, kind, startUs: atUs, endUs: Infinity };
+    this.open.set(key, s);
+    this.spans.push(s);
+  }
+
+  private end(node: string, kind: Span['kind'], atUs: number): void {
+    const key = `${kind}:${node}`;
+    const s = this.open.get(key);
+    if (!s) return;
+    s.endUs = atUs;
+    this.open.delete(key);
+  }
+
+  feed(marks: readonly Mark[], from: number): void {
+    for (let i = from; i < marks.length; i++) {
+      const m = marks[i];
+      const d = m.data ?? {};
+      switch (m.kind) {
+        case 'crash':
+          this.end(m.node, 'paused', m.atUs);
+          this.begin(m.node, 'down', m.atUs);
+          break;
+        case 'restart':
+          this.end(m.node, 'down', m.atUs);
+          break;
+        case 'pause':
+          this.begin(m.node, 'paused', m.atUs);
+          break;
+        case 'resume':
+          this.end(m.node, 'paused', m.atUs);
+          break;
+        case 'fenced':
+          this.begin(m.node, 'fenced', m.atUs);
+          break;
+        case 'lease-lost':
+          this.begin(m.node, 'no-lease', m.atUs);
+          break;
+        case 'lease-regained':
+          this.end(m.node, 'no-lease', m.atUs);
+          break;
+        case 'role':
+          if (d.role === 'primary') {
+            this.end(m.node, 'fenced', m.atUs);
+            this.begin(m.node, 'primary', m.atUs);
+            this.promotions.push({ node: m.node, epoch: Number(d.epoch), lsn: Number(d.lsn), atUs: m.atUs, epochs: d.epochs as EpochStart[] });
+          } else {
+            this.end(m.node, 'primary', m.atUs);
+            this.end(m.node, 'fenced', m.atUs);
+          }
+          break;
+        case 'discard':
+          this.discards.push({ node: m.node, atUs: m.atUs, count: Number(d.count) });
+          break;
+        case 'alert':
+          this.alerts.push({ rule: String(d.rule), node: String(d.node ?? m.node), state: String(d.state ?? 'firing'), atUs: m.atUs });
+          break;
+        case 'failover':
+          this.failovers.push({ from: String(d.from), to: String(d.to), atUs: m.atUs, why: String(d.why ?? '') });
+          break;
+        case 'repoint':
+          this.repoints.push({ node: m.node, to: String(d.to), atUs: m.atUs });
+          break;
+        case 'fault:apply':
+        case 'fault:revert': {
+          const f = this.faultsById.get(String(d.fault));
+          if (f?.kind !== 'partition') break;
+          if (m.kind === 'fault:apply') this.partitions.push({ fault: f, startUs: m.atUs, endUs: Infinity });
+          else {
+            const p = this.partitions.find((x) => x.fault === f && x.endUs === Infinity);
+            if (p) p.endUs = m.atUs;
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  private spanAt(node: string, kind: Span['kind'], atUs: number): Span | undefined {
+    for (let i = this.spans.length - 1; i >= 0; i--) {
+      const s = this.spans[i];
+      if (s.node === node && s.kind === kind && s.startUs <= atUs && atUs < s.endUs) return s;
+    }
+    return undefined;
+  }
+
+  /** When `node` went down, if it was down at `atUs`. */
+  downSince(node: string, atUs: number): number | undefined {
+    return this.spanAt(node, 'down', atUs)?.startUs;
+  }
+
+  pausedSince(node: string, atUs: number): number | undefined {
+    return this.spanAt(node, 'paused', atUs)?.startUs;
+  }
+
+  fencedSince(node: string, atUs: number): number | undefined {
+    return this.spanAt(node, 'fenced', atUs)?.startUs;
+  }
+
+  /** Tenures as primary: from promotion (or the start) to demotion (or now). */
+  primarySpans(): { node: string; startUs: number; endUs: number }[] {
+    return this.spans.filter((s) => s.kind === 'primary');
+  }
+
+  /** When the tenure as primary that `node` held at `atUs` began. */
+  tenureStart(node: string, atUs: number): number | undefined {
+    return this.spanAt(node, 'primary', atUs)?.startUs;
+  }
+
+  /** Whether `node` was primary at `atUs` (by the marks). */
+  wasPrimary(node: string, atUs: number): boolean {
+    return this.spanAt(node, 'primary', atUs) !== undefined;
+  }
+
+  /**
+   * When `node` could accept writes as a primary: its tenures, minus the times it was down,
+   * paused, fenced or without a lease.
+   */
+  acceptingSpans(node: string): [number, number][] {
+    let out: [number, number][] = this.spans.filter((s) => s.node === node && s.kind === 'primary').map((s) => [s.startUs, s.endUs]);
+    for (const s of this.spans) {
+      if (s.node !== node || s.kind === 'primary') continue;
+      out = out.flatMap(([a, b]): [number, number][] =>
+        s.endUs <= a || s.startUs >= b ? [[a, b]] : ([[a, s.startUs], [s.endUs, b]] as [number, number][]).filter(([x, y]) => y > x),
+      );
+    }
+    return out;
+  }
+
+  /** A partition in force at `atUs` that separates a from b (either way), if any. */
+  partitionBetween(a: string, b: string, atUs: number): { startUs: number; endUs: number } | undefined {
+    const site = (id: string) => this.spec.nodes.find((n) => n.id === id)?.site;
+    const inSide = (side: string[], id: string) => side.includes(id) || side.includes(site(id) ?? '\u0000');
+    for (const p of this.partitions) {
+      if (p.startUs > atUs || atUs >= p.endUs) continue;
+      const [x, y] = p.fault.sides;
+      if ((inSide(x, a) && inSide(y, b)) || (inSide(x, b) && inSide(y, a))) return p;
+    }
+    return undefined;
+  }
+
+  /** The lineage that survives: the promotion with the highest epoch (the latest if tied). */
+  finalLineage(): Promotion | undefined {
+    let best: Promotion | undefined;
+    for (const p of this.promotions) if (!best || p.epoch >= best.epoch) best = p;
+    return best;
+  }
+
+  /** The promotion that started `epoch` on `node`, if any. */
+  promotionOf(epoch: number, node: string): Promotion | undefined {
+    return this.promotions.find((p) => p.epoch === epoch && p.node === node);
+  }
+
+  /** What happened to `node` around `atUs`, in a clause: "db1 crashed at 30.000 s". */
+  whatHappened(node: string, atUs: number): string | undefined {
+    const down = this.downSince(node, atUs);
+    if (down !== undefined) return `${node} crashed at ${(down / 1e6).toFixed(3)} s`;
+    const paused = this.pausedSince(node, atUs);
+    if (paused !== undefined) return `${node} was frozen (paused) from ${(paused / 1e6).toFixed(3)} s`;
+    return undefined;
+  }
+}

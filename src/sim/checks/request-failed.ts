@@ -1,0 +1,66 @@
+// request-failed: a request timed out or errored (node down, paused, cut off, overloaded,
+// nothing to resolve), named with its most likely cause from what the marks say happened
+// to the node it was sent to at the time.
+
+import type { Anomaly, Checker } from './checker';
+import { MAX_OPS } from './checker';
+import type { HistoryEntry, Mark } from '../kernel/component';
+import type { WorldSpec } from '../spec';
+import { Facts } from './facts';
+import { REJECTIONS } from './write-rejected';
+import { Episodes, plural, sec } from './words';
+
+/** Failures more than this apart are separate episodes. */
+const GAP_US = 10_000_000;
+
+export function requestFailed(spec: WorldSpec): Checker {
+  const facts = new Facts(spec);
+  const episodes = new Episodes(GAP_US, MAX_OPS);
+
+  function cause(e: HistoryEntry, startUs: number): string {
+    const node = e.node;
+    if (e.error === 'unresolved') return 'its target resolved to no node';
+    if (e.error === 'too-many-in-flight') return 'too many requests were already waiting';
+    if (!node) return e.error ?? 'error';
+    // What held while the request waited: at its start, or by the time it gave up.
+    const down = facts.downSince(node, startUs) ?? facts.downSince(node, e.atUs - 1);
+    if (down !== undefined) return `${node} was down (crashed at ${sec(down)})`;
+    const paused = facts.pausedSince(node, startUs) ?? facts.pausedSince(node, e.atUs - 1);
+    if (paused !== undefined) return `${node} was frozen (paused at ${sec(paused)})`;
+    const part = facts.partitionBetween(e.client, node, startUs) ?? facts.partitionBetween(e.client, node, e.atUs - 1);
+    if (part) return `a partition separated ${e.client} from ${node}`;
+    if (e.error === 'timeout') return `${node} did not answer in time`;
+    return `${node} answered with an error (${e.error})`;
+  }
+
+  return {
+    kind: 'request-failed',
+
+    feed(entries: readonly HistoryEntry[], marks: readonly Mark[]) {
+      facts.feed(marks, 0);
+      for (const e of entries) {
+        if (e.type === 'invoke') continue;
+        const startUs = e.invokedUs ?? e.atUs;
+        if (e.type === 'ok' || (e.f === 'write' && REJECTIONS.has(e.error ?? ''))) continue;
+        const c = cause(e, startUs);
+        const nodes = e.node ? [e.client, e.node] : [e.client];
+        episodes.add(`${e.client}|${c}`, e.atUs, e.op, nodes, { client: e.client, cause: c, outcome: e.type });
+      }
+    },
+
+    anomalies() {
+      return episodes.all.map((ep): Anomaly => {
+        const { client, cause: c } = ep.info as { client: string; cause: string };
+        return {
+          kind: 'request-failed',
+          atUs: ep.startUs,
+          endUs: ep.endUs,
+          nodes: ep.nodes,
+          ops: ep.ops,
+          count: ep.count,
+          explanation: `${plural(ep.count, 'request')} from ${client} failed from ${sec(ep.startUs)} to ${sec(ep.endUs)}: ${c}.`,
+        };
+      });
+    },
+  };
+}

@@ -1,0 +1,108 @@
+// stale-read: a read returned data older than a write that had been acknowledged before
+// the read began.
+//
+// "Older" by real-time order alone, as a client could tell: the read returned value V
+// (values are unique, so V names the write that produced it) although some write W to the
+// same key had been acknowledged before the read began, and V's write had been
+// acknowledged before W was even sent. Or the read found nothing although a write had been
+// acknowledged. Writes whose outcome is unknown prove nothing, so they never make a read stale.
+
+import type { Anomaly, Checker } from './checker';
+import { MAX_OPS } from './checker';
+import type { HistoryEntry, Mark } from '../kernel/component';
+import type { WorldSpec } from '../spec';
+import { Facts } from './facts';
+import { Episodes, plural, sec } from './words';
+
+/** Reads more than this apart are separate episodes. */
+const GAP_US = 5_000_000;
+
+interface KeyWrites {
+  /** Acknowledged writes in acknowledgement order, with the running max of their invocation times. */
+  ackUs: number[];
+  maxInvokeUs: number[];
+  ops: string[];
+  nodes: string[];
+}
+
+export function staleRead(spec: WorldSpec): Checker {
+  const writeOf = new Map<number, { op: string; invokeUs: number; ackUs: number }>();
+  const byKey = new Map<string, KeyWrites>();
+  const episodes = new Episodes(GAP_US, MAX_OPS);
+  const facts = new Facts(spec);
+
+  /** The latest-invoked write to `key` acknowledged before `beforeUs`: its index, or -1. */
+  function witness(k: KeyWrites, beforeUs: number): number {
+    let lo = 0;
+    let hi = k.ackUs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (k.ackUs[mid] < beforeUs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  }
+
+  return {
+    kind: 'stale-read',
+
+    feed(entries: readonly HistoryEntry[], marks: readonly Mark[]) {
+      facts.feed(marks, 0);
+      for (const e of entries) {
+        if (e.type !== 'ok') continue;
+        const startUs = e.invokedUs ?? e.atUs;
+        if (e.f === 'write') {
+          writeOf.set(e.value as number, { op: e.op, invokeUs: startUs, ackUs: e.atUs });
+          let k = byKey.get(e.key);
+          if (!k) byKey.set(e.key, (k = { ackUs: [], maxInvokeUs: [], ops: [], nodes: [] }));
+          const prev = k.maxInvokeUs.length ? k.maxInvokeUs[k.maxInvokeUs.length - 1] : -Infinity;
+          k.ackUs.push(e.atUs);
+          k.maxInvokeUs.push(Math.max(prev, startUs));
+          k.ops.push(e.op);
+          k.nodes.push(e.node ?? '?');
+          continue;
+        }
+        const k = byKey.get(e.key);
+        if (!k) continue;
+        const w = witness(k, startUs);
+        if (w < 0) continue;
+        const seen = e.value === null ? undefined : writeOf.get(e.value);
+        // Stale if nothing was read, or what was read was acknowledged before a newer write was sent.
+        const stale = e.value === null ? true : seen !== undefined && seen.ackUs < k.maxInvokeUs[w];
+        if (!stale) continue;
+        const node = e.node ?? '?';
+        const primary = facts.wasPrimary(node, startUs);
+        const ep = episodes.add(`${node}|${primary}`, e.atUs, e.op, [node], { primary });
+        if (ep.count === 1) {
+          ep.info.example =
+            `${e.op} read ${e.key} at ${sec(startUs)} and got ${seen ? `the value of ${seen.op}` : 'nothing'}, ` +
+            `though ${k.ops[w]}'s newer write to ${e.key} had been acknowledged by ${k.nodes[w]} by then`;
+          ep.info.writer = k.nodes[w];
+        }
+      }
+    },
+
+    anomalies() {
+      return episodes.all.map((ep): Anomaly => {
+        const node = ep.nodes[0];
+        const { primary, writer } = ep.info as { primary: boolean; writer: string };
+        const why = primary
+          ? writer !== node
+            ? ` ${node} was the primary, but the newer writes had been acknowledged by ${writer} and never reached ${node}.`
+            : ''
+          : ` ${node} was a replica: it applies the primary's log some time after the primary acknowledged the write.`;
+        return {
+          kind: 'stale-read',
+          atUs: ep.startUs,
+          endUs: ep.endUs,
+          nodes: ep.nodes,
+          ops: ep.ops,
+          count: ep.count,
+          explanation:
+            `${plural(ep.count, 'read')} served by ${node} from ${sec(ep.startUs)} to ${sec(ep.endUs)} returned data older than writes already acknowledged when they began. ` +
+            `For example, ${ep.info.example as string}.${why}`,
+        };
+      });
+    },
+  };
+}

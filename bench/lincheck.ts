@@ -3,12 +3,11 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { checkLinearizability, parseHistoryText } from '../src/sim/checks/linearizability';
 import { fmt, msSince, type BenchSection } from './report';
+import { LINEARIZABILITY_DATA_DIR } from '../tests/fixtures/linearizability';
 
-/** The shared test data sits next to the project: /work/main/bench -> /work/shared/testdata. */
-const DATA_DIR = fileURLToPath(new URL('../../shared/testdata/linearizability/', import.meta.url));
+const DATA_DIR = LINEARIZABILITY_DATA_DIR;
 
 export async function benchLincheck(): Promise<BenchSection> {
   const title = 'Linearizability checker (reference histories)';

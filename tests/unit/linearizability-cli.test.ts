@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../src/sim/kernel/component';
+import { LINEARIZABILITY_DATA_DIR } from '../fixtures/linearizability';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DATA_DIR = fileURLToPath(new URL('../../../shared/testdata/linearizability/', import.meta.url));
+const DATA_DIR = LINEARIZABILITY_DATA_DIR;
 const EXPECTED_PATH = join(DATA_DIR, 'expected.json');
 const expected: Record<string, boolean> = existsSync(EXPECTED_PATH)
   ? (JSON.parse(readFileSync(EXPECTED_PATH, 'utf8')) as { linearizable: Record<string, boolean> }).linearizable

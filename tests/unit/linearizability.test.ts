@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../src/sim/kernel/component';
 import {
@@ -17,11 +16,11 @@ import {
   type RegisterOutput,
 } from '../../src/sim/checks/linearizability';
 import { searchPartition } from '../../src/sim/checks/linearizability/search';
+import { LINEARIZABILITY_DATA_DIR } from '../fixtures/linearizability';
 
 const verdictOf = (linearizable: boolean) => (linearizable ? 'linearizable' : 'not linearizable');
 
-// /work/main/tests/unit -> /work/shared/testdata/linearizability
-const DATA_DIR = fileURLToPath(new URL('../../../shared/testdata/linearizability/', import.meta.url));
+const DATA_DIR = LINEARIZABILITY_DATA_DIR;
 const EXPECTED_PATH = join(DATA_DIR, 'expected.json');
 const expected: Record<string, boolean> = existsSync(EXPECTED_PATH)
   ? (JSON.parse(readFileSync(EXPECTED_PATH, 'utf8')) as { linearizable: Record<string, boolean> }).linearizable
@@ -29,7 +28,7 @@ const expected: Record<string, boolean> = existsSync(EXPECTED_PATH)
 
 describe('reference histories (Porcupine test data, known verdicts)', () => {
   it('the test data is where the tests expect it', () => {
-    expect(existsSync(EXPECTED_PATH), `missing ${EXPECTED_PATH}: the reference histories must be in ../shared/testdata/linearizability/ next to the project`).toBe(true);
+    expect(existsSync(EXPECTED_PATH), `missing ${EXPECTED_PATH}: the reference histories belong in tests/fixtures/linearizability/`).toBe(true);
   });
 
   it('every history file on disk has a verdict, except the one the README says has none', () => {

@@ -2,13 +2,13 @@
 // nothing to resolve), named with its most likely cause from what the marks say happened
 // to the node it was sent to at the time.
 
-import type { Anomaly, Checker } from './checker';
+import type { Checker } from './checker';
 import { MAX_OPS } from './checker';
 import type { HistoryEntry, Mark } from '../kernel/component';
 import type { WorldSpec } from '../spec';
 import { Facts } from './facts';
 import { REJECTIONS } from './write-rejected';
-import { Episodes, plural, sec } from './words';
+import { Episodes, episodeAnomaly, plural, sec } from './words';
 
 /** Failures more than this apart are separate episodes. */
 const GAP_US = 10_000_000;
@@ -49,17 +49,9 @@ export function requestFailed(spec: WorldSpec): Checker {
     },
 
     anomalies() {
-      return episodes.all.map((ep): Anomaly => {
+      return episodes.all.map((ep) => {
         const { client, cause: c } = ep.info as { client: string; cause: string };
-        return {
-          kind: 'request-failed',
-          atUs: ep.startUs,
-          endUs: ep.endUs,
-          nodes: ep.nodes,
-          ops: ep.ops,
-          count: ep.count,
-          explanation: `${plural(ep.count, 'request')} from ${client} failed from ${sec(ep.startUs)} to ${sec(ep.endUs)}: ${c}.`,
-        };
+        return episodeAnomaly('request-failed', ep, `${plural(ep.count, 'request')} from ${client} failed from ${sec(ep.startUs)} to ${sec(ep.endUs)}: ${c}.`);
       });
     },
   };

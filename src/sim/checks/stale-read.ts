@@ -7,12 +7,12 @@
 // acknowledged before W was even sent. Or the read found nothing although a write had been
 // acknowledged. Writes whose outcome is unknown prove nothing, so they never make a read stale.
 
-import type { Anomaly, Checker } from './checker';
+import type { Checker } from './checker';
 import { MAX_OPS } from './checker';
 import type { HistoryEntry, Mark } from '../kernel/component';
 import type { WorldSpec } from '../spec';
 import { Facts } from './facts';
-import { Episodes, plural, sec } from './words';
+import { Episodes, episodeAnomaly, plural, sec } from './words';
 
 /** Reads more than this apart are separate episodes. */
 const GAP_US = 5_000_000;
@@ -83,7 +83,7 @@ export function staleRead(spec: WorldSpec): Checker {
     },
 
     anomalies() {
-      return episodes.all.map((ep): Anomaly => {
+      return episodes.all.map((ep) => {
         const node = ep.nodes[0];
         const { primary, writer } = ep.info as { primary: boolean; writer: string };
         const why = primary
@@ -91,17 +91,9 @@ export function staleRead(spec: WorldSpec): Checker {
             ? ` ${node} was the primary, but the newer writes had been acknowledged by ${writer} and never reached ${node}.`
             : ''
           : ` ${node} was a replica: it applies the primary's log some time after the primary acknowledged the write.`;
-        return {
-          kind: 'stale-read',
-          atUs: ep.startUs,
-          endUs: ep.endUs,
-          nodes: ep.nodes,
-          ops: ep.ops,
-          count: ep.count,
-          explanation:
+        return episodeAnomaly('stale-read', ep,
             `${plural(ep.count, 'read')} served by ${node} from ${sec(ep.startUs)} to ${sec(ep.endUs)} returned data older than writes already acknowledged when they began. ` +
-            `For example, ${ep.info.example as string}.${why}`,
-        };
+            `For example, ${ep.info.example as string}.${why}`);
       });
     },
   };

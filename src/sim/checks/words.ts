@@ -1,5 +1,7 @@
 // Shared wording and grouping for checkers' explanations.
 
+import type { Anomaly, AnomalyKind } from './checker';
+
 /** Virtual time as a learner reads it: "40.100 s". */
 export function sec(us: number): string {
   return `${(us / 1e6).toFixed(3)} s`;
@@ -50,4 +52,9 @@ export class Episodes {
     for (const n of nodes) if (!e.nodes.includes(n)) e.nodes.push(n);
     return e;
   }
+}
+
+/** The anomaly an episode amounts to. */
+export function episodeAnomaly(kind: AnomalyKind, ep: Episode, explanation: string): Anomaly {
+  return { kind, atUs: ep.startUs, endUs: ep.endUs, nodes: ep.nodes, ops: ep.ops, count: ep.count, explanation };
 }

@@ -2,12 +2,12 @@
 // at a node that is no longer the primary (read-only), or of fencing doing its job on a
 // deposed primary (fenced, no lease).
 
-import type { Anomaly, Checker } from './checker';
+import type { Checker } from './checker';
 import { MAX_OPS } from './checker';
 import type { HistoryEntry, Mark } from '../kernel/component';
 import type { ClientSpec, EndpointSpec, WorldSpec } from '../spec';
 import { Facts } from './facts';
-import { Episodes, plural, sec } from './words';
+import { Episodes, episodeAnomaly, plural, sec } from './words';
 
 /** Refusals more than this apart are separate episodes. */
 const GAP_US = 10_000_000;
@@ -44,7 +44,7 @@ export function writeRejected(spec: WorldSpec): Checker {
     },
 
     anomalies() {
-      return episodes.all.map((ep): Anomaly => {
+      return episodes.all.map((ep) => {
         const { client, node, error } = ep.info as { client: string; node: string; error: string };
         const reads = (readsOk.get(client) ?? []).filter((t) => t >= ep.startUs && t <= ep.endUs).length;
         const target = configured(client);
@@ -67,17 +67,9 @@ export function writeRejected(spec: WorldSpec): Checker {
         } else {
           why = `${node}'s lease had expired: it could not hear the orchestrator, so it stopped accepting writes on its own.`;
         }
-        return {
-          kind: 'write-rejected',
-          atUs: ep.startUs,
-          endUs: ep.endUs,
-          nodes: ep.nodes,
-          ops: ep.ops,
-          count: ep.count,
-          explanation:
+        return episodeAnomaly('write-rejected', ep,
             `${plural(ep.count, 'write')} from ${client} to ${node} were refused (${error}) from ${sec(ep.startUs)} to ${sec(ep.endUs)}. ${why}` +
-            (reads > 0 ? ` Meanwhile ${plural(reads, 'read')} of ${client} succeeded, so it could look healthy.` : ''),
-        };
+            (reads > 0 ? ` Meanwhile ${plural(reads, 'read')} of ${client} succeeded, so it could look healthy.` : ''));
       });
     },
   };

@@ -1,41 +1,126 @@
 // The UI's handle on the simulation worker. It owns the worker, keeps at most one request
-// outstanding (a newer wish replaces an older one that has not been sent: superseded
-// requests are dropped, never applied late), and exposes the latest frame as raw state
-// (replaced whole, never deeply proxied: a frame of thousands of messages must not become
-// thousands of proxies).
+// outstanding (a newer wish for a frame replaces an older one that has not been sent:
+// superseded requests are dropped, never applied late), and exposes the latest frame as raw
+// state (replaced whole, never deeply proxied: a frame of thousands of messages must not
+// become thousands of proxies).
 //
 // Playback maps wall time to virtual time here (target = previous + wall elapsed x speed);
 // the worker never paces itself by the wall clock.
+//
+// The scenario document the page shows is held here too. A learner's action is data: a
+// fault dropped on a node is added to the document's fault timeline through the worker (so a
+// rewind replays it), a dragged node's position is written into the document, and an edited
+// parameter reloads the document and seeks back to where the learner was.
 
 import * as Comlink from 'comlink';
-import type { Frame, SimApi, ValidationIssue } from '../sim/host';
-import type { LogEntry } from '../sim/kernel/component';
+import type { FaultsResult, Frame, LoadResult, OpStat, SimApi, ValidationIssue } from '../sim/host';
+import type { FaultSpec, NodeSpec } from '../sim/spec';
+import type { LogEntry, Mark, MetricSample } from '../sim/kernel/component';
+import { SPEEDS_X, DEFAULT_SPEED_INDEX } from './speeds';
+import type { FaultDraft, ScenarioDoc } from './scenario-doc';
 
 /** Log lines the page keeps; older ones scroll away. */
 const MAX_LOG = 500;
+/** Marks kept for the timeline and "next notable event". */
+const MAX_MARKS = 5_000;
+/** Metric samples kept for the charts (50 nodes x 10 minutes). */
+const MAX_SAMPLES = 30_000;
+/** Seconds of per-second operation statistics kept for the charts. */
+const MAX_OP_SECONDS = 600;
+/** A request the worker has not answered by then is taken for a hang: the worker is replaced. */
+const WORKER_TIMEOUT_MS = 30_000;
+/** Worker round-trip times kept for the benchmark. */
+const MAX_TIMINGS = 10_000;
+/**
+ * While playing faster than the worker can simulate, each request's event budget is tuned so
+ * that a round trip (simulate, build and clone the frame, deliver it) takes about this long:
+ * frames keep coming a few dozen times a second, and the display interpolates in between.
+ */
+const TARGET_ROUND_TRIP_MS = 30;
+/** Events per call, at least (a heavy frame still moves) and at most (the host's own cap). */
+const MIN_CALL_EVENTS = 2_000;
+const MAX_CALL_EVENTS = 400_000;
+/** How far virtual time may run ahead of the last frame, in wall time at the playing speed. */
+const MAX_LEAD_WALL_MS = 100;
+/** "Next notable event" scans forward at most this long in wall time before it gives up. */
+const NOTABLE_SCAN_WALL_MS = 8_000;
 
-type Job = (api: Comlink.Remote<SimApi>) => Promise<Frame | null>;
+export type { Narration, ScenarioDoc } from './scenario-doc';
+
+/** Marks worth stopping at: failures, their detection, and what the system did about them. */
+export const NOTABLE_MARKS: ReadonlySet<string> = new Set([
+  'crash',
+  'restart',
+  'pause',
+  'resume',
+  'fault:apply',
+  'fault:revert',
+  'failover',
+  'failover-impossible',
+  'detected-down',
+  'node-back',
+  'role',
+  'endpoint',
+  'repoint',
+  'alert',
+  'fenced',
+  'demote',
+  'managed-failover',
+  'disk-full',
+  'overloaded',
+  'lease-lost',
+  'semi-sync-off',
+]);
+
+type FrameJob = (api: Comlink.Remote<SimApi>) => Promise<Frame | null>;
+type Mutation = (api: Comlink.Remote<SimApi>) => Promise<void>;
 
 export class SimClient {
   frame = $state.raw<Frame | null>(null);
+  doc = $state.raw<ScenarioDoc | null>(null);
   log = $state.raw<LogEntry[]>([]);
+  marks = $state.raw<Mark[]>([]);
+  samples = $state.raw<MetricSample[]>([]);
+  ops = $state.raw<OpStat[]>([]);
   title = $state('');
   durationMs = $state(0);
   seed = $state(0);
   playing = $state(false);
+  speedIndex = $state(DEFAULT_SPEED_INDEX);
   /** Virtual seconds per wall second. */
-  speed = $state(1);
+  speedX = $derived(SPEEDS_X[this.speedIndex]);
   errors = $state.raw<ValidationIssue[]>([]);
   failure = $state<string | null>(null);
+  /** A sentence about the last action that could not be done (a refused fault, ...). */
+  notice = $state<string | null>(null);
+  /** True while a long request (a seek, a reload, a scan) is being worked on. */
+  busy = $state(false);
+
+  /** Wall time the latest frame arrived, for interpolating between frames. */
+  frameWallMs = 0;
+  /** Request-to-frame times of recent worker calls, in ms (read by the benchmark). */
+  readonly workerMs: number[] = [];
 
   private worker!: Worker;
   private api!: Comlink.Remote<SimApi>;
   private running = false;
-  private next: Job | null = null;
+  private next: FrameJob | null = null;
+  private mutations: Mutation[] = [];
+  /** Bumped by a load or a restart: answers to older requests are not applied. */
+  private generation = 0;
+  /** Bumped by any new wish of the learner: a running "next notable" scan stops. */
+  private scanGen = 0;
+  /** Identifies the one loop sending requests; a restart orphans the old one. */
+  private drainToken = 0;
   private targetUs = 0;
   private lastWallMs = 0;
   private rafId = 0;
+  private watchdog = 0;
   private lastDocument: unknown = null;
+  /** Events a playing request may run (tuned by round-trip time). */
+  private budgetEvents = 10_000;
+  /** Virtual time the last playing frame advanced: the display may run on that far, no further. */
+  private lastAdvanceUs = 0;
 
   constructor() {
     this.spawn();
@@ -47,82 +132,172 @@ export class SimClient {
     this.api = Comlink.wrap<SimApi>(this.worker);
   }
 
-  /** A worker that died is replaced, and the scenario reloaded, so the page stays usable. */
+  /** A worker that died or hung is replaced, and the scenario reloaded, so the page stays usable. */
   private crashed(reason: string): void {
     this.pause();
-    this.failure = `The simulation stopped: ${reason}. It has been restarted.`;
+    clearTimeout(this.watchdog);
+    this.generation++;
+    this.failure = `The simulation stopped: ${reason}. It has been restarted from the beginning of the run.`;
+    this.api[Comlink.releaseProxy]();
     this.worker.terminate();
     this.spawn();
     this.running = false;
+    this.drainToken++;
+    this.busy = false;
     this.next = null;
-    if (this.lastDocument !== null) void this.load(this.lastDocument);
+    this.mutations = [];
+    // The document as the learner left it (their faults and positions included), from t = 0:
+    // going back to where it failed could fail the same way.
+    const doc = this.doc ? { format: 'faultline/1', ...this.doc } : this.lastDocument;
+    if (doc !== null) void this.load(doc, { keepFailure: true });
   }
 
-  async load(document: unknown): Promise<boolean> {
+  /** Load a document; on success the page shows it from t = 0 (or `atUs`). */
+  async load(document: unknown, opts: { atUs?: number; keepFailure?: boolean } = {}): Promise<boolean> {
     this.pause();
     this.next = null;
-    const res = await this.api.load(document);
+    this.generation++;
+    const gen = this.generation;
+    this.busy = true;
+    let res;
+    try {
+      res = await this.call<LoadResult>(() => this.api.load(document));
+    } catch (e) {
+      this.busy = false;
+      if (gen === this.generation) this.crashed(message(e));
+      return false;
+    }
+    if (gen !== this.generation) return false;
     if (!res.ok) {
+      this.busy = false;
       this.errors = res.errors;
       return false;
     }
     this.lastDocument = document;
     this.errors = [];
-    this.failure = null;
+    if (!opts.keepFailure) this.failure = null;
+    this.notice = null;
+    this.doc = res.scenario as ScenarioDoc;
     this.title = res.title;
     this.durationMs = res.durationMs;
     this.seed = res.seed;
     this.targetUs = 0;
     this.apply(res.frame);
+    this.busy = false;
+    if (opts.atUs !== undefined && opts.atUs > 0) this.seek(opts.atUs / 1000);
     return true;
   }
 
-  /** Queue a request; if one is already waiting to be sent, this one replaces it. */
-  private request(job: Job): void {
+  /** A request with a watchdog: a worker that does not answer in time is taken for dead. */
+  private async call<T>(fn: () => Promise<T> | T): Promise<T> {
+    const t0 = performance.now();
+    clearTimeout(this.watchdog);
+    this.watchdog = window.setTimeout(() => this.crashed(`no answer in ${WORKER_TIMEOUT_MS / 1000} s (a runaway scenario?)`), WORKER_TIMEOUT_MS);
+    try {
+      return await fn();
+    } finally {
+      clearTimeout(this.watchdog);
+      if (this.workerMs.length >= MAX_TIMINGS) this.workerMs.splice(0, MAX_TIMINGS / 2);
+      this.workerMs.push(performance.now() - t0);
+    }
+  }
+
+  /** Queue a frame request; if one is already waiting to be sent, this one replaces it. */
+  private request(job: FrameJob): void {
     this.next = job;
+    if (!this.running) void this.drain();
+  }
+
+  /** Queue a change to the scenario: never dropped, run before any waiting frame request. */
+  private mutate(m: Mutation): void {
+    this.mutations.push(m);
     if (!this.running) void this.drain();
   }
 
   private async drain(): Promise<void> {
     this.running = true;
-    while (this.next) {
-      const job = this.next;
-      this.next = null;
+    const token = ++this.drainToken;
+    while (token === this.drainToken && (this.mutations.length || this.next)) {
+      const gen = this.generation;
       try {
-        const f = await job(this.api);
-        if (f) this.apply(f);
+        const m = this.mutations.shift();
+        if (m) {
+          await m(this.api);
+          continue;
+        }
+        const job = this.next!;
+        this.next = null;
+        const f = await this.call(() => job(this.api));
+        if (f && gen === this.generation) this.apply(f);
       } catch (e) {
-        this.failure = e instanceof Error ? e.message : String(e);
+        if (token === this.drainToken) this.crashed(message(e));
+        return;
       }
     }
-    this.running = false;
+    if (token === this.drainToken) this.running = false;
   }
 
   private apply(f: Frame): void {
     this.frame = f;
-    const log = f.full ? f.log : this.log.concat(f.log);
-    this.log = log.length > MAX_LOG ? log.slice(log.length - MAX_LOG) : log;
+    this.frameWallMs = performance.now();
+    this.log = bounded(f.full ? f.log : this.log.concat(f.log), MAX_LOG);
+    if (f.full || f.marks.length) this.marks = bounded(f.full ? f.marks : this.marks.concat(f.marks), MAX_MARKS);
+    if (f.full || f.samples.length) this.samples = bounded(f.full ? f.samples : this.samples.concat(f.samples), MAX_SAMPLES);
+    if (f.full || f.ops.length) this.ops = mergeOps(f.full ? [] : this.ops, f.ops);
     if (f.aborted) {
       this.pause();
-      this.failure = `The run stopped at ${(f.aborted.atUs / 1e6).toFixed(3)} s: ${f.aborted.reason}.`;
+      this.failure = `The run stopped at ${(f.aborted.atUs / 1e6).toFixed(3)} s: ${f.aborted.reason}. Rewind, or change the scenario.`;
     }
   }
 
+  get endUs(): number {
+    return this.durationMs * 1000;
+  }
+
+  /** The virtual time to draw at: between frames, the clock runs on at the playing speed. */
+  displayUs(wallMs: number): number {
+    const f = this.frame;
+    if (!f) return 0;
+    if (!this.playing) return f.nowUs;
+    const ahead = f.nowUs + (wallMs - this.frameWallMs) * 1000 * this.speedX;
+    return Math.max(f.nowUs, Math.min(ahead, f.nowUs + this.lastAdvanceUs, this.targetUs, this.endUs));
+  }
+
   play(): void {
-    if (this.playing || !this.frame) return;
-    if (this.frame.nowUs >= this.durationMs * 1000) return;
+    this.scanGen++;
+    if (this.playing || !this.frame || this.frame.aborted) return;
+    if (this.frame.nowUs >= this.endUs) return;
     this.playing = true;
     this.targetUs = this.frame.nowUs;
     this.lastWallMs = performance.now();
     const tick = (wallMs: number) => {
       if (!this.playing) return;
-      const endUs = this.durationMs * 1000;
-      this.targetUs = Math.min(endUs, this.targetUs + (wallMs - this.lastWallMs) * 1000 * this.speed);
+      const endUs = this.endUs;
+      // A long stall (a background tab) must not turn into a huge jump.
+      const elapsedMs = Math.min(250, Math.max(0, wallMs - this.lastWallMs));
+      this.targetUs = Math.min(endUs, this.targetUs + elapsedMs * 1000 * this.speedX);
+      // When the simulation cannot keep up with the speed, playback slows to what it can do
+      // rather than falling ever further behind the clock.
+      if (this.frame) this.targetUs = Math.min(this.targetUs, this.frame.nowUs + MAX_LEAD_WALL_MS * 1000 * this.speedX);
       this.lastWallMs = wallMs;
       // Ask only when nothing is in flight: the worker answers one frame at a time.
       if (!this.running) {
-        const target = this.targetUs;
-        this.request((api) => api.advanceTo(target));
+        const target = Math.round(this.targetUs);
+        const budget = this.budgetEvents;
+        this.request(async (api) => {
+          const fromUs = this.frame?.nowUs ?? 0;
+          const t0 = performance.now();
+          const f = await api.advanceTo(target, budget);
+          const ms = performance.now() - t0;
+          // Only a call that used up its budget says the worker is the limit: then grow the
+          // budget while round trips are quick, shrink it when they are slow.
+          if (!f.reached) {
+            if (ms < TARGET_ROUND_TRIP_MS) this.budgetEvents = Math.min(MAX_CALL_EVENTS, Math.round(budget * 1.25));
+            else if (ms > TARGET_ROUND_TRIP_MS * 1.5) this.budgetEvents = Math.max(MIN_CALL_EVENTS, Math.round(budget * 0.8));
+          }
+          this.lastAdvanceUs = Math.max(0, f.nowUs - fromUs);
+          return f;
+        });
       }
       if (this.targetUs >= endUs && this.frame && this.frame.nowUs >= endUs) this.pause();
       else this.rafId = requestAnimationFrame(tick);
@@ -135,19 +310,195 @@ export class SimClient {
     cancelAnimationFrame(this.rafId);
   }
 
+  toggle(): void {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
   seek(targetMs: number): void {
-    const us = Math.max(0, Math.min(this.durationMs, targetMs)) * 1000;
+    const us = Math.round(Math.max(0, Math.min(this.durationMs, targetMs)) * 1000);
+    this.scanGen++;
     this.targetUs = us;
     this.request((api) => api.seek(us));
   }
 
+  /** Seek by a signed amount of virtual time. */
+  seekBy(deltaMs: number): void {
+    const nowMs = (this.frame?.nowUs ?? 0) / 1000;
+    this.seek(nowMs + deltaMs);
+  }
+
   step(): void {
+    this.scanGen++;
     this.pause();
     this.request((api) => api.step());
   }
 
+  faster(): void {
+    this.speedIndex = Math.min(SPEEDS_X.length - 1, this.speedIndex + 1);
+  }
+
+  slower(): void {
+    this.speedIndex = Math.max(0, this.speedIndex - 1);
+  }
+
+  /**
+   * Go to the next failure, detection, role change, alert, fault, narration or anomaly. The
+   * future is not known until it is simulated, so this advances in growing chunks until
+   * something notable shows up, then lands exactly on it.
+   */
+  nextNotable(): void {
+    const f = this.frame;
+    const doc = this.doc;
+    if (!f || !doc) return;
+    this.pause();
+    const fromUs = f.nowUs;
+    const known = [
+      ...doc.faults.flatMap((x) => [x.atMs, x.untilMs ?? Infinity]),
+      ...(doc.narration ?? []).map((n) => n.atMs),
+    ]
+      .map((ms) => Math.round(ms * 1000))
+      .filter((us) => us > fromUs);
+    const boundUs = Math.min(this.endUs, ...known);
+    const anomaliesBefore = f.anomalies.length;
+    const gen = ++this.scanGen;
+    this.next = null;
+    this.busy = true;
+    this.mutate(async (api) => {
+      const t0 = performance.now();
+      let chunkUs = 500_000;
+      let atUs = fromUs;
+      let landUs = boundUs;
+      while (atUs < boundUs && performance.now() - t0 < NOTABLE_SCAN_WALL_MS) {
+        const fr = await this.call(() => api.advanceTo(Math.min(boundUs, atUs + chunkUs)));
+        if (gen !== this.scanGen) return void (this.busy = false);
+        this.apply(fr);
+        const hit = fr.marks.find((m) => m.atUs > fromUs && NOTABLE_MARKS.has(m.kind));
+        const anomaly = fr.anomalies.length > anomaliesBefore ? fr.anomalies.slice(anomaliesBefore).find((a) => a.atUs > fromUs) : undefined;
+        const hitUs = Math.min(hit?.atUs ?? Infinity, anomaly?.atUs ?? Infinity);
+        if (hitUs < Infinity) {
+          landUs = hitUs;
+          break;
+        }
+        if (fr.aborted) return void (this.busy = false);
+        atUs = fr.nowUs;
+        if (fr.reached) chunkUs = Math.min(chunkUs * 2, 60_000_000);
+        landUs = fr.nowUs >= boundUs ? boundUs : fr.nowUs;
+      }
+      this.busy = false;
+      if (gen !== this.scanGen) return;
+      this.apply(await this.call(() => api.seek(landUs)));
+    });
+  }
+
+  /** Add a fault to the timeline; the worker replays to the current time with it. */
+  addFault(fault: FaultDraft): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.mutate(async (api) => {
+        const res = await this.call<FaultsResult>(() => api.addFault(fault));
+        resolve(this.applyFaults(res));
+      });
+    });
+  }
+
+  removeFault(id: string): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.mutate(async (api) => {
+        const res = await this.call<FaultsResult>(() => api.removeFault(id));
+        resolve(this.applyFaults(res));
+      });
+    });
+  }
+
+  /** Move a fault on the timeline (keeping its duration): remove it, add it back at `atMs`. */
+  moveFault(id: string, atMs: number): Promise<boolean> {
+    const old = this.doc?.faults.find((f) => f.id === id);
+    if (!old) return Promise.resolve(false);
+    const clamped = Math.max(0, Math.min(this.durationMs, Math.round(atMs)));
+    const moved: FaultSpec = { ...old, atMs: clamped };
+    if (old.untilMs !== undefined) moved.untilMs = Math.min(this.durationMs, clamped + (old.untilMs - old.atMs));
+    if (moved.untilMs !== undefined && moved.untilMs <= moved.atMs) delete moved.untilMs;
+    return new Promise((resolve) => {
+      this.mutate(async (api) => {
+        const removed = await this.call<FaultsResult>(() => api.removeFault(id));
+        if (!removed.ok) return resolve(this.applyFaults(removed));
+        const added = await this.call<FaultsResult>(() => api.addFault(moved));
+        if (added.ok) return resolve(this.applyFaults(added));
+        // Put it back where it was, so a refused move changes nothing.
+        await this.call<FaultsResult>(() => api.addFault(old));
+        resolve(this.applyFaults(added));
+      });
+    });
+  }
+
+  private applyFaults(res: FaultsResult): boolean {
+    if (!res.ok) {
+      this.notice = res.errors.map((e) => e.message).join('; ');
+      return false;
+    }
+    this.notice = null;
+    if (this.doc) this.doc = { ...this.doc, faults: res.faults };
+    this.apply(res.frame);
+    return true;
+  }
+
+  /** Where the stage draws a node: part of the document (no reload: the run does not depend on it). */
+  setPositions(positions: Map<string, { x: number; y: number }>): void {
+    const doc = this.doc;
+    if (!doc) return;
+    const nodes = doc.nodes.map((n) => {
+      const p = positions.get(n.id);
+      return p ? { ...n, position: { x: Math.round(p.x), y: Math.round(p.y) } } : n;
+    });
+    this.doc = { ...doc, nodes };
+    this.lastDocument = this.doc;
+  }
+
+  /** Change one node's parameters: the document is reloaded and the run replayed to now. */
+  async editNode(id: string, patch: Record<string, unknown>): Promise<boolean> {
+    const doc = this.doc;
+    if (!doc) return false;
+    const nodes = doc.nodes.map((n) => {
+      if (n.id !== id) return n;
+      const next: Record<string, unknown> = { ...n, ...patch };
+      for (const [k, v] of Object.entries(patch)) if (v === undefined || v === '') delete next[k];
+      return next as unknown as NodeSpec;
+    });
+    const atUs = this.frame?.nowUs ?? 0;
+    const ok = await this.load({ ...doc, format: 'faultline/1', nodes }, { atUs });
+    if (!ok) {
+      this.notice = this.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+      this.errors = [];
+    }
+    return ok;
+  }
+
+  /** A request the worker rejects (a method it does not have): tests exercise recovery with it. */
+  sendUnanswerable(): void {
+    this.request((api) => (api as unknown as { noSuchMethod(): Promise<Frame> }).noSuchMethod());
+  }
+
   dispose(): void {
     this.pause();
+    clearTimeout(this.watchdog);
     this.worker.terminate();
   }
+}
+
+function bounded<T>(xs: T[], max: number): T[] {
+  return xs.length > max ? xs.slice(xs.length - max) : xs;
+}
+
+/** Merge per-second buckets by their start time (a resent bucket replaces the old one). */
+function mergeOps(old: OpStat[], fresh: OpStat[]): OpStat[] {
+  if (!fresh.length) return old;
+  const byUs = new Map<number, OpStat>();
+  for (const b of old) byUs.set(b.atUs, b);
+  for (const b of fresh) byUs.set(b.atUs, b);
+  const out = [...byUs.values()].sort((a, b) => a.atUs - b.atUs);
+  return bounded(out, MAX_OP_SECONDS);
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

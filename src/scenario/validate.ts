@@ -884,6 +884,17 @@ function checkDatabase(r: Report, ix: Index, o: Rec, base: string): void {
   num(r, o, 'semiSyncTimeoutMs', base, { min: 0, max: 3_600_000 });
   num(r, o, 'applyMs', base, MS_60S);
   num(r, o, 'shipIntervalMs', base, MS_60S);
+  num(r, o, 'cores', base, { integer: true, min: 1, max: 256 });
+  num(r, o, 'ioMs', base, MS_60S);
+  num(r, o, 'cacheHitRatio', base, PROBABILITY);
+  num(r, o, 'cacheWarmth', base, PROBABILITY);
+  num(r, o, 'cacheWarmupOps', base, { integer: true, min: 1, max: 1e9 });
+  num(r, o, 'catchupMs', base, MS_60S);
+  num(r, o, 'catchupEntriesPerSec', base, { min: 0, max: 1e9 });
+  num(r, o, 'replicationWindowEntries', base, { integer: true, min: 1, max: 10_000_000 });
+  num(r, o, 'maxConnections', base, { integer: true, min: 0, max: 1e6 });
+  num(r, o, 'diskBytes', base, { min: 0, max: 1e15 });
+  num(r, o, 'diskUsedBytes', base, { min: 0, max: 1e15 });
 }
 
 /** A follows B follows A: no primary at the end of the chain, so nothing would ever be replicated. */
@@ -940,6 +951,19 @@ function checkClient(r: Report, ix: Index, o: Rec, base: string): void {
   num(r, o, 'timeoutMs', base, { above: 0, max: 3_600_000 });
   num(r, o, 'retries', base, { integer: true, min: 0, max: 10 });
   num(r, o, 'retryDelayMs', base, MS_60S);
+  oneOf(r, o, 'keyDistribution', base, ['uniform', 'zipf'] as const, false);
+  num(r, o, 'zipfExponent', base, { above: 0, max: 10 });
+  num(r, o, 'poolSize', base, { integer: true, min: 0, max: 100_000 });
+  num(r, o, 'acquireTimeoutMs', base, { min: 0, max: 3_600_000 });
+  const diurnal = get(o, 'diurnal');
+  if (diurnal !== undefined) {
+    const d = record(r, diurnal, at(base, 'diurnal'), 'an object { "amplitude": 0.5, "periodMs": 86400000 }');
+    if (d) {
+      num(r, d, 'amplitude', at(base, 'diurnal'), { required: true, ...PROBABILITY });
+      num(r, d, 'periodMs', at(base, 'diurnal'), { above: 0 });
+      num(r, d, 'peakAtMs', at(base, 'diurnal'), {});
+    }
+  }
 }
 
 function checkEndpoint(r: Report, ix: Index, o: Rec, base: string): void {
@@ -971,7 +995,7 @@ function checkOrchestrator(r: Report, ix: Index, o: Rec, base: string): void {
   num(r, o, 'leaseMs', base, POSITIVE);
 }
 
-const MONITOR_METRICS = ['node-up', 'error-rate', 'write-error-rate', 'latency-p99', 'replication-lag'] as const;
+const MONITOR_METRICS = ['node-up', 'error-rate', 'write-error-rate', 'latency-p99', 'replication-lag', 'disk-usage', 'cpu-busy'] as const;
 
 function checkMonitor(r: Report, ix: Index, o: Rec, base: string): void {
   num(r, o, 'scrapeMs', base, POSITIVE);
@@ -1023,7 +1047,43 @@ function checkFaults(r: Report, doc: Rec, ix: Index, durationMs: number | undefi
         return;
       case 'promote':
       case 'fence':
+      case 'refresh-statistics':
         return void nodeField(r, ix, o, base, ['database']);
+      case 'move-machine':
+        nodeField(r, ix, o, base, ['database']);
+        if (get(o, 'untilMs') === undefined) missing(r, at(base, 'untilMs'), 'the time it is back on its new machine');
+        return;
+      case 'throttle':
+        nodeField(r, ix, o, base, ['database']);
+        num(r, o, 'entriesPerSec', base, { required: true, min: 0, max: 1e9 });
+        return;
+      case 'slow-queries': {
+        nodeField(r, ix, o, base, ['database']);
+        const keys = list(r, o, 'keys', base, { max: 10_000, of: 'keys' });
+        keys?.forEach((k, i) => {
+          if (typeof k !== 'string') r.add(at(at(base, 'keys'), i), `must be a key such as "k3"; found ${typeName(k)}`);
+        });
+        const hottest = num(r, o, 'hottest', base, { integer: true, min: 1, max: 1_000_000 });
+        if (keys === undefined && hottest === undefined) r.add(base, 'names no keys; set keys, hottest, or both');
+        num(r, o, 'factor', base, { min: 1, max: 1e6 });
+        return;
+      }
+      case 'fill-disk':
+        nodeField(r, ix, o, base, ['database']);
+        num(r, o, 'bytes', base, { required: true, min: 0, max: 1e15 });
+        return;
+      case 'resize-disk':
+        nodeField(r, ix, o, base, ['database']);
+        num(r, o, 'bytes', base, { required: true, min: 1, max: 1e15 });
+        return;
+      case 'resize-pool':
+        nodeField(r, ix, o, base, ['client']);
+        num(r, o, 'poolSize', base, { required: true, integer: true, min: 1, max: 100_000 });
+        return;
+      case 'surge':
+        nodeField(r, ix, o, base, ['client']);
+        num(r, o, 'factor', base, { required: true, above: 0, max: 1000 });
+        return;
       case 'demote': {
         nodeField(r, ix, o, base, ['database']);
         const follow = get(o, 'follow');

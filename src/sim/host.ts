@@ -25,8 +25,6 @@ export const MAX_FRAME_SAMPLES = 20_000;
 export const OP_STATS_WINDOW_US = 600_000_000;
 /** ...and are rebuilt from at most this many history entries after a load or seek. */
 export const OP_STATS_REPLAY_ENTRIES = 200_000;
-/** Invocations waiting for their completion, for latency; past this the oldest are forgotten. */
-const MAX_PENDING_INVOKES = 100_000;
 
 export interface ValidationIssue {
   path: string;
@@ -282,11 +280,9 @@ const SECOND_US = 1_000_000;
 /** Per-second sums over the client history, kept incrementally as the run advances. */
 class OpStats {
   private cursor = 0;
-  private readonly invokedUs = new Map<string, number>();
   private readonly buckets = new Map<number, OpStat>();
 
   rebuild(history: HistoryView, nowUs: number): OpStat[] {
-    this.invokedUs.clear();
     this.buckets.clear();
     // History is in time order: find where the window starts.
     const fromUs = nowUs - OP_STATS_WINDOW_US;
@@ -307,11 +303,7 @@ class OpStats {
     const end = history.length;
     for (let i = this.cursor; i < end; i++) {
       const e = history.get(i);
-      if (e.type === 'invoke') {
-        if (this.invokedUs.size >= MAX_PENDING_INVOKES) this.invokedUs.delete(this.invokedUs.keys().next().value!);
-        this.invokedUs.set(e.op, e.atUs);
-        continue;
-      }
+      if (e.type === 'invoke') continue;
       const b = this.bucket(e.atUs);
       touched.add(b);
       if (e.f === 'write') b.writes++;
@@ -321,10 +313,9 @@ class OpStats {
         const cause = e.error ?? 'unknown';
         b.errors[cause] = (b.errors[cause] ?? 0) + 1;
       }
-      const startUs = this.invokedUs.get(e.op);
-      if (startUs !== undefined) {
-        this.invokedUs.delete(e.op);
-        const latencyUs = e.atUs - startUs;
+      // Completions carry their invocation time.
+      if (e.invokedUs !== undefined) {
+        const latencyUs = e.atUs - e.invokedUs;
         b.latencyCount++;
         b.latencyUsSum += latencyUs;
         if (latencyUs > b.latencyUsMax) b.latencyUsMax = latencyUs;

@@ -62,8 +62,30 @@ export interface DatabaseSpec extends NodeSpecBase {
   replicateFrom?: string;
   /** The primary's ack rule for this follower. */
   replication?: ReplicationMode;
-  /** CPU time to serve one operation (default 0.2 ms): with one queue, capacity = 1000 / serviceMs ops/s. */
+  /** CPU time to serve one operation (default 0.2 ms): capacity = cores x 1000 / serviceMs ops/s. */
   serviceMs?: number;
+  /** Operations served at once (default 1). */
+  cores?: number;
+  /** Disk read time added to an operation that misses the buffer cache (default 0). */
+  ioMs?: number;
+  /** Share of operations a warm cache serves from memory (default 1; lower for a machine with too little memory). */
+  cacheHitRatio?: number;
+  /** How warm the cache is at the start, 0..1 (default 1). A restart starts cold. */
+  cacheWarmth?: number;
+  /** Operations it takes to warm a cold cache most of the way (default 5000). */
+  cacheWarmupOps?: number;
+  /** Primary: time to read one old log entry from disk for a follower catching up (default 0.01 ms). */
+  catchupMs?: number;
+  /** Primary: entries sent to a follower and not yet confirmed, at most (default 1024). A follower catching up asks for this much at a time. */
+  replicationWindowEntries?: number;
+  /** Primary: at most this many catch-up entries per second to followers (default 0: no throttle). */
+  catchupEntriesPerSec?: number;
+  /** Client requests waiting or in service at once; beyond, new ones are refused (default 0: no limit). */
+  maxConnections?: number;
+  /** Disk size (default 0: unlimited). A full disk stops the database. */
+  diskBytes?: number;
+  /** Bytes used at the start by data not modelled key by key (default 0). */
+  diskUsedBytes?: number;
   /** Primary: ship the log to followers at most this often (default 0: with every write). Unshipped writes die with it. */
   shipIntervalMs?: number;
   /** Follower: time to apply one replicated entry, one at a time (default 0: at once). Apply lag comes from here. */
@@ -83,8 +105,18 @@ export interface ClientSpec extends NodeSpecBase {
   readTarget?: string;
   writesPerSec?: number;
   readsPerSec?: number;
-  /** Keys are k0..k(keys-1), chosen uniformly (default 100). */
+  /** Keys are k0..k(keys-1) (default 100). */
   keys?: number;
+  /** How keys are chosen: `uniform` (default) or `zipf` (k0 the hottest, then k1, ...). */
+  keyDistribution?: 'uniform' | 'zipf';
+  /** Skew of the zipf distribution (default 1.1; higher is more skewed). */
+  zipfExponent?: number;
+  /** A daily cycle: the rates vary by +-amplitude (0..1) around their value, peaking at `peakAtMs`. */
+  diurnal?: { amplitude: number; periodMs?: number; peakAtMs?: number };
+  /** Connections available to this app server (default 0: no pool, no limit). */
+  poolSize?: number;
+  /** How long a request waits for a free connection before failing (default 5000 ms). */
+  acquireTimeoutMs?: number;
   /** A request with no answer by then completes as unknown (default 1000 ms). */
   timeoutMs?: number;
   /** Attempts after the first when one fails or times out (default 0: no retries). */
@@ -120,7 +152,7 @@ export interface OrchestratorSpec extends NodeSpecBase {
   leaseMs?: number;
 }
 
-export type MonitorMetric = 'node-up' | 'error-rate' | 'write-error-rate' | 'latency-p99' | 'replication-lag';
+export type MonitorMetric = 'node-up' | 'error-rate' | 'write-error-rate' | 'latency-p99' | 'replication-lag' | 'disk-usage' | 'cpu-busy';
 
 export interface AlertRule {
   /** A name for the alert (default: the metric). */
@@ -204,7 +236,44 @@ export interface ManagedFailoverFault extends FaultBase {
   to?: string;
 }
 
+export interface ThrottleFault extends FaultBase {
+  kind: 'throttle';
+  /** A primary. */
+  target: string;
+  /** Catch-up entries per second to its followers (0 removes the throttle). */
+  entriesPerSec: number;
+}
+export interface SlowQueriesFault extends FaultBase {
+  kind: 'slow-queries';
+  target: string;
+  /** The keys whose queries get slow, and/or the `hottest` N keys (k0..k(N-1)). */
+  keys?: string[];
+  hottest?: number;
+  /** How many times slower (default 100). */
+  factor?: number;
+}
+export interface RefreshStatisticsFault extends FaultBase { kind: 'refresh-statistics'; target: string }
+export interface FillDiskFault extends FaultBase { kind: 'fill-disk'; target: string; bytes: number }
+export interface ResizeDiskFault extends FaultBase { kind: 'resize-disk'; target: string; bytes: number }
+export interface MoveMachineFault extends FaultBase { kind: 'move-machine'; target: string; untilMs: number }
+export interface ResizePoolFault extends FaultBase { kind: 'resize-pool'; target: string; poolSize: number }
+export interface SurgeFault extends FaultBase {
+  kind: 'surge';
+  /** A client. */
+  target: string;
+  /** Its rates are multiplied by this while the surge lasts. */
+  factor: number;
+}
+
 export type FaultSpec =
+  | ThrottleFault
+  | SlowQueriesFault
+  | RefreshStatisticsFault
+  | FillDiskFault
+  | ResizeDiskFault
+  | MoveMachineFault
+  | ResizePoolFault
+  | SurgeFault
   | DemoteFault
   | FenceFault
   | ManagedFailoverFault

@@ -23,13 +23,13 @@ test('the first page plays a built-in scenario live, and its trace matches the C
   await expect(time).toHaveAttribute('data-us', '0');
 
   // Virtual time advances while playing, driven by the page's clock through the worker.
-  await page.getByRole('button', { name: 'Play' }).click();
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
   await expect.poll(async () => Number(await time.getAttribute('data-us')), { timeout: 10_000 }).toBeGreaterThan(200_000);
-  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
   const pausedAt = Number(await time.getAttribute('data-us'));
   const events = Number((await page.getByTestId('events').textContent())!.replace(/,/g, ''));
   expect(events).toBeGreaterThan(0);
-  await expect(page.getByRole('cell', { name: 'db1', exact: true })).toBeVisible();
+  await expect(page.getByTestId('node-list').getByRole('button', { name: /^db1, database, up/ })).toBeAttached();
 
   // To the end of the run: the worker's trace must be the CLI's.
   await page.getByRole('button', { name: 'Run to end' }).click();
@@ -43,10 +43,10 @@ test('the first page plays a built-in scenario live, and its trace matches the C
 
   // Seeking back restores the earlier state exactly.
   await page.getByTestId('seek-input').fill('20');
-  await page.getByRole('button', { name: 'Go' }).click();
+  await page.getByRole('button', { name: 'Go', exact: true }).click();
   await expect(time).toHaveAttribute('data-us', '20000000');
   await expect(page.getByTestId('trace')).toHaveText(cliRun('first-failover', ['--until', '20000']).trace);
-  await expect(page.getByRole('row', { name: /db1 database up/ })).toBeVisible();
+  await expect(page.getByTestId('node-list').getByRole('button', { name: /^db1, database, up: primary/ })).toBeAttached();
 
   await page.screenshot({ path: 'test-results/first-page.png', fullPage: true });
   expect(errors).toEqual([]);

@@ -12,6 +12,7 @@ import jitteryDetector from './jittery-detector.json';
 import replicaResumes from './replica-resumes.json';
 import endpointMisconfig from './endpoint-misconfig.json';
 import staleRead from './stale-read.json';
+import catchupStorm from './catchup-storm.json';
 
 export interface BuiltIn {
   id: string;
@@ -35,6 +36,7 @@ export const BUILT_INS: readonly BuiltIn[] = [
   entry('replica-resumes', replicaResumes),
   entry('endpoint-misconfig', endpointMisconfig),
   entry('stale-read', staleRead),
+  entry('catchup-storm', catchupStorm),
 ];
 
 export function builtIn(id: string): BuiltIn | undefined {

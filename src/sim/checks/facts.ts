@@ -18,7 +18,9 @@ export interface Promotion {
 
 interface Span {
   node: string;
-  kind: 'down' | 'paused' | 'fenced' | 'no-lease' | 'primary';
+  kind: 'down' | 'paused' | 'fenced' | 'no-lease' | 'primary' | 'overloaded';
+  /** For an overload: what it was overloaded with. */
+  cause?: string;
   startUs: number;
   endUs: number;
 }
@@ -74,6 +76,13 @@ export class Facts {
           break;
         case 'fenced':
           this.begin(m.node, 'fenced', m.atUs);
+          break;
+        case 'overloaded':
+          this.begin(m.node, 'overloaded', m.atUs);
+          this.open.get(`overloaded:${m.node}`)!.cause = String(d.cause ?? 'load');
+          break;
+        case 'overload-over':
+          this.end(m.node, 'overloaded', m.atUs);
           break;
         case 'lease-lost':
           this.begin(m.node, 'no-lease', m.atUs);
@@ -135,6 +144,12 @@ export class Facts {
     return this.spanAt(node, 'paused', atUs)?.startUs;
   }
 
+  /** What `node` was overloaded with at `atUs`, if it was. */
+  overloadAt(node: string, atUs: number): { cause: string; sinceUs: number } | undefined {
+    const s = this.spanAt(node, 'overloaded', atUs);
+    return s ? { cause: s.cause ?? 'load', sinceUs: s.startUs } : undefined;
+  }
+
   fencedSince(node: string, atUs: number): number | undefined {
     return this.spanAt(node, 'fenced', atUs)?.startUs;
   }
@@ -161,7 +176,7 @@ export class Facts {
   acceptingSpans(node: string): [number, number][] {
     let out: [number, number][] = this.spans.filter((s) => s.node === node && s.kind === 'primary').map((s) => [s.startUs, s.endUs]);
     for (const s of this.spans) {
-      if (s.node !== node || s.kind === 'primary') continue;
+      if (s.node !== node || s.kind === 'primary' || s.kind === 'overloaded') continue;
       out = out.flatMap(([a, b]): [number, number][] =>
         s.endUs <= a || s.startUs >= b ? [[a, b]] : ([[a, s.startUs], [s.endUs, b]] as [number, number][]).filter(([x, y]) => y > x),
       );

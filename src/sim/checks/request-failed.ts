@@ -19,8 +19,15 @@ export function requestFailed(spec: WorldSpec): Checker {
 
   function cause(e: HistoryEntry, startUs: number): string {
     const node = e.node;
+    // Named in the order a learner would look: the node gone, frozen, cut off, swamped.
     if (e.error === 'unresolved') return 'its target resolved to no node';
     if (e.error === 'too-many-in-flight') return 'too many requests were already waiting';
+    if (e.error === 'pool-timeout') {
+      // The request never reached the database: every connection was held by others.
+      const busy = node ? facts.overloadAt(node, startUs) : undefined;
+      return `the connection pool was exhausted (no connection freed up in time)${busy ? `; ${node} was overloaded by ${busy.cause}` : ''}`;
+    }
+    if (e.error === 'too-many-connections') return `${node} refused the connection: it had no connections left`;
     if (!node) return e.error ?? 'error';
     // What held while the request waited: at its start, or by the time it gave up.
     const down = facts.downSince(node, startUs) ?? facts.downSince(node, e.atUs - 1);
@@ -29,6 +36,8 @@ export function requestFailed(spec: WorldSpec): Checker {
     if (paused !== undefined) return `${node} was frozen (paused at ${sec(paused)})`;
     const part = facts.partitionBetween(e.client, node, startUs) ?? facts.partitionBetween(e.client, node, e.atUs - 1);
     if (part) return `a partition separated ${e.client} from ${node}`;
+    const busy = facts.overloadAt(node, startUs) ?? facts.overloadAt(node, e.atUs - 1);
+    if (busy) return `${facts.wasPrimary(node, startUs) ? 'the primary ' : ''}${node} was overloaded by ${busy.cause}`;
     if (e.error === 'timeout') return `${node} did not answer in time`;
     return `${node} answered with an error (${e.error})`;
   }

@@ -72,7 +72,7 @@ export function undetectedOutage(spec: WorldSpec): Checker {
           if (e - s < UNDETECTED_MIN_US) continue;
           const n = o.failures.filter((t) => t >= s && t <= e).length;
           const watching = monitors.length
-            ? `the monitor${monitors.length > 1 ? 's' : ''} watch${monitors.length > 1 ? '' : 'es'} ${list([...new Set(monitors.flatMap((m) => m.rules.map((r) => r.name ?? r.metric)))])}, and none of it fired`
+            ? `the monitor${monitors.length > 1 ? 's' : ''} watch${monitors.length > 1 ? '' : 'es'} ${list([...new Set(monitors.flatMap((m) => m.rules.map((r) => r.name ?? r.metric)))])}, and none of that was alerting then`
             : 'no monitor watches this system';
           out.push({
             kind: 'undetected-outage',

@@ -4,21 +4,33 @@
 // is unknown).
 //
 // Arrivals are a Poisson process per operation type, drawn from the client's own random
-// stream. The client reaches the database through an endpoint (a name it resolves and
-// caches for the endpoint's TTL) or through a node id it is configured with directly.
+// stream, at a rate that can follow a daily cycle and be multiplied by a surge. Keys are
+// chosen uniformly or with a skew (zipf: a few hot keys take most of the traffic). The
+// client reaches the database through an endpoint (a name it resolves and caches for the
+// endpoint's TTL) or through a node id it is configured with directly.
+//
+// With a connection pool, a request first needs a free connection; it waits for one at
+// most `acquireTimeoutMs` and then fails with `pool-timeout` (it never reached the
+// database). A connection is held until its request completes or times out, so slow
+// queries drain the pool and every request behind them fails, though the database is up.
 
 import type { Component, Ctx, Message } from '../kernel/component';
 import type { ClientSpec, EndpointSpec } from '../spec';
 import type { DbReply, DbRequest } from './database';
 import { ENDPOINT_DEFAULTS } from './endpoint';
+import { newWindow, record, roll, type LatencyWindow } from '../metrics/histogram';
+import { fifo, fifoPeek, fifoPush, fifoShift, fifoSize, type Fifo } from '../kernel/fifo';
 
 export const CLIENT_DEFAULTS = {
   writesPerSec: 0,
   readsPerSec: 0,
   keys: 100,
+  zipfExponent: 1.1,
   timeoutMs: 1000,
   retries: 0,
   retryDelayMs: 100,
+  poolSize: 0,
+  acquireTimeoutMs: 5000,
 };
 
 const REQUEST_BYTES = 120;
@@ -26,8 +38,6 @@ const REQUEST_BYTES = 120;
 const MAX_PENDING = 10_000;
 /** Latency percentiles are computed over windows of this length (what a dashboard shows). */
 const WINDOW_US = 1_000_000;
-/** Latency histogram: 4 buckets per power of two of microseconds, up to 2^31 µs. */
-const BUCKETS = 128;
 
 /** One attempt of an operation, in flight. */
 interface Attempt {
@@ -48,13 +58,21 @@ export interface ClientPersisted {
   readTarget: string;
   /** Operations invoked so far. Kept across restarts so operation ids stay unique in the history. */
   n: number;
+  /** Connection pool size as configured or resized (0: no pool). */
+  poolSize: number;
+  /** Traffic multiplier of a surge in progress (1: none). The surge is outside the process. */
+  surge: number;
 }
 
-interface Window {
-  ok: number;
-  failed: number;
-  p50Ms: number;
-  p99Ms: number;
+/** An operation waiting for a connection. */
+interface PoolWaiter {
+  n: number;
+  f: 'read' | 'write';
+  key: string;
+  value: number | null;
+  invokedUs: number;
+  tries: number;
+  sinceUs: number;
 }
 
 export interface ClientVolatile {
@@ -72,16 +90,20 @@ export interface ClientVolatile {
   timerArmed: boolean;
   /** Cached endpoint resolutions: endpoint id -> [node id or '', valid until µs]. */
   dns: Record<string, [string, number]>;
+  /** Connections in use, and operations waiting for one. */
+  poolInUse: number;
+  poolWaiting: Fifo<PoolWaiter>;
+  poolTimerArmed: boolean;
+  poolTimeouts: number;
+  /** Arrival timers carry this; a surge changes it, and older timers are ignored. */
+  arrivalsGen: number;
   ok: number;
   failed: number;
   unknown: number;
   writesFailed: number;
   writes: number;
-  /** Latency histogram of the window being filled, and the last complete window's summary. */
-  hist: number[];
-  histCount: number;
-  winFailed: number;
-  last: Window;
+  /** Latency over the last second, for dashboards and the monitor. */
+  latency: LatencyWindow;
 }
 
 type P = ClientPersisted;
@@ -100,15 +122,17 @@ function fresh(): V {
     nextR: 1,
     timerArmed: false,
     dns: {},
+    poolInUse: 0,
+    poolWaiting: fifo(),
+    poolTimerArmed: false,
+    poolTimeouts: 0,
+    arrivalsGen: 0,
     ok: 0,
     failed: 0,
     unknown: 0,
     writesFailed: 0,
     writes: 0,
-    hist: new Array(BUCKETS).fill(0),
-    histCount: 0,
-    winFailed: 0,
-    last: { ok: 0, failed: 0, p50Ms: 0, p99Ms: 0 },
+    latency: newWindow(),
   };
 }
 
@@ -119,37 +143,36 @@ function keyName(i: number): string {
   return KEY_NAMES[i] ?? (KEY_NAMES[i] = `k${i}`);
 }
 
-/** Histogram bucket of a latency: 4 per power of two, in integer arithmetic only. */
-function bucketOf(us: number): number {
-  const x = Math.max(1, Math.floor(us));
-  const e = 31 - Math.clz32(x);
-  const sub = e >= 2 ? (x >>> (e - 2)) & 3 : 0;
-  return Math.min(BUCKETS - 1, e * 4 + sub);
-}
-
-/** The upper edge of a bucket, in ms: percentiles are reported conservatively. */
-function bucketTopMs(b: number): number {
-  const e = b >> 2;
-  const sub = b & 3;
-  const top = e >= 2 ? ((4 + sub + 1) << (e - 2)) : e + 1;
-  return top / 1000;
-}
-
-function percentileMs(hist: number[], count: number, q: number): number {
-  if (count === 0) return 0;
-  let seen = 0;
-  const want = Math.ceil(q * count);
-  for (let b = 0; b < hist.length; b++) {
-    seen += hist[b];
-    if (seen >= want) return bucketTopMs(b);
+/** The current rate of one kind of operation: the configured one, its daily cycle, any surge. */
+function rateNow(ctx: Ctx, f: 'read' | 'write'): number {
+  const s = spec(ctx);
+  let rate = f === 'write' ? (s.writesPerSec ?? 0) : (s.readsPerSec ?? 0);
+  if (s.diurnal) {
+    const period = s.diurnal.periodMs ?? 86_400_000;
+    const phase = (2 * Math.PI * (ctx.nowUs / 1000 - (s.diurnal.peakAtMs ?? 0))) / period;
+    rate *= 1 + s.diurnal.amplitude * Math.cos(phase);
   }
-  return bucketTopMs(hist.length - 1);
+  return rate * (ctx.p as P).surge;
 }
 
 function scheduleNext(ctx: Ctx, f: 'read' | 'write'): void {
-  const rate = f === 'write' ? (spec(ctx).writesPerSec ?? 0) : (spec(ctx).readsPerSec ?? 0);
+  const rate = rateNow(ctx, f);
   if (rate <= 0) return;
-  ctx.setTimer(ctx.randomExp(1e6 / rate), f);
+  // The gap is drawn at the rate now: a daily cycle changes slowly next to it; a surge
+  // restarts the arrivals at its own rate.
+  ctx.setTimer(ctx.randomExp(1e6 / rate), f, (ctx.v as V).arrivalsGen);
+}
+
+/** A key: uniform, or zipf-skewed (key k0 the hottest), from the client's own stream. */
+function pickKey(ctx: Ctx): string {
+  const s = spec(ctx);
+  const n = s.keys ?? CLIENT_DEFAULTS.keys;
+  const u = ctx.random();
+  if (s.keyDistribution !== 'zipf') return keyName(Math.floor(u * n));
+  // Inverse of the continuous power-law CDF on [1, n+1): cheap, no table to keep.
+  const e = s.zipfExponent ?? CLIENT_DEFAULTS.zipfExponent;
+  const x = e === 1 ? Math.pow(n + 1, u) : Math.pow((Math.pow(n + 1, 1 - e) - 1) * u + 1, 1 / (1 - e));
+  return keyName(Math.min(n - 1, Math.floor(x) - 1));
 }
 
 /** Where a request for `target` goes now: a node id, or null when the name resolves to nothing. */
@@ -169,7 +192,7 @@ function resolve(ctx: Ctx, target: string): string | null {
 
 function invoke(ctx: Ctx, f: 'read' | 'write'): void {
   const p = ctx.p as P;
-  const key = keyName(Math.floor(ctx.random() * (spec(ctx).keys ?? CLIENT_DEFAULTS.keys)));
+  const key = pickKey(ctx);
   const n = ++p.n;
   // Values are unique across the run (client index in the high bits), so a read names the
   // exact write it saw.
@@ -179,8 +202,19 @@ function invoke(ctx: Ctx, f: 'read' | 'write'): void {
   attempt(ctx, n, f, key, value, ctx.nowUs, 1);
 }
 
-/** Send one attempt of operation `n` (the first, or a retry). */
+/** Send one attempt of operation `n` (the first, or a retry), once it has a connection. */
 function attempt(ctx: Ctx, n: number, f: 'read' | 'write', key: string, value: number | null, invokedUs: number, tries: number): void {
+  const v = ctx.v as V;
+  const p = ctx.p as P;
+  if (p.poolSize > 0 && v.poolInUse >= p.poolSize) {
+    fifoPush(v.poolWaiting, { n, f, key, value, invokedUs, tries, sinceUs: ctx.nowUs });
+    if (!v.poolTimerArmed) armPoolTimer(ctx);
+    return;
+  }
+  send(ctx, n, f, key, value, invokedUs, tries);
+}
+
+function send(ctx: Ctx, n: number, f: 'read' | 'write', key: string, value: number | null, invokedUs: number, tries: number): void {
   const v = ctx.v as V;
   const p = ctx.p as P;
   const node = resolve(ctx, f === 'write' ? p.target : p.readTarget);
@@ -194,6 +228,7 @@ function attempt(ctx: Ctx, n: number, f: 'read' | 'write', key: string, value: n
   }
   v.pending.push({ r, n, f, key, value, node, sentUs: ctx.nowUs, invokedUs, attempt: tries });
   v.pendingCount++;
+  v.poolInUse++;
   const req: DbRequest = { op: `${ctx.id}#${n}`, n, r, f, key, value };
   ctx.send(node, 'request', req, REQUEST_BYTES);
   if (!v.timerArmed) armTimeout(ctx);
@@ -223,7 +258,7 @@ function finish(
   }
   if (type === 'info') v.unknown++;
   else v.failed++;
-  v.winFailed++;
+  v.latency.failed++;
   if (f === 'write') v.writesFailed++;
   ctx.history(type, f, n, key, value, { node, error, invokedUs });
 }
@@ -239,7 +274,46 @@ function armTimeout(ctx: Ctx): void {
   if (oldest) ctx.setTimer(oldest.sentUs + timeoutUs(ctx) - ctx.nowUs, 'timeout');
 }
 
-/** Take attempt `r` off the pending list, if it is still waiting. */
+function acquireTimeoutUs(ctx: Ctx): number {
+  return (spec(ctx).acquireTimeoutMs ?? CLIENT_DEFAULTS.acquireTimeoutMs) * 1000;
+}
+
+function armPoolTimer(ctx: Ctx): void {
+  const v = ctx.v as V;
+  const oldest = fifoPeek(v.poolWaiting);
+  v.poolTimerArmed = oldest !== undefined;
+  if (oldest) ctx.setTimer(oldest.sinceUs + acquireTimeoutUs(ctx) - ctx.nowUs, 'pool-timeout');
+}
+
+/** Operations that waited too long for a connection fail; they never reached the database. */
+function expireWaiters(ctx: Ctx): void {
+  const v = ctx.v as V;
+  const limit = ctx.nowUs - acquireTimeoutUs(ctx);
+  for (let w = fifoPeek(v.poolWaiting); w && w.sinceUs <= limit; w = fifoPeek(v.poolWaiting)) {
+    fifoShift(v.poolWaiting);
+    v.poolTimeouts++;
+    finish(ctx, w.n, w.f, w.key, w.value, w.invokedUs, w.tries, 'fail', 'pool-timeout');
+  }
+  armPoolTimer(ctx);
+}
+
+/** A connection is free again: the longest-waiting operation gets it. */
+function releaseConnection(ctx: Ctx): void {
+  (ctx.v as V).poolInUse--;
+  admitWaiting(ctx);
+}
+
+/** Hand free connections to the operations that have waited longest. */
+function admitWaiting(ctx: Ctx): void {
+  const v = ctx.v as V;
+  const p = ctx.p as P;
+  while (fifoSize(v.poolWaiting) > 0 && (p.poolSize === 0 || v.poolInUse < p.poolSize)) {
+    const w = fifoShift(v.poolWaiting)!;
+    send(ctx, w.n, w.f, w.key, w.value, w.invokedUs, w.tries);
+  }
+}
+
+/** Take attempt `r` off the pending list, if it is still waiting, and free its connection. */
 function complete(ctx: Ctx, r: number): Attempt | undefined {
   const v = ctx.v as V;
   const i = r - v.pendingBase;
@@ -247,6 +321,7 @@ function complete(ctx: Ctx, r: number): Attempt | undefined {
   if (!a) return undefined;
   v.pending[i] = null;
   v.pendingCount--;
+  releaseConnection(ctx);
   while (v.head < v.pending.length && v.pending[v.head] === null) v.head++;
   // Cut the answered prefix off in batches: shifting one at a time would copy every time.
   if (v.head === v.pending.length || (v.head > 64 && v.head * 2 > v.pending.length)) {
@@ -275,26 +350,9 @@ function onReply(ctx: Ctx, r: DbReply): void {
   const v = ctx.v as V;
   if (!r.ok) return finish(ctx, a.n, a.f, a.key, a.value, a.invokedUs, a.attempt, 'fail', r.error ?? 'error', a.node);
   v.ok++;
-  const b = bucketOf(ctx.nowUs - a.invokedUs);
-  v.hist[b]++;
-  v.histCount++;
+  record(v.latency, ctx.nowUs - a.invokedUs);
   const value = a.f === 'write' ? a.value : (r.value ?? null);
   ctx.history('ok', a.f, a.n, a.key, value, { node: a.node, lsn: r.lsn, epoch: r.epoch, invokedUs: a.invokedUs });
-}
-
-/** Close the latency window: what dashboards and the monitor read is the last full second. */
-function roll(ctx: Ctx): void {
-  const v = ctx.v as V;
-  v.last = {
-    ok: v.histCount,
-    failed: v.winFailed,
-    p50Ms: percentileMs(v.hist, v.histCount, 0.5),
-    p99Ms: percentileMs(v.hist, v.histCount, 0.99),
-  };
-  v.hist.fill(0);
-  v.histCount = 0;
-  v.winFailed = 0;
-  ctx.setTimer(WINDOW_US, 'roll');
 }
 
 function start(ctx: Ctx): void {
@@ -308,7 +366,7 @@ export const client: Component = {
 
   init(ctx) {
     const s = spec(ctx);
-    ctx.p = { target: s.target, readTarget: s.readTarget ?? s.target, n: 0 } satisfies P;
+    ctx.p = { target: s.target, readTarget: s.readTarget ?? s.target, n: 0, poolSize: s.poolSize ?? CLIENT_DEFAULTS.poolSize, surge: 1 } satisfies P;
     ctx.v = fresh();
     start(ctx);
     return { p: ctx.p, v: ctx.v };
@@ -327,21 +385,41 @@ export const client: Component = {
 
   onTimer(ctx, name, data) {
     if (name === 'write' || name === 'read') {
+      if (data !== (ctx.v as V).arrivalsGen) return; // superseded by a change of rate
       invoke(ctx, name);
       scheduleNext(ctx, name);
+    } else if (name === 'pool-timeout') {
+      expireWaiters(ctx);
     } else if (name === 'timeout') {
       expire(ctx);
     } else if (name === 'retry') {
       attempt(ctx, data.n, data.f, data.key, data.value, data.invokedUs, data.tries);
     } else if (name === 'roll') {
-      roll(ctx);
+      roll((ctx.v as V).latency);
+      ctx.setTimer(WINDOW_US, 'roll');
     }
   },
 
   onCommand(ctx, verb, args) {
+    const p = ctx.p as P;
+    if (verb === 'resize-pool') {
+      p.poolSize = Number(args?.poolSize ?? 0);
+      ctx.log(`connection pool resized to ${p.poolSize}`);
+      ctx.mark('resize-pool', { poolSize: p.poolSize });
+      admitWaiting(ctx);
+      return undefined;
+    }
+    if (verb === 'surge') {
+      p.surge = Number(args?.factor ?? 1);
+      ctx.log(p.surge === 1 ? 'the surge is over' : `a surge: ${p.surge}x the usual traffic`);
+      ctx.mark('surge', { factor: p.surge });
+      (ctx.v as V).arrivalsGen++;
+      scheduleNext(ctx, 'write');
+      scheduleNext(ctx, 'read');
+      return undefined;
+    }
     if (verb !== 'repoint') return `a client does not take '${verb}'`;
     const to = String(args?.to ?? '');
-    const p = ctx.p as P;
     const readsFollow = p.readTarget === p.target;
     p.target = to;
     if (readsFollow) p.readTarget = to;
@@ -360,8 +438,11 @@ export const client: Component = {
       writes: v.writes,
       writesFailed: v.writesFailed,
       inFlight: v.pendingCount,
-      p50Ms: v.last.p50Ms,
-      p99Ms: v.last.p99Ms,
+      poolInUse: v.poolInUse,
+      poolWaiting: fifoSize(v.poolWaiting),
+      poolTimeouts: v.poolTimeouts,
+      p50Ms: v.latency.last.p50Ms,
+      p99Ms: v.latency.last.p99Ms,
     };
   },
 
@@ -380,7 +461,10 @@ export const client: Component = {
         failed: v?.failed ?? 0,
         unknown: v?.unknown ?? 0,
         inFlight: v?.pendingCount ?? 0,
-        p99Ms: v?.last.p99Ms ?? 0,
+        poolSize: p.poolSize,
+        poolInUse: v?.poolInUse ?? 0,
+        poolWaiting: v ? fifoSize(v.poolWaiting) : 0,
+        p99Ms: v?.latency.last.p99Ms ?? 0,
       },
     };
   },

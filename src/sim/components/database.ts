@@ -8,11 +8,16 @@
 // Volatile (lost in a crash): the CPU queue, the primary's view of its followers, writes
 // waiting for replication, the lease, a follower's replication session.
 //
-// One thread serves everything that arrives for it, in arrival order: client requests, and
-// also the orchestrator's heartbeats and commands (promote, follow, fence). Each takes
-// `serviceMs`, so latency grows with load, an overloaded node answers heartbeats late (and
-// can look dead), and a node that wakes from a pause works through its backlog, as primary,
-// before it gets to the message that demotes it. Replication has threads of its own.
+// Capacity. Everything that arrives for the node waits in one queue for one of its `cores`:
+// client requests, and also the orchestrator's heartbeats and commands (promote, follow,
+// fence), and the reading of old log for a follower catching up. A request costs
+// `serviceMs`, plus `ioMs` for the share of it that misses the buffer cache (a cold cache,
+// after a restart or on a fresh node, warms with traffic), times a slow-query factor on keys
+// with bad statistics. So latency grows with load, an overloaded node answers heartbeats late
+// (and can look dead), a node that wakes from a pause works through its backlog as primary
+// before it reaches the message that demotes it, and a replica catching up after a long
+// absence can take the primary's capacity from its clients (unless catch-up is throttled).
+// The node marks when it becomes overloaded, with what. A full disk stops it.
 //
 // Replication. A follower subscribes with its next LSN and its epoch history; the primary
 // streams entries in batches with a bounded window of unacknowledged entries. The follower
@@ -40,25 +45,53 @@
 import type { Component, Ctx, Message } from '../kernel/component';
 import type { DatabaseSpec, ReplicationMode, Role } from '../spec';
 import { fifo, fifoPeek, fifoPush, fifoShift, fifoSize, type Fifo } from '../kernel/fifo';
+import { cancel, dominantKind, release as releaseServer, servers, submit, waitUs, waitingCount, type Servers } from './servers';
+import { newWindow, record, roll, type LatencyWindow } from '../metrics/histogram';
 
 export const DATABASE_DEFAULTS = {
   serviceMs: 0.2,
+  cores: 1,
+  ioMs: 0,
+  cacheHitRatio: 1,
+  cacheWarmth: 1,
+  cacheWarmupOps: 5000,
+  catchupMs: 0.01,
+  catchupEntriesPerSec: 0,
+  replicationWindowEntries: 1024,
+  maxConnections: 0,
+  diskBytes: 0,
+  diskUsedBytes: 0,
   applyMs: 0,
   shipIntervalMs: 0,
   logRetainEntries: 100_000,
   semiSyncTimeoutMs: 10_000,
 };
 
-/** Entries in one replication message, and unacknowledged entries per follower. */
+/** Entries in one replication message. */
 const BATCH_ENTRIES = 64;
-const WINDOW_ENTRIES = 1024;
 /** A follower that has heard nothing from its primary for this long subscribes again. */
 const RESUBSCRIBE_US = 2_000_000;
+
 const FOLLOWER_TICK_US = 500_000;
 /** Wire sizes: a request or reply, one log entry, a message's fixed overhead. */
 const REQUEST_BYTES = 120;
 const ENTRY_BYTES = 80;
 const HEADER_BYTES = 60;
+/** On disk: a log entry, and a row of data. */
+const LOG_DISK_BYTES = 200;
+const ROW_DISK_BYTES = 1000;
+/** The log tail kept in memory: shipping older entries means reading them from disk. */
+const RECENT_ENTRIES = 10_000;
+/** Queueing delay at which the node marks itself overloaded, and below which it recovers. */
+const OVERLOAD_US = 500_000;
+const RECOVERED_US = 100_000;
+/** What each kind of queued work is called when it overloads the node. */
+const LOAD_NAMES: Record<string, string> = {
+  client: 'client load',
+  slow: 'slow queries',
+  'catch-up': 'replication catch-up',
+  control: 'heartbeats and commands',
+};
 
 /** An epoch of the history: [epoch, its first LSN, the node that started it]. */
 export type EpochStart = [number, number, string];
@@ -88,6 +121,15 @@ export interface DbPersisted {
   fenced: boolean;
   /** It runs under leases (fencing is on): after a restart it waits for a new one before writing. */
   leased: boolean;
+  /** Distinct keys stored, for the disk's size. */
+  keyCount: number;
+  /** Disk: its size as resized by an operator (null: as configured), and space taken by other files. */
+  diskBytes: number | null;
+  diskExtraBytes: number;
+  /** Queries on these keys run `factor` times slower (bad statistics), until refreshed. */
+  slow: { keys: string[]; hottest: number; factor: number } | null;
+  /** Catch-up throttle set by an operator (null: as configured). */
+  catchupEntriesPerSec: number | null;
 }
 
 /** A batch of log entries from `fromLsn` on, as the primary ships them. */
@@ -101,18 +143,25 @@ export interface Entries {
 }
 
 interface FollowerSession {
+  /** Which subscription this is: reads queued for an earlier one are not sent. */
+  gen: number;
   mode: ReplicationMode;
+  /** Entries reserved for sending: read, or being read. */
   sentLsn: number;
+  /** The next LSN to go out, and ranges read but waiting for earlier ones: sent in order. */
+  nextLsn: number;
+  ready: [number, number][];
   /** What the follower has received, and what it has applied (and persisted). */
   receivedLsn: number;
   ackedLsn: number;
 }
 
-/** A message waiting for the serving thread. */
+/** A message (or a catch-up read) waiting for a core. */
 interface Queued {
   from: number;
   type: string;
   body: any;
+  arrivedUs: number;
 }
 
 interface Waiting {
@@ -123,11 +172,19 @@ interface Waiting {
 }
 
 export interface DbVolatile {
-  /** Requests waiting for the CPU, oldest first; the head is being served while `busy`. */
-  cpu: Fifo<Queued>;
-  busy: boolean;
-  /** When the CPU will have served everything queued: the queueing delay a new request sees. */
-  cpuFreeUs: number;
+  /** The cores and the queue in front of them. */
+  cpu: Servers<Queued>;
+  /** Client requests waiting or in service: the connections in use. */
+  clientInFlight: number;
+  /** Share of the working set in the buffer cache, 0..1 (memory: lost in a crash). */
+  warmth: number;
+  overloaded: boolean;
+  /** Catch-up throttle: tokens (entries) available, as of when; a refill timer is set. */
+  tokens: number;
+  tokensAtUs: number;
+  throttleArmed: boolean;
+  /** Latency of client requests here (queueing included), last second. */
+  latency: LatencyWindow;
   /** Primary: followers by id, in order of subscription. */
   followers: Record<string, FollowerSession>;
   /** Primary: writes applied but not yet acknowledged, waiting for followers (in LSN order). */
@@ -180,11 +237,16 @@ export interface DbReply {
 type P = DbPersisted;
 type V = DbVolatile;
 
-function freshVolatile(ctx: Ctx): V {
+function freshVolatile(ctx: Ctx, warmth: number): V {
   return {
-    cpu: fifo(),
-    busy: false,
-    cpuFreeUs: ctx.nowUs,
+    cpu: servers(),
+    clientInFlight: 0,
+    warmth,
+    overloaded: false,
+    tokens: 0,
+    tokensAtUs: ctx.nowUs,
+    throttleArmed: false,
+    latency: newWindow(),
     followers: {},
     waiting: fifo(),
     waitTimerArmed: false,
@@ -236,6 +298,7 @@ function append(ctx: Ctx, key: string, value: number, epoch: number): void {
   p.logKeys.push(key);
   p.logValues.push(value);
   p.logEpochs.push(epoch);
+  if (p.versions[key] === undefined) p.keyCount++;
   p.values[key] = value;
   p.versions[key] = lsn;
   const retain = spec(ctx).logRetainEntries ?? DATABASE_DEFAULTS.logRetainEntries;
@@ -249,48 +312,146 @@ function append(ctx: Ctx, key: string, value: number, epoch: number): void {
   }
 }
 
-/** Send a follower what it lacks, within its window and what has been released for shipping. */
+/**
+ * Send a follower what it lacks, within its window and what has been released for shipping.
+ * Recent entries are in memory and go out at once; older ones (a follower catching up) must
+ * be read from disk first, on the node's cores like any other work, within the catch-up
+ * throttle if there is one.
+ */
 function pump(ctx: Ctx, id: string, s: FollowerSession): void {
   const p = ctx.p as P;
   const v = ctx.v as V;
   const upTo = shipUs(ctx) === 0 ? p.lsn : v.shippedLsn;
-  while (s.sentLsn < upTo && s.sentLsn - s.receivedLsn < WINDOW_ENTRIES) {
+  const window = spec(ctx).replicationWindowEntries ?? DATABASE_DEFAULTS.replicationWindowEntries;
+  while (s.sentLsn < upTo && s.sentLsn - s.receivedLsn < window) {
     const from = s.sentLsn + 1;
     if (from < p.logStart) {
-      // The follower needs entries the log no longer holds: ship the whole data set.
-      const keys = Object.keys(p.values).length;
-      // Copied: a message body must not change while it is in flight.
-      const body = {
-        epoch: p.epoch,
-        lsn: p.lsn,
-        values: { ...p.values },
-        versions: { ...p.versions },
-        logStart: p.logStart,
-        logKeys: p.logKeys.slice(),
-        logValues: p.logValues.slice(),
-        logEpochs: p.logEpochs.slice(),
-        epochs: p.epochs.map((e) => e.slice() as EpochStart),
-      };
-      ctx.send(id, 'snapshot', body, HEADER_BYTES + keys * ENTRY_BYTES);
+      // The follower needs entries the log no longer holds: it gets the whole data set,
+      // read from disk on the node's cores like any other work.
       s.sentLsn = p.lsn;
+      const catchupUs = Math.round((spec(ctx).catchupMs ?? DATABASE_DEFAULTS.catchupMs) * 1000);
       ctx.log(`${id} is behind the retained log (needs lsn ${from}, log starts at ${p.logStart}): sending a snapshot`);
+      if (catchupUs === 0) sendSnapshot(ctx, id);
+      else enqueue(ctx, -1, 'snapshot-read', { follower: id, gen: s.gen, costUs: Math.max(1, p.keyCount) * catchupUs });
       return;
     }
-    const to = Math.min(upTo, from + BATCH_ENTRIES - 1, s.receivedLsn + WINDOW_ENTRIES);
-    const a = from - p.logStart;
-    const b = to - p.logStart + 1;
-    const batch: Entries = {
-      epoch: p.epoch,
-      fromLsn: from,
-      keys: p.logKeys.slice(a, b),
-      values: p.logValues.slice(a, b),
-      epochs: p.logEpochs.slice(a, b),
-      // Only the epochs that start inside the batch: the follower extends its own history.
-      history: p.epochs.filter((e) => e[1] >= from && e[1] <= to).map((e) => e.slice() as EpochStart),
-    };
-    ctx.send(id, 'entries', batch, HEADER_BYTES + (b - a) * ENTRY_BYTES);
+    let to = Math.min(upTo, from + BATCH_ENTRIES - 1, s.receivedLsn + window);
+    const catchupUs = Math.round((spec(ctx).catchupMs ?? DATABASE_DEFAULTS.catchupMs) * 1000);
+    if (from > p.lsn - RECENT_ENTRIES || catchupUs === 0) {
+      // In memory: ready at once, though it waits for any older range still being read.
+      s.sentLsn = to;
+      s.ready.push([from, to]);
+      flushReady(ctx, id, s);
+      continue;
+    }
+    const allowed = throttleAllows(ctx, to - from + 1);
+    if (allowed === 0) return;
+    to = from + allowed - 1;
+    // Reserve the range now; it leaves once a core has read it.
     s.sentLsn = to;
+    enqueue(ctx, -1, 'ship', { follower: id, gen: s.gen, from, to, costUs: (to - from + 1) * catchupUs });
   }
+}
+
+function sendSnapshot(ctx: Ctx, id: string): void {
+  const p = ctx.p as P;
+  // Copied: a message body must not change while it is in flight.
+  const body = {
+    epoch: p.epoch,
+    lsn: p.lsn,
+    values: { ...p.values },
+    versions: { ...p.versions },
+    logStart: p.logStart,
+    logKeys: p.logKeys.slice(),
+    logValues: p.logValues.slice(),
+    logEpochs: p.logEpochs.slice(),
+    epochs: p.epochs.map((e) => e.slice() as EpochStart),
+  };
+  ctx.send(id, 'snapshot', body, HEADER_BYTES + p.keyCount * ENTRY_BYTES);
+}
+
+function sendEntries(ctx: Ctx, id: string, from: number, to: number): void {
+  const p = ctx.p as P;
+  const a = from - p.logStart;
+  const b = to - p.logStart + 1;
+  const batch: Entries = {
+    epoch: p.epoch,
+    fromLsn: from,
+    keys: p.logKeys.slice(a, b),
+    values: p.logValues.slice(a, b),
+    epochs: p.logEpochs.slice(a, b),
+    // Only the epochs that start inside the batch: the follower extends its own history.
+    history: p.epochs.filter((e) => e[1] >= from && e[1] <= to).map((e) => e.slice() as EpochStart),
+  };
+  ctx.send(id, 'entries', batch, HEADER_BYTES + (b - a) * ENTRY_BYTES);
+}
+
+/** A core has read old log for a follower: it goes out once everything before it has. */
+function shipRead(ctx: Ctx, b: { follower: string; gen: number; from: number; to: number }): void {
+  const p = ctx.p as P;
+  const s = (ctx.v as V).followers[b.follower];
+  if (!s || s.gen !== b.gen || p.role !== 'primary') return;
+  s.ready.push([b.from, b.to]);
+  flushReady(ctx, b.follower, s);
+}
+
+/** Send the ranges that are ready, in LSN order: reads finishing out of order wait their turn. */
+function flushReady(ctx: Ctx, id: string, s: FollowerSession): void {
+  const p = ctx.p as P;
+  for (let k = s.ready.findIndex((r) => r[0] === s.nextLsn); k >= 0; k = s.ready.findIndex((r) => r[0] === s.nextLsn)) {
+    const [from, to] = s.ready[k];
+    s.ready.splice(k, 1);
+    if (from < p.logStart || to > p.lsn) {
+      // The log moved under the read (trimmed, truncated): start again from what it confirmed.
+      s.ready = [];
+      s.sentLsn = s.receivedLsn;
+      s.nextLsn = s.receivedLsn + 1;
+      return pump(ctx, id, s);
+    }
+    sendEntries(ctx, id, from, to);
+    s.nextLsn = to + 1;
+  }
+}
+
+/** How many of `want` catch-up entries the throttle lets through now (all, without one). */
+function throttleAllows(ctx: Ctx, want: number): number {
+  const p = ctx.p as P;
+  const v = ctx.v as V;
+  const rate = p.catchupEntriesPerSec ?? spec(ctx).catchupEntriesPerSec ?? DATABASE_DEFAULTS.catchupEntriesPerSec;
+  if (rate <= 0) return want;
+  // A token bucket holding a tenth of a second of entries.
+  const burst = Math.max(BATCH_ENTRIES, rate / 10);
+  v.tokens = Math.min(burst, v.tokens + ((ctx.nowUs - v.tokensAtUs) * rate) / 1e6);
+  v.tokensAtUs = ctx.nowUs;
+  const n = Math.min(want, Math.floor(v.tokens));
+  if (n < Math.min(want, BATCH_ENTRIES)) {
+    if (!v.throttleArmed) {
+      v.throttleArmed = true;
+      ctx.setTimer(Math.ceil(((Math.min(want, BATCH_ENTRIES) - v.tokens) * 1e6) / rate), 'throttle');
+    }
+    return 0;
+  }
+  v.tokens -= n;
+  return n;
+}
+
+/** Bytes on the node's disk: its log and data, and whatever else was put there. */
+function diskUsed(ctx: Ctx): number {
+  const p = ctx.p as P;
+  return (spec(ctx).diskUsedBytes ?? DATABASE_DEFAULTS.diskUsedBytes) + p.diskExtraBytes + p.logKeys.length * LOG_DISK_BYTES + p.keyCount * ROW_DISK_BYTES;
+}
+
+function diskSize(ctx: Ctx): number {
+  return (ctx.p as P).diskBytes ?? spec(ctx).diskBytes ?? DATABASE_DEFAULTS.diskBytes;
+}
+
+/** A database cannot write to a full disk: it stops. True if it did. */
+function checkDisk(ctx: Ctx): boolean {
+  const size = diskSize(ctx);
+  if (size <= 0 || diskUsed(ctx) < size) return false;
+  ctx.mark('disk-full', { usedBytes: diskUsed(ctx), sizeBytes: size });
+  ctx.halt(`its disk is full (${(size / 1e9).toFixed(2)} GB): the database stops`);
+  return true;
 }
 
 function reply(ctx: Ctx, to: number, r: DbReply): void {
@@ -302,24 +463,88 @@ function refuse(ctx: Ctx, from: number, req: DbRequest, error: string): void {
   reply(ctx, from, { n: req.n, r: req.r, ok: false, error });
 }
 
-/** The serving thread: a message waits for those before it, then takes its service time. */
-function enqueue(ctx: Ctx, from: number, type: string, body: any): void {
-  const v = ctx.v as V;
-  fifoPush(v.cpu, { from, type, body });
-  const service = serviceUs(ctx);
-  v.cpuFreeUs = Math.max(ctx.nowUs, v.cpuFreeUs) + service;
-  if (!v.busy) {
-    v.busy = true;
-    ctx.setTimer(service, 'served');
-  }
+function cores(ctx: Ctx): number {
+  return spec(ctx).cores ?? DATABASE_DEFAULTS.cores;
 }
 
-function served(ctx: Ctx): void {
+function isSlow(p: P, key: string): boolean {
+  const slow = p.slow;
+  if (!slow) return false;
+  if (slow.keys.includes(key)) return true;
+  // The hottest keys of a skewed workload are k0, k1, ...: key index below `hottest`.
+  return slow.hottest > 0 && key.length > 1 && Number(key.slice(1)) < slow.hottest;
+}
+
+/** What a client request costs here now: CPU, disk reads for cache misses, bad plans. */
+function requestCostUs(ctx: Ctx, req: DbRequest): { costUs: number; kind: string } {
+  const p = ctx.p as P;
   const v = ctx.v as V;
-  const q = fifoShift(v.cpu)!;
+  const s = spec(ctx);
+  const miss = 1 - v.warmth * (s.cacheHitRatio ?? DATABASE_DEFAULTS.cacheHitRatio);
+  let costMs = (s.serviceMs ?? DATABASE_DEFAULTS.serviceMs) + miss * (s.ioMs ?? DATABASE_DEFAULTS.ioMs);
+  const slow = isSlow(p, req.key);
+  if (slow) costMs *= p.slow!.factor;
+  return { costUs: Math.max(1, Math.round(costMs * 1000)), kind: slow ? 'slow' : 'client' };
+}
+
+/** A message for the node's cores: it waits for those before it, then takes its time. */
+function enqueue(ctx: Ctx, from: number, type: string, body: any): void {
+  const v = ctx.v as V;
+  let costUs = serviceUs(ctx);
+  let kind = 'control';
+  if (type === 'request') {
+    const limit = spec(ctx).maxConnections ?? DATABASE_DEFAULTS.maxConnections;
+    if (limit > 0 && v.clientInFlight >= limit) return refuse(ctx, from, body as DbRequest, 'too-many-connections');
+    v.clientInFlight++;
+    ({ costUs, kind } = requestCostUs(ctx, body as DbRequest));
+  } else if (type === 'ship' || type === 'snapshot-read') {
+    costUs = body.costUs;
+    kind = 'catch-up';
+  }
+  submit(ctx, v.cpu, cores(ctx), { costUs, kind, data: { from, type, body, arrivedUs: ctx.nowUs } }, 'served');
+  checkLoad(ctx);
+}
+
+function served(ctx: Ctx, work: { data: Queued }): void {
+  const q = work.data;
+  if (q.type === 'request') {
+    const v = ctx.v as V;
+    v.clientInFlight--;
+    record(v.latency, ctx.nowUs - q.arrivedUs);
+    // Every query served brings more of the working set into memory.
+    v.warmth += (1 - v.warmth) / (spec(ctx).cacheWarmupOps ?? DATABASE_DEFAULTS.cacheWarmupOps);
+  }
   handle(ctx, q.from, q.type, q.body);
-  v.busy = fifoSize(v.cpu) > 0;
-  if (v.busy) ctx.setTimer(serviceUs(ctx), 'served');
+  // A command may have stopped the node (a full disk): nothing more runs here then.
+  if (ctx.v === null) return;
+  releaseServer(ctx, (ctx.v as V).cpu, cores(ctx), 'served');
+  checkLoad(ctx);
+}
+
+/** How long the oldest client request still waiting for a core has waited. */
+function oldestWaitingMs(ctx: Ctx): number {
+  const q = (ctx.v as V).cpu.waiting;
+  for (let i = q.head; i < q.items.length; i++) {
+    const w = q.items[i].data as Queued;
+    if (w.type === 'request') return (ctx.nowUs - w.arrivedUs) / 1000;
+  }
+  return 0;
+}
+
+/** Mark when queueing passes the overload threshold (and with what), and when it recovers. */
+function checkLoad(ctx: Ctx): void {
+  const v = ctx.v as V;
+  const wait = waitUs(v.cpu, cores(ctx));
+  if (!v.overloaded && wait > OVERLOAD_US) {
+    v.overloaded = true;
+    const cause = LOAD_NAMES[dominantKind(v.cpu) ?? 'client'] ?? 'load';
+    ctx.log(`overloaded by ${cause}: requests now wait ${(wait / 1000).toFixed(0)} ms for a core`);
+    ctx.mark('overloaded', { cause, queueMs: Math.round(wait / 1000) });
+  } else if (v.overloaded && wait < RECOVERED_US) {
+    v.overloaded = false;
+    ctx.log('no longer overloaded');
+    ctx.mark('overload-over');
+  }
 }
 
 /** What the serving thread does with each kind of message. */
@@ -330,6 +555,11 @@ function handle(ctx: Ctx, from: number, type: string, body: any): void {
   switch (type) {
     case 'request':
       return serve(ctx, from, body as DbRequest);
+    case 'ship':
+      return shipRead(ctx, body as { follower: string; gen: number; from: number; to: number });
+    case 'snapshot-read':
+      if (v.followers[body.follower]?.gen === body.gen && p.role === 'primary') sendSnapshot(ctx, body.follower);
+      return;
     case 'promote': {
       const err = promote(ctx, (body as { epoch: number }).epoch);
       if (err) ctx.log(`promotion refused: ${err}`);
@@ -365,9 +595,6 @@ function handle(ctx: Ctx, from: number, type: string, body: any): void {
       ctx.send(sender, 'pong', pong, HEADER_BYTES);
       return;
     }
-    case 'scrape':
-      ctx.send(sender, 'metrics', { values: database.sample!(ctx) }, HEADER_BYTES);
-      return;
   }
 }
 
@@ -393,6 +620,8 @@ function serve(ctx: Ctx, from: number, req: DbRequest): void {
     return refuse(ctx, from, req, 'no-lease');
   }
   append(ctx, req.key, req.value as number, p.epoch);
+  // Not acknowledged: the write could not be made durable.
+  if (checkDisk(ctx)) return;
   v.served++;
   // The log goes out at once, or with the next shipment when the primary batches it (as a
   // WAL writer or a binlog group commit does): what is not shipped yet lives only here.
@@ -474,8 +703,10 @@ function applyEntries(ctx: Ctx, from: string, e: Entries): void {
       break;
     }
     v.receivedLsn = lsn;
-    if (cost === 0) append(ctx, e.keys[i], e.values[i], e.epochs[i]);
-    else fifoPush(v.apply, [lsn, e.keys[i], e.values[i], e.epochs[i]]);
+    if (cost === 0) {
+      append(ctx, e.keys[i], e.values[i], e.epochs[i]);
+      if (checkDisk(ctx)) return;
+    } else fifoPush(v.apply, [lsn, e.keys[i], e.values[i], e.epochs[i]]);
   }
   p.epoch = Math.max(p.epoch, e.epoch);
   p.epochSeen = Math.max(p.epochSeen, e.epoch);
@@ -497,6 +728,7 @@ function applied(ctx: Ctx): void {
   const v = ctx.v as V;
   const e = fifoShift(v.apply);
   if (e && e[0] === p.lsn + 1) append(ctx, e[1], e[2], e[3]);
+  if (checkDisk(ctx)) return;
   v.applying = fifoSize(v.apply) > 0;
   if (v.applying) ctx.setTimer(applyUs(ctx), 'applied');
   // Sync followers confirm each applied entry (the primary is waiting on it); others when they catch up.
@@ -553,6 +785,7 @@ function truncate(ctx: Ctx, toLsn: number): void {
     p.logEpochs = [];
     p.values = {};
     p.versions = {};
+    p.keyCount = 0;
     p.epochs = [];
     v.receivedLsn = 0;
     return;
@@ -583,6 +816,7 @@ function rewindData(p: P, toLsn: number): boolean {
     } else if (p.logStart === 1) {
       delete p.values[key];
       delete p.versions[key];
+      p.keyCount--;
     } else return false; // its earlier value was trimmed from the log
   }
   return true;
@@ -661,9 +895,14 @@ function onSubscribe(ctx: Ctx, msg: Message): void {
     ctx.send(id, 'truncate', { toLsn: end, epoch: p.epoch }, HEADER_BYTES);
     return;
   }
-  const s = v.followers[id] ?? (v.followers[id] = { mode: b.mode, sentLsn: 0, receivedLsn: 0, ackedLsn: 0 });
+  const s = v.followers[id] ?? (v.followers[id] = { gen: 0, mode: b.mode, sentLsn: 0, nextLsn: 1, ready: [], receivedLsn: 0, ackedLsn: 0 });
+  // A new subscription supersedes the old one: its queued reads are dropped, not paid for.
+  const oldGen = s.gen++;
+  cancel(v.cpu, (w) => (w.data as Queued).body?.follower === id && (w.data as Queued).body?.gen === oldGen);
   s.mode = b.mode;
   s.sentLsn = s.receivedLsn = Math.min(b.fromLsn - 1, p.lsn);
+  s.nextLsn = s.sentLsn + 1;
+  s.ready = [];
   s.ackedLsn = Math.min(s.ackedLsn, s.receivedLsn);
   pump(ctx, id, s);
   release(ctx);
@@ -689,9 +928,15 @@ export const database: Component = {
       epochSeen: 1,
       fenced: false,
       leased: false,
+      keyCount: 0,
+      diskBytes: null,
+      diskExtraBytes: 0,
+      slow: null,
+      catchupEntriesPerSec: null,
     };
     ctx.p = p;
-    ctx.v = freshVolatile(ctx);
+    ctx.v = freshVolatile(ctx, s.cacheWarmth ?? DATABASE_DEFAULTS.cacheWarmth);
+    ctx.setTimer(1_000_000, 'roll');
     if (p.role === 'primary') {
       p.epochs.push([1, 1, ctx.id]);
       ctx.mark('role', { role: 'primary', epoch: 1, lsn: 0, epochs: p.epochs.map((e) => e.slice()) });
@@ -703,9 +948,12 @@ export const database: Component = {
   },
 
   recover(ctx) {
-    ctx.v = freshVolatile(ctx);
+    // Its memory is new: the buffer cache starts cold.
+    ctx.v = freshVolatile(ctx, 0);
     const p = ctx.p as P;
     ctx.log(`recovering at lsn ${p.lsn} as ${p.fenced ? 'fenced ' : ''}${p.role}`);
+    if (checkDisk(ctx)) return ctx.v;
+    ctx.setTimer(1_000_000, 'roll');
     if (p.role !== 'primary') {
       startFollowing(ctx);
       ctx.setTimer(FOLLOWER_TICK_US, 'follower-tick');
@@ -723,8 +971,11 @@ export const database: Component = {
       case 'promote':
       case 'follow':
       case 'fence':
-      case 'scrape':
         enqueue(ctx, msg.from, msg.type, msg.body);
+        return;
+      case 'scrape':
+        // Metrics come from an agent beside the database, not from its busy cores.
+        ctx.send(sender, 'metrics', { values: database.sample!(ctx) }, HEADER_BYTES);
         return;
       case 'subscribe':
         onSubscribe(ctx, msg);
@@ -767,6 +1018,7 @@ export const database: Component = {
         // Copied again on arrival: the in-flight body must never alias this node's data.
         p.values = { ...b.values };
         p.versions = { ...b.versions };
+        p.keyCount = Object.keys(p.values).length;
         p.logStart = b.logStart;
         p.logKeys = b.logKeys.slice();
         p.logValues = b.logValues.slice();
@@ -787,14 +1039,27 @@ export const database: Component = {
         return;
       case 'not-primary':
         return; // the follower-tick subscribes again; the orchestrator will re-point us
+      case 'keepalive':
+        if (p.role !== 'primary' && sender === p.follow) v.lastHeardUs = ctx.nowUs;
+        return;
     }
   },
 
-  onTimer(ctx, name) {
+  onTimer(ctx, name, data) {
     const v = ctx.v as V;
     const p = ctx.p as P;
     if (name === 'served') {
-      served(ctx);
+      served(ctx, data);
+    } else if (name === 'throttle') {
+      v.throttleArmed = false;
+      if (p.role === 'primary') for (const id in v.followers) pump(ctx, id, v.followers[id]);
+    } else if (name === 'roll') {
+      roll(v.latency);
+      ctx.setTimer(1_000_000, 'roll');
+      // The replication thread's heartbeat (MySQL's master heartbeat) rides on the same
+      // one-second tick, so a follower waiting for a long catch-up read does not give up on
+      // its primary and subscribe again.
+      if (p.role === 'primary') for (const id in v.followers) ctx.send(id, 'keepalive', { epoch: p.epoch }, HEADER_BYTES);
     } else if (name === 'applied') {
       applied(ctx);
     } else if (name === 'ship') {
@@ -813,11 +1078,45 @@ export const database: Component = {
 
   onCommand(ctx, verb, args) {
     const p = ctx.p as P;
+    if (verb === 'resize-disk') {
+      p.diskBytes = Number(args?.bytes ?? 0);
+      ctx.log(`disk resized to ${(p.diskBytes / 1e9).toFixed(2)} GB`);
+      ctx.mark('disk-resized', { sizeBytes: p.diskBytes });
+      return undefined;
+    }
+    // Everything below acts on the running process.
+    if (ctx.v === null) return 'it is not running';
     if (verb === 'promote') return promote(ctx, (args?.epoch as number | undefined) ?? 0);
     if (verb === 'follow') return follow(ctx, args?.node as string, (args?.epoch as number | undefined) ?? 0);
     if (verb === 'fence') {
       if (p.role !== 'primary') return 'it is not a primary';
       stepDown(ctx, 'an operator fenced it');
+      return undefined;
+    }
+    if (verb === 'throttle') {
+      const rate = Number(args?.entriesPerSec ?? 0);
+      p.catchupEntriesPerSec = rate;
+      ctx.log(rate > 0 ? `catch-up throttled to ${rate} entries/s` : 'catch-up no longer throttled');
+      ctx.mark('throttle', { entriesPerSec: rate });
+      return undefined;
+    }
+    if (verb === 'slow-queries') {
+      p.slow = { keys: (args?.keys as string[] | undefined) ?? [], hottest: Number(args?.hottest ?? 0), factor: Number(args?.factor ?? 100) };
+      ctx.log(`queries on ${p.slow.keys.length ? p.slow.keys.join(', ') : `the ${p.slow.hottest} hottest keys`} now run ${p.slow.factor}x slower (stale statistics, bad plans)`);
+      ctx.mark('slow-queries', { factor: p.slow.factor });
+      return undefined;
+    }
+    if (verb === 'refresh-statistics') {
+      if (!p.slow) return undefined;
+      p.slow = null;
+      ctx.log('statistics refreshed: queries are planned well again');
+      ctx.mark('statistics-refreshed');
+      return undefined;
+    }
+    if (verb === 'fill-disk') {
+      p.diskExtraBytes = Math.max(0, p.diskExtraBytes + Number(args?.bytes ?? 0));
+      ctx.log(`disk: ${(diskUsed(ctx) / 1e9).toFixed(2)} GB used of ${(diskSize(ctx) / 1e9).toFixed(2)} GB`);
+      checkDisk(ctx);
       return undefined;
     }
     if (verb === 'demote') {
@@ -844,14 +1143,24 @@ export const database: Component = {
   sample(ctx) {
     const p = ctx.p as P;
     const v = ctx.v as V;
+    const size = diskSize(ctx);
     const out: Record<string, number> = {
       up: 1,
       lsn: p.lsn,
       served: v.served,
       rejected: v.rejected,
-      queued: fifoSize(v.cpu),
-      queueMs: Math.max(0, v.cpuFreeUs - ctx.nowUs) / 1000,
+      queued: waitingCount(v.cpu),
+      queueMs: waitUs(v.cpu, cores(ctx)) / 1000,
+      cpuBusy: v.cpu.busy / cores(ctx),
+      catchupQueueMs: (v.cpu.backlogByKind['catch-up'] ?? 0) / cores(ctx) / 1000,
+      p50Ms: v.latency.last.p50Ms,
+      // Requests stuck in the queue count too (as a look at the longest-running query would
+      // show): in a storm, none may complete to be measured.
+      p99Ms: Math.max(v.latency.last.p99Ms, oldestWaitingMs(ctx)),
+      cacheWarmth: v.warmth,
+      connections: v.clientInFlight,
     };
+    if (size > 0) out.diskUsage = diskUsed(ctx) / size;
     if (p.role === 'primary') {
       // Acknowledged writes at risk: acked to a client but on no follower yet, so a
       // failover now would lose them.
@@ -885,8 +1194,12 @@ export const database: Component = {
         keys: Object.keys(p.values).length,
         followers: v ? Object.fromEntries(Object.entries(v.followers).map(([id, s]) => [id, { received: s.receivedLsn, applied: s.ackedLsn, mode: s.mode }])) : {},
         applyQueue: v ? fifoSize(v.apply) : 0,
-        queued: v ? fifoSize(v.cpu) : 0,
+        queued: v ? waitingCount(v.cpu) : 0,
         waiting: v ? fifoSize(v.waiting) : 0,
+        cacheWarmth: v ? Math.round(v.warmth * 100) / 100 : 0,
+        diskUsedBytes: diskUsed(ctx),
+        diskBytes: diskSize(ctx),
+        slowQueries: p.slow !== null,
       },
     };
   },

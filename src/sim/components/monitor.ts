@@ -8,8 +8,11 @@
 // - `node-up`: the node answered the last scrape (fires when it did not).
 // - `error-rate`, `write-error-rate`: share of a client's operations (or writes) that failed
 //   or timed out between two scrapes.
-// - `latency-p99`: a client's 99th percentile latency over its last second, in ms.
+// - `latency-p99`: 99th percentile latency over the node's last second, in ms (a client's,
+//   or a database's own, queueing included).
 // - `replication-lag`: how many entries the furthest-behind follower lacks, on a primary.
+// - `disk-usage`: share of a database's disk in use, 0..1.
+// - `cpu-busy`: share of a database's cores busy at the scrape, 0..1.
 
 import type { Component, Ctx, Message } from '../kernel/component';
 import type { AlertRule, MonitorMetric, MonitorSpec } from '../spec';
@@ -49,6 +52,8 @@ export function ruleNodes(ctx: Ctx, rule: AlertRule): readonly string[] {
     'write-error-rate': ['client'],
     'latency-p99': ['client'],
     'replication-lag': ['database'],
+    'disk-usage': ['database'],
+    'cpu-busy': ['database'],
   };
   return kinds[rule.metric].flatMap((k) => ctx.nodesOfKind(k));
 }
@@ -79,6 +84,10 @@ function valueOf(v: V, rule: AlertRule, node: string): number | undefined {
       return now.p99Ms;
     case 'replication-lag':
       return now.replicationLag;
+    case 'disk-usage':
+      return now.diskUsage;
+    case 'cpu-busy':
+      return now.cpuBusy;
   }
 }
 

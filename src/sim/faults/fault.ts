@@ -16,8 +16,13 @@ export interface FaultOps {
   heal(faultId: string): void;
   degradeLink(faultId: string, between: [string, string], addLatencyMs: number, lossRate: number): void;
   restoreLink(faultId: string): void;
-  /** An operator verb on a component (promote, repoint, ...). */
+  /** An operator verb on a component (promote, repoint, ...); refused if it is not running. */
   command(target: string, verb: string, args?: unknown): void;
+  /**
+   * A change to a node's machine rather than its process (a bigger disk): done even while it
+   * is down. The component sees `ctx.v === null` then, and may only change what it persists.
+   */
+  configure(target: string, verb: string, args?: unknown): void;
   log(text: string): void;
 }
 

@@ -11,6 +11,14 @@ import { promote } from './promote';
 import { demote } from './demote';
 import { fence } from './fence';
 import { managedFailover } from './managed-failover';
+import { throttle } from './throttle';
+import { slowQueries } from './slow-queries';
+import { refreshStatistics } from './refresh-statistics';
+import { fillDisk } from './fill-disk';
+import { resizeDisk } from './resize-disk';
+import { moveMachine } from './move-machine';
+import { resizePool } from './resize-pool';
+import { surge } from './surge';
 
 export type { FaultKindDef, FaultOps } from './fault';
 
@@ -25,4 +33,12 @@ export const FAULT_KINDS: Record<FaultSpec['kind'], FaultKindDef<any>> = {
   demote,
   fence,
   'managed-failover': managedFailover,
+  throttle,
+  'slow-queries': slowQueries,
+  'refresh-statistics': refreshStatistics,
+  'fill-disk': fillDisk,
+  'resize-disk': resizeDisk,
+  'move-machine': moveMachine,
+  'resize-pool': resizePool,
+  surge,
 };

@@ -110,6 +110,11 @@ export interface Ctx {
   query(target: string, question: string, args?: unknown): unknown;
   /** Ask another component to act, out of band (an orchestrator's API call). */
   command(target: string, verb: string, args?: unknown): string | undefined;
+  /**
+   * The process stops by itself (a full disk, a fatal error): as a crash, with a reason. The
+   * caller must return at once; `ctx.v` is null afterwards.
+   */
+  halt(reason: string): void;
   nodeIndex(id: string): number;
   /** The id of the node at an index (messages carry indices). */
   nodeId(index: number): string;

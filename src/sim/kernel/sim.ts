@@ -418,7 +418,7 @@ export class Sim {
 
   // ---- node lifecycle ----------------------------------------------------------------------
 
-  crash(i: number): void {
+  crash(i: number, why = 'crashed: its memory is lost, its disk is kept'): void {
     const node = this.state.nodes[i];
     if (node.status === 'down') return this.kernelLog(`${this.ids[i]} is already down`);
     node.status = 'down';
@@ -426,7 +426,7 @@ export class Sim {
     node.inc++;
     node.v = null;
     node.deferred = [];
-    this.nodeEvent(i, 'crash', 'crashed: its memory is lost, its disk is kept');
+    this.nodeEvent(i, 'crash', why);
   }
 
   restart(i: number): void {
@@ -435,7 +435,9 @@ export class Sim {
     node.status = 'up';
     this.nodeEvent(i, 'restart', 'restarted from what it persisted');
     this.enter(i);
-    node.v = this.comps[i].recover(this.ctx);
+    const v = this.comps[i].recover(this.ctx);
+    // It may have stopped again at once (its disk still full).
+    if (node.status === 'up') node.v = v;
   }
 
   pause(i: number): void {
@@ -454,6 +456,18 @@ export class Sim {
     const waiting = node.deferred;
     node.deferred = [];
     for (const ev of waiting) this.schedule(this.state.nowUs, ev.k, ev.n, ev.i, ev.p);
+  }
+
+  /** An operator's action on a node: a command to its process, or a change to its machine. */
+  private operate(i: number, verb: string, args: unknown, evenIfDown: boolean): void {
+    const n = this.state.nodes[i];
+    const c = this.comps[i];
+    const target = this.ids[i];
+    if (n.status !== 'up' && !evenIfDown) return this.kernelLog(`${verb} on ${target} refused: it is ${n.status}`);
+    if (!c.onCommand) return this.kernelLog(`${target} does not take '${verb}'`);
+    this.enter(i);
+    const err = c.onCommand(this.ctx, verb, args);
+    if (err) this.kernelLog(`${verb} on ${target} refused: ${err}`);
   }
 
   private nodeEvent(i: number, kind: string, text: string): void {
@@ -509,16 +523,8 @@ export class Sim {
       restoreLink: (faultId) => {
         if (this.net.restoreLink(this.state.net, faultId)) this.kernelLog(`link restored (${faultId})`);
       },
-      command: (target, verb, args) => {
-        const i = node(target);
-        const n = this.state.nodes[i];
-        const c = this.comps[i];
-        if (n.status !== 'up') return this.kernelLog(`${verb} on ${target} refused: it is ${n.status}`);
-        if (!c.onCommand) return this.kernelLog(`${target} does not take '${verb}'`);
-        this.enter(i);
-        const err = c.onCommand(this.ctx, verb, args);
-        if (err) this.kernelLog(`${verb} on ${target} refused: ${err}`);
-      },
+      command: (target, verb, args) => this.operate(node(target), verb, args, false),
+      configure: (target, verb, args) => this.operate(node(target), verb, args, true),
       log: (text) => this.kernelLog(text),
     };
   }
@@ -709,6 +715,9 @@ class KernelCtx implements Ctx {
   }
   command(target: string, verb: string, args?: unknown): string | undefined {
     return this.sim._command(this.index, target, verb, args);
+  }
+  halt(reason: string): void {
+    this.sim.crash(this.index, `stopped: ${reason}`);
   }
   nodeIndex(id: string): number {
     return this.sim.index(id);

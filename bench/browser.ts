@@ -1,0 +1,215 @@
+// The browser benchmark: the production build in real Chromium, playing a busy scenario (50
+// nodes, thousands of messages in flight), measuring the page's frame time (from
+// requestAnimationFrame timestamps in the page) and the worker's time per frame (from a
+// request to its frame's arrival), and the size of what a visitor downloads (gzipped).
+//
+// It builds first if the build is missing or older than the sources, serves `dist/` with
+// `vite preview` on a free port, and stops that server (by its own pid) when done.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_FLAGS, findChromium } from '../tests/e2e/browser';
+import type { NodeSpec } from '../src/sim/spec';
+import { fmt, type BenchSection } from './report';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+/** The page's test hook (src/app/test-hook.ts), as far as the benchmark uses it; typed here because this file is compiled without the DOM's types. */
+interface Hook {
+  state(): { nowUs: number; busy: boolean; events: number; messagesInFlight: number };
+  load(doc: unknown): Promise<boolean>;
+  seek(ms: number): void;
+  play(): void;
+  pause(): void;
+  setSpeed(speedX: number): void;
+  perfStart(): void;
+  perfStop(): { frameMs: number[]; workerMs: number[] };
+}
+/** Functions passed to page.evaluate run in the page: they reach the hook as a global there. */
+type PageGlobal = { __faultline: Hook };
+/** Wall time each playback measurement lasts. */
+const PLAY_WALL_MS = 5_000;
+const SERVER_START_MS = 30_000;
+
+/**
+ * One replicated database (a primary and four replicas in two data sites), an orchestrator,
+ * a role endpoint and 43 application servers in five application sites 50 ms away: 50 nodes,
+ * with requests, replies and replication in flight by the thousand. One cluster, because a
+ * role endpoint follows whoever is primary anywhere in the world.
+ */
+export function busyWorld(): Record<string, unknown> {
+  const appSites = 5;
+  const sites: { id: string }[] = [{ id: 'data' }, { id: 'data2' }];
+  const links: { between: [string, string]; latencyMs: number }[] = [{ between: ['data', 'data2'], latencyMs: 30 }];
+  const nodes: NodeSpec[] = [
+    { id: 'db1', kind: 'database', site: 'data', role: 'primary', serviceMs: 0.01 },
+    { id: 'db2', kind: 'database', site: 'data', role: 'replica', replicateFrom: 'db1', replication: 'async', serviceMs: 0.01 },
+    { id: 'db3', kind: 'database', site: 'data', role: 'replica', replicateFrom: 'db1', replication: 'async', serviceMs: 0.01 },
+    { id: 'db4', kind: 'database', site: 'data2', role: 'replica', replicateFrom: 'db1', replication: 'async', serviceMs: 0.01 },
+    { id: 'db5', kind: 'database', site: 'data2', role: 'replica', replicateFrom: 'db1', replication: 'async', serviceMs: 0.01 },
+    { id: 'orch', kind: 'orchestrator', site: 'data', watches: ['db1', 'db2', 'db3', 'db4', 'db5'], detector: 'timeout', timeoutMs: 10_000, promotion: 'auto', fencing: false },
+    { id: 'rw', kind: 'endpoint', resolvesTo: 'role:primary', ttlMs: 5000 },
+  ];
+  for (let s = 0; s < appSites; s++) {
+    sites.push({ id: `apps${s}` });
+    links.push({ between: [`apps${s}`, 'data'], latencyMs: 50 });
+    links.push({ between: [`apps${s}`, 'data2'], latencyMs: 70 });
+  }
+  for (let k = 0; nodes.length < 50; k++) {
+    nodes.push({ id: `app${k}`, kind: 'client', site: `apps${k % appSites}`, target: 'rw', writesPerSec: 240, readsPerSec: 360, keys: 1000, timeoutMs: 2000 });
+  }
+  return {
+    format: 'faultline/1',
+    title: 'Benchmark: 50 nodes, busy',
+    seed: 1,
+    durationMs: 600_000,
+    sites,
+    links,
+    nodes,
+    faults: [{ atMs: 30_000, kind: 'crash', target: 'db1' }],
+  };
+}
+
+function newestMtimeMs(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtimeMs(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIfNeeded(): string {
+  const built = join(ROOT, 'dist/index.html');
+  const sources = Math.max(newestMtimeMs(join(ROOT, 'src')), newestMtimeMs(join(ROOT, 'workers')), statSync(join(ROOT, 'index.html')).mtimeMs);
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return 'up to date';
+  const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stderr}`);
+  return 'rebuilt';
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startPreview(port: number): Promise<ChildProcess> {
+  const child = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: ROOT, stdio: 'ignore', detached: true });
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      if (res.ok) return child;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() - t0 > SERVER_START_MS) {
+      stopPreview(child);
+      throw new Error(`vite preview did not start on port ${port}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** npx starts vite as a child of its own: stop the whole group it leads, by its pid. */
+function stopPreview(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    // Already gone.
+  }
+}
+
+function quantile(xs: number[], q: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+function bundleRows(): BenchSection['rows'] {
+  const dir = join(ROOT, 'dist/assets');
+  const files = readdirSync(dir).filter((f) => !f.endsWith('.map'));
+  let raw = 0;
+  let gz = 0;
+  const parts: string[] = [];
+  for (const f of files) {
+    const bytes = readFileSync(join(dir, f));
+    const g = gzipSync(bytes, { level: 9 }).length;
+    raw += bytes.length;
+    gz += g;
+    const kind = f.startsWith('sim.worker') ? 'worker' : f.endsWith('.css') ? 'css' : f.endsWith('.js') ? 'page js' : f;
+    parts.push(`${kind} ${fmt(g / 1024, 1)}`);
+  }
+  return [['bundle (dist/assets)', `${fmt(gz / 1024, 1)} KiB gzipped (${fmt(raw / 1024, 1)} KiB raw): ${parts.join(', ')} KiB`]];
+}
+
+export async function benchBrowser(): Promise<BenchSection> {
+  const rows: BenchSection['rows'] = [];
+  rows.push(['build', buildIfNeeded()]);
+  const port = await freePort();
+  const server = await startPreview(port);
+  const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_FLAGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(`http://127.0.0.1:${port}/?testhook`);
+    await page.waitForFunction(() => (globalThis as unknown as Partial<PageGlobal>).__faultline?.state().events !== undefined);
+    const world = busyWorld();
+    const loaded = await page.evaluate((doc) => (globalThis as unknown as PageGlobal).__faultline.load(doc), world);
+    if (!loaded) throw new Error('the benchmark scenario did not load');
+    // Start where the system is warm: queues and replication streams full.
+    await page.evaluate(() => (globalThis as unknown as PageGlobal).__faultline.seek(5_000));
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobal).__faultline.state().nowUs === 5_000_000 && !(globalThis as unknown as PageGlobal).__faultline.state().busy, undefined, { timeout: 60_000 });
+    rows.push(['scenario', `${(world.nodes as unknown[]).length} nodes in ${(world.sites as unknown[]).length} sites: 5 databases, 43 clients at 600 ops/s each, 50 ms away`]);
+
+    for (const speedX of [0.2, 20]) {
+      await page.evaluate((s) => (globalThis as unknown as PageGlobal).__faultline.setSpeed(s), speedX);
+      const start = await page.evaluate(() => (globalThis as unknown as PageGlobal).__faultline.state());
+      await page.evaluate(() => {
+        (globalThis as unknown as PageGlobal).__faultline.perfStart();
+        (globalThis as unknown as PageGlobal).__faultline.play();
+      });
+      let inFlightSum = 0;
+      let inFlightN = 0;
+      const t0 = Date.now();
+      while (Date.now() - t0 < PLAY_WALL_MS) {
+        await page.waitForTimeout(250);
+        inFlightSum += (await page.evaluate(() => (globalThis as unknown as PageGlobal).__faultline.state().messagesInFlight));
+        inFlightN++;
+      }
+      const perf = await page.evaluate(() => {
+        (globalThis as unknown as PageGlobal).__faultline.pause();
+        return (globalThis as unknown as PageGlobal).__faultline.perfStop();
+      });
+      const mode = (await page.getAttribute('[data-testid="stage-canvas"]', 'data-mode')) ?? '?';
+      const st = await page.evaluate(() => (globalThis as unknown as PageGlobal).__faultline.state());
+      const label = `at ${speedX}× (${mode})`;
+      rows.push([`frame time ${label}`, `median ${fmt(quantile(perf.frameMs, 0.5), 1)} ms, p95 ${fmt(quantile(perf.frameMs, 0.95), 1)} ms over ${fmt(perf.frameMs.length)} frames (${fmt(perf.frameMs.length / (PLAY_WALL_MS / 1000), 0)} fps)`]);
+      rows.push([`worker per frame ${label}`, `median ${fmt(quantile(perf.workerMs, 0.5), 1)} ms, p95 ${fmt(quantile(perf.workerMs, 0.95), 1)} ms over ${fmt(perf.workerMs.length)} requests`]);
+      rows.push([`in flight ${label}`, `${fmt(inFlightSum / Math.max(1, inFlightN))} messages on average`]);
+      const wallS = PLAY_WALL_MS / 1000;
+      rows.push([`playback ${label}`, `${fmt((st.nowUs - start.nowUs) / 1e6 / wallS, 2)} virtual s per wall s, ${fmt((st.events - start.events) / wallS)} events/s simulated`]);
+    }
+  } finally {
+    await browser.close();
+    stopPreview(server);
+  }
+  rows.push(...bundleRows());
+  return { title: 'Browser (Chromium, production build)', rows };
+}
+
+// Run on its own: `npx tsx bench/browser.ts`.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { printSection } = await import('./report');
+  printSection(await benchBrowser());
+}

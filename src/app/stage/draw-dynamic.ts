@@ -1,0 +1,279 @@
+// The dynamic layer, drawn every animation frame: messages at their interpolated places,
+// flows where dots would be a blur, the drop target under a dragged failure, and a pulse
+// where an anomaly has just appeared.
+
+import type { MessageView } from '../../sim/host';
+import type { Anomaly } from '../../sim/checks/checker';
+import type { Layout, NodePlace, Point, StageTarget } from './layout';
+import { nodeEdge } from './layout';
+import { classify, flows, progress, visibleAsDot, type Flow, type FlowMeter, type MsgClass } from './messages';
+import type { StageTheme } from './theme';
+import { anomalyNodes } from './draw-static';
+
+/** Dots drawn per frame at most (frames carry at most 5,000 messages anyway). */
+export const MAX_DOTS = 5_000;
+/** Flows labelled with their rate at most. */
+const MAX_FLOW_LABELS = 24;
+/** Anomalies pulse for this long in virtual time after they begin... */
+const PULSE_VIRTUAL_US = 3_000_000;
+
+export interface DynamicScene {
+  layout: Layout;
+  messages: readonly MessageView[];
+  atUs: number;
+  speedX: number;
+  /** No moving dots: everything is shown as flows with their rates. */
+  reducedMotion: boolean;
+  theme: StageTheme;
+  k: number;
+  dropTarget: StageTarget | null;
+  anomalies: readonly Anomaly[];
+  /** Operations to ring (the selected anomaly's). */
+  highlightOps: ReadonlySet<string>;
+  /** Wall clock, for the pulse's phase only. */
+  wallMs: number;
+  meter: FlowMeter;
+}
+
+export interface DynamicStats {
+  dots: number;
+  flows: number;
+}
+
+export function drawDynamic(ctx: CanvasRenderingContext2D, s: DynamicScene): DynamicStats {
+  const t = s.theme;
+  if (s.dropTarget) drawDropTarget(ctx, s.layout, s.dropTarget, t);
+
+  const asDot = (m: MessageView) => !s.reducedMotion && visibleAsDot(m, s.speedX);
+  const fl = s.meter.update(flows(s.messages, s.atUs, (m) => !asDot(m)), s.atUs);
+  // Text is the dearest thing to draw: only the busiest flows get a label.
+  const labelled = new Set([...fl].sort((x, y) => y.ratePerSec - x.ratePerSec).slice(0, MAX_FLOW_LABELS));
+  for (const f of fl) {
+    const a = s.layout.nodes.get(f.from);
+    const b = s.layout.nodes.get(f.to);
+    if (a && b) drawFlow(ctx, a, b, f, s, labelled.has(f));
+  }
+
+  // Dots are gathered by kind and drawn as one path per kind: thousands of separate fills
+  // would cost more than everything else on the stage.
+  let dots = 0;
+  const lanes = new Map<string, [Point, Point] | null>();
+  const byClass = new Map<MsgClass, number[]>();
+  const ringed: number[] = [];
+  for (const m of s.messages) {
+    if (dots >= MAX_DOTS) break;
+    if (!asDot(m)) continue;
+    const p = progress(m, s.atUs);
+    if (p === null) continue;
+    const key = `${m.from}\u0000${m.to}`;
+    let ln = lanes.get(key);
+    if (ln === undefined) {
+      const a = s.layout.nodes.get(m.from);
+      const b = s.layout.nodes.get(m.to);
+      ln = a && b ? lane(a, b) : null;
+      lanes.set(key, ln);
+    }
+    if (!ln) continue;
+    const [p0, p1] = ln;
+    const x = p0.x + (p1.x - p0.x) * p;
+    const y = p0.y + (p1.y - p0.y) * p;
+    const cls = classify(m);
+    let xy = byClass.get(cls);
+    if (!xy) byClass.set(cls, (xy = []));
+    xy.push(x, y);
+    if (m.op && s.highlightOps.has(m.op)) ringed.push(x, y);
+    dots++;
+  }
+  for (const [cls, xy] of byClass) dots_(ctx, cls, xy, t.msg[cls], t);
+  if (ringed.length) {
+    ctx.strokeStyle = t.focus;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    for (let i = 0; i < ringed.length; i += 2) {
+      ctx.moveTo(ringed[i] + 9, ringed[i + 1]);
+      ctx.arc(ringed[i], ringed[i + 1], 9, 0, Math.PI * 2);
+    }
+    ctx.stroke();
+  }
+
+  // A fresh anomaly pulses at its node; without motion, a steady double ring says the same.
+  for (const an of s.anomalies) {
+    const age = s.atUs - an.atUs;
+    if (age < 0 || age > PULSE_VIRTUAL_US) continue;
+    for (const id of anomalyNodes(an)) {
+      const n = s.layout.nodes.get(id);
+      if (!n) continue;
+      const phase = s.reducedMotion ? 0.5 : (s.wallMs % 900) / 900;
+      ctx.strokeStyle = t.bad;
+      ctx.globalAlpha = s.reducedMotion ? 0.9 : 1 - phase;
+      ctx.lineWidth = 3;
+      ctx.beginPath();
+      ctx.roundRect(n.x - n.w / 2 - 6 - phase * 14, n.y - n.h / 2 - 6 - phase * 14, n.w + 12 + phase * 28, n.h + 12 + phase * 28, 14);
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+    }
+  }
+  return { dots, flows: fl.length };
+}
+
+/** The two directions of a pair travel side by side, not on top of each other. */
+function lane(a: NodePlace, b: NodePlace): [Point, Point] {
+  const p0 = nodeEdge(a, b);
+  const p1 = nodeEdge(b, a);
+  const dx = p1.x - p0.x;
+  const dy = p1.y - p0.y;
+  const len = Math.hypot(dx, dy) || 1;
+  const off = 5;
+  const nx = (-dy / len) * off;
+  const ny = (dx / len) * off;
+  return [
+    { x: p0.x + nx, y: p0.y + ny },
+    { x: p1.x + nx, y: p1.y + ny },
+  ];
+}
+
+function drawFlow(ctx: CanvasRenderingContext2D, a: NodePlace, b: NodePlace, f: Flow, s: DynamicScene, withLabel: boolean): void {
+  const t = s.theme;
+  const { ratePerSec, errorShare } = f;
+  const [p0, p1] = lane(a, b);
+  // Until the meter has watched for a while, a rate would be a guess: show what is in flight.
+  const width = f.settled ? Math.max(1.5, Math.min(12, 1 + Math.log2(1 + ratePerSec))) : Math.max(1.5, Math.min(12, 1.5 + Math.log2(1 + f.inFlight) * 2));
+  const errorHeavy = errorShare >= 0.2;
+  ctx.strokeStyle = mix(t.msg.ack, t.msg.error, Math.min(1, errorShare * 2));
+  ctx.globalAlpha = 0.75;
+  ctx.lineWidth = width;
+  // Errors change the stroke's pattern as well as its colour.
+  ctx.setLineDash(errorHeavy ? [width * 1.5, width] : []);
+  ctx.beginPath();
+  ctx.moveTo(p0.x, p0.y);
+  ctx.lineTo(p1.x, p1.y);
+  ctx.stroke();
+  ctx.setLineDash([]);
+  ctx.globalAlpha = 1;
+  const ang = Math.atan2(p1.y - p0.y, p1.x - p0.x);
+  const hx = p0.x + (p1.x - p0.x) * 0.7;
+  const hy = p0.y + (p1.y - p0.y) * 0.7;
+  ctx.fillStyle = ctx.strokeStyle;
+  ctx.beginPath();
+  ctx.moveTo(hx + 8 * Math.cos(ang), hy + 8 * Math.sin(ang));
+  ctx.lineTo(hx + 8 * Math.cos(ang + 2.5), hy + 8 * Math.sin(ang + 2.5));
+  ctx.lineTo(hx + 8 * Math.cos(ang - 2.5), hy + 8 * Math.sin(ang - 2.5));
+  ctx.closePath();
+  ctx.fill();
+  const len = Math.hypot(p1.x - p0.x, p1.y - p0.y);
+  if (withLabel && len * s.k > 90) {
+    const amount = f.settled ? `${fmtRate(ratePerSec)}/s` : `${f.inFlight} in flight`;
+    const label = `${amount}${errorShare >= 0.01 ? ` · ${Math.round(errorShare * 100)}% err` : ''}`;
+    ctx.font = `${s.k < 0.62 ? 15 : 10}px ${t.font}`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    const mx = p0.x + (p1.x - p0.x) * 0.45;
+    const my = p0.y + (p1.y - p0.y) * 0.45;
+    const w = ctx.measureText(label).width + 6;
+    ctx.fillStyle = t.bg;
+    ctx.globalAlpha = 0.85;
+    ctx.fillRect(mx - w / 2, my - 7, w, 14);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = errorHeavy ? t.bad : t.fg;
+    ctx.fillText(label, mx, my);
+  }
+}
+
+function fmtRate(r: number): string {
+  if (r >= 1000) return `${(r / 1000).toFixed(1)}k`;
+  if (r >= 10) return r.toFixed(0);
+  return r.toFixed(1);
+}
+
+/** Each kind of message has its own shape as well as its own colour. `xy` holds x, y pairs. */
+function dots_(ctx: CanvasRenderingContext2D, cls: MsgClass, xy: number[], colour: string, t: StageTheme): void {
+  ctx.fillStyle = colour;
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  for (let i = 0; i < xy.length; i += 2) {
+    const x = xy[i];
+    const y = xy[i + 1];
+    switch (cls) {
+      case 'write':
+        ctx.rect(x - 4, y - 4, 8, 8);
+        break;
+      case 'read':
+        ctx.moveTo(x + 4.5, y);
+        ctx.arc(x, y, 4.5, 0, Math.PI * 2);
+        break;
+      case 'ack':
+        ctx.moveTo(x + 4, y);
+        ctx.arc(x, y, 4, 0, Math.PI * 2);
+        break;
+      case 'replication':
+        ctx.moveTo(x, y - 5.5);
+        ctx.lineTo(x + 5.5, y);
+        ctx.lineTo(x, y + 5.5);
+        ctx.lineTo(x - 5.5, y);
+        ctx.closePath();
+        break;
+      case 'heartbeat':
+        ctx.moveTo(x + 2.75, y);
+        ctx.arc(x, y, 2.75, 0, Math.PI * 2);
+        break;
+      case 'error':
+        ctx.moveTo(x - 4.5, y - 4.5);
+        ctx.lineTo(x + 4.5, y + 4.5);
+        ctx.moveTo(x + 4.5, y - 4.5);
+        ctx.lineTo(x - 4.5, y + 4.5);
+        break;
+      default:
+        ctx.moveTo(x, y - 5);
+        ctx.lineTo(x + 5, y + 4);
+        ctx.lineTo(x - 5, y + 4);
+        ctx.closePath();
+    }
+  }
+  if (cls === 'error') {
+    ctx.lineWidth = 2.5;
+    ctx.stroke();
+  } else if (cls === 'ack') {
+    // Hollow: a reply is an answer, not a new request.
+    ctx.fillStyle = t.nodeFill;
+    ctx.fill();
+    ctx.stroke();
+  } else ctx.fill();
+}
+
+function drawDropTarget(ctx: CanvasRenderingContext2D, l: Layout, target: StageTarget, t: StageTheme): void {
+  ctx.strokeStyle = t.focus;
+  ctx.lineWidth = 4;
+  ctx.setLineDash([8, 5]);
+  ctx.beginPath();
+  if (target.kind === 'node') {
+    const n = l.nodes.get(target.id);
+    if (n) ctx.roundRect(n.x - n.w / 2 - 9, n.y - n.h / 2 - 9, n.w + 18, n.h + 18, 12);
+  } else if (target.kind === 'site') {
+    const s = l.sites.find((x) => x.id === target.id);
+    if (s) ctx.roundRect(s.box.x - 5, s.box.y - 5, s.box.w + 10, s.box.h + 10, 16);
+  } else {
+    const k = l.links.find((x) => x.between[0] === target.between[0] && x.between[1] === target.between[1]);
+    if (k) {
+      ctx.lineWidth = 12;
+      ctx.moveTo(k.from.x, k.from.y);
+      ctx.lineTo(k.to.x, k.to.y);
+    }
+  }
+  ctx.stroke();
+  ctx.setLineDash([]);
+}
+
+/** Blend two `#rrggbb` colours. */
+function mix(a: string, b: string, f: number): string {
+  const pa = hex(a);
+  const pb = hex(b);
+  if (!pa || !pb) return f < 0.5 ? a : b;
+  const c = pa.map((x, i) => Math.round(x + (pb[i] - x) * f));
+  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+}
+
+function hex(c: string): number[] | null {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(c);
+  return m ? [parseInt(m[1], 16), parseInt(m[2], 16), parseInt(m[3], 16)] : null;
+}

@@ -1,0 +1,96 @@
+// A handle for browser tests and the browser benchmark, so they can drive the page to a known
+// state (seek to t = N, load a generated scenario) and then assert, instead of waiting for
+// wall time to pass. It is installed only when the page's address asks for it
+// (`?testhook`), so a learner's page has no such global.
+
+import type { SimClient, ScenarioDoc } from './sim-client.svelte';
+import type { Point } from './stage/layout';
+
+export interface FaultlineHook {
+  state(): {
+    nowUs: number;
+    trace: string;
+    events: number;
+    playing: boolean;
+    busy: boolean;
+    messagesInFlight: number;
+    anomalies: { kind: string; atUs: number; nodes: string[] }[];
+    failure: string | null;
+  };
+  doc(): ScenarioDoc | null;
+  load(doc: unknown): Promise<boolean>;
+  seek(ms: number): void;
+  play(): void;
+  pause(): void;
+  setSpeed(speedX: number): void;
+  /** Where a node's centre is on the page, in CSS pixels. */
+  nodePoint(id: string): Point | null;
+  /** Send the worker a request it cannot answer, to exercise the recovery path. */
+  breakWorker(): void;
+  /** Start recording animation-frame timestamps and worker round trips. */
+  perfStart(): void;
+  perfStop(): { frameMs: number[]; workerMs: number[] };
+}
+
+declare global {
+  interface Window {
+    __faultline?: FaultlineHook;
+  }
+}
+
+/** Frame intervals recorded at most. */
+const MAX_FRAMES = 20_000;
+
+export function installTestHook(sim: SimClient, nodePoint: (id: string) => Point | null, speeds: readonly number[], setSpeedIndex: (i: number) => void): void {
+  if (!new URLSearchParams(location.search).has('testhook')) return;
+  let recording = false;
+  let frameMs: number[] = [];
+  let last = 0;
+  let workerFrom = 0;
+  const onFrame = (t: number) => {
+    if (!recording) return;
+    if (last && frameMs.length < MAX_FRAMES) frameMs.push(t - last);
+    last = t;
+    requestAnimationFrame(onFrame);
+  };
+  window.__faultline = {
+    state: () => {
+      const f = sim.frame;
+      return {
+        nowUs: f?.nowUs ?? 0,
+        trace: f?.trace ?? '',
+        events: f?.events ?? 0,
+        playing: sim.playing,
+        busy: sim.busy,
+        messagesInFlight: f?.messagesInFlight ?? 0,
+        anomalies: (f?.anomalies ?? []).map((a) => ({ kind: a.kind, atUs: a.atUs, nodes: [...a.nodes] })),
+        failure: sim.failure,
+      };
+    },
+    doc: () => (sim.doc ? JSON.parse(JSON.stringify(sim.doc)) : null),
+    load: (doc) => sim.load(doc),
+    seek: (ms) => sim.seek(ms),
+    play: () => sim.play(),
+    pause: () => sim.pause(),
+    setSpeed: (speedX) => {
+      let best = 0;
+      speeds.forEach((s, i) => {
+        if (Math.abs(Math.log(s / speedX)) < Math.abs(Math.log(speeds[best] / speedX))) best = i;
+      });
+      setSpeedIndex(best);
+    },
+    nodePoint,
+    breakWorker: () => sim.sendUnanswerable(),
+    perfStart: () => {
+      recording = true;
+      frameMs = [];
+      last = 0;
+      workerFrom = sim.workerMs.length;
+      requestAnimationFrame(onFrame);
+    },
+    perfStop: () => {
+      recording = false;
+      return { frameMs, workerMs: sim.workerMs.slice(workerFrom) };
+    },
+  };
+}

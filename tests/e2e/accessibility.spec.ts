@@ -1,0 +1,35 @@
+import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { goTo, openPlayground } from './helpers';
+
+// axe-core finds no serious or critical problem, in either theme, with the panels filled.
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`axe reports no serious or critical issues (${colorScheme} theme)`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme });
+    await openPlayground(page);
+    await goTo(page, 45);
+    await page.getByTestId('inspect-node').selectOption('db1');
+    await page.locator('[data-fault-kind="repoint"]').click();
+    await expect(page.getByTestId('fault-option')).toBeVisible();
+    const results = await new AxeBuilder({ page }).analyze();
+    const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+  });
+}
+
+test('with reduced motion, messages are shown as flows, never as moving dots', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await openPlayground(page);
+  await goTo(page, 20);
+  // Slow motion: without the preference, the 40 ms link's messages would be dots.
+  await page.evaluate(() => window.__faultline!.setSpeed(0.01));
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await expect.poll(async () => (await page.evaluate(() => window.__faultline!.state())).nowUs).toBeGreaterThan(20_000_000);
+  await expect(page.getByTestId('stage-canvas')).toHaveAttribute('data-mode', 'flows');
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+
+  // The same moment without the preference does show dots.
+  await page.emulateMedia({ reducedMotion: 'no-preference' });
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await expect(page.getByTestId('stage-canvas')).toHaveAttribute('data-mode', /dots|mixed/);
+});

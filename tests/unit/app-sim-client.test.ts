@@ -1,0 +1,168 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as Comlink from 'comlink';
+import { SimHost, type Frame, type SimApi } from '../../src/sim/host';
+import type { FaultSpec } from '../../src/sim/spec';
+import { validateScenario } from '../../src/scenario/validate';
+import { builtIn } from '../../src/scenario/library';
+
+// The page's client of the worker, over a real comlink channel to a real SimHost (Node has
+// no Worker: a MessageChannel stands in for one). What is checked is the contract the page
+// relies on: one request at a time, superseded frame requests dropped, scenario changes
+// never dropped, and a failed worker replaced.
+
+/** Every call the host receives, and how many were running at once at most. */
+const calls: string[] = [];
+let running = 0;
+let maxRunning = 0;
+
+class CountingHost extends SimHost {
+  constructor() {
+    super((x) => validateScenario(x) as never);
+  }
+}
+for (const name of ['load', 'advanceTo', 'seek', 'step', 'addFault', 'removeFault'] as const) {
+  const original = SimHost.prototype[name] as (...args: unknown[]) => unknown;
+  (CountingHost.prototype as unknown as Record<string, unknown>)[name] = async function (this: SimHost, ...args: unknown[]) {
+    calls.push(`${name}(${typeof args[0] === 'number' ? args[0] : ''})`);
+    running++;
+    maxRunning = Math.max(maxRunning, running);
+    // Answer later, as a busy worker does, so that wishes pile up meanwhile.
+    await new Promise((r) => setTimeout(r, 5));
+    try {
+      return original.apply(this, args);
+    } finally {
+      running--;
+    }
+  };
+}
+
+type Port = InstanceType<typeof MessageChannel>['port1'];
+const ports: Port[] = [];
+class FakeWorker {
+  private readonly port: Port;
+  constructor() {
+    const { port1, port2 } = new MessageChannel();
+    Comlink.expose(new CountingHost() as unknown as SimApi, port1);
+    ports.push(port1, port2);
+    this.port = port2;
+  }
+  postMessage(m: unknown, transfer?: unknown) {
+    // Node's and the DOM's typings of postMessage differ; both take (message, transfer list).
+    (this.port.postMessage as (m: unknown, t?: unknown) => void).call(this.port, m, transfer);
+  }
+  addEventListener(type: string, fn: (e: Event) => void) {
+    if (type === 'message') {
+      this.port.addEventListener('message', fn);
+      this.port.start();
+    }
+  }
+  removeEventListener(type: string, fn: (e: Event) => void) {
+    if (type === 'message') this.port.removeEventListener('message', fn);
+  }
+  terminate() {
+    this.port.close();
+  }
+}
+
+beforeAll(() => {
+  const g = globalThis as Record<string, unknown>;
+  g.Worker = FakeWorker;
+  g.window = globalThis;
+  // Playback is not exercised here; pausing must still work.
+  g.requestAnimationFrame = () => 0;
+  g.cancelAnimationFrame = () => undefined;
+});
+afterEach(() => {
+  ports.splice(0).forEach((p) => p.close());
+  calls.length = 0;
+  maxRunning = 0;
+});
+
+const doc = builtIn('first-failover')!.document;
+
+/**
+ * The client is a rune class compiled by the Svelte plugin; this file is also type-checked
+ * without the DOM's types, so it is imported by a path TypeScript does not follow, and
+ * described here as far as the tests use it.
+ */
+interface Client {
+  frame: Frame | null;
+  doc: { faults: FaultSpec[] } | null;
+  failure: string | null;
+  notice: string | null;
+  busy: boolean;
+  load(doc: unknown): Promise<boolean>;
+  seek(ms: number): void;
+  addFault(f: unknown): Promise<boolean>;
+  moveFault(id: string, atMs: number): Promise<boolean>;
+  sendUnanswerable(): void;
+  dispose(): void;
+}
+const CLIENT_MODULE = '../../src/app/sim-client.svelte';
+async function newClient(): Promise<Client> {
+  const mod = (await import(/* @vite-ignore */ CLIENT_MODULE)) as { SimClient: new () => Client };
+  return new mod.SimClient();
+}
+
+async function until(cond: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 2000 && !cond(); i++) await new Promise((r) => setTimeout(r, 2));
+  if (!cond()) throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('the page\'s simulation client', () => {
+  it('sends one request at a time and drops the frame requests a newer one superseded', async () => {
+    const sim = await newClient();
+    expect(await sim.load(doc)).toBe(true);
+    calls.length = 0;
+    sim.seek(1000);
+    sim.seek(2000);
+    sim.seek(3000);
+    sim.seek(4000);
+    await until(() => sim.frame?.nowUs === 4_000_000, 'the last seek');
+    expect(maxRunning).toBe(1);
+    // The first went out at once; of the three that waited, only the newest was sent.
+    expect(calls).toEqual(['seek(1000000)', 'seek(4000000)']);
+    sim.dispose();
+  });
+
+  it('never drops a change to the scenario, even among superseded frame requests', async () => {
+    const sim = await newClient();
+    await sim.load(doc);
+    sim.seek(10_000);
+    const added = sim.addFault({ atMs: 5000, kind: 'crash', target: 'db3' });
+    sim.seek(20_000);
+    sim.seek(40_000);
+    expect(await added).toBe(true);
+    await until(() => sim.frame?.nowUs === 40_000_000, 'the last seek');
+    expect(sim.doc!.faults.map((f) => f.kind + ' ' + (f as { target: string }).target)).toEqual(['crash db1', 'crash db3']);
+    expect(sim.frame!.nodes.find((n) => n.id === 'db3')!.status).toBe('down');
+    expect(calls.filter((c) => c.startsWith('seek'))).not.toContain('seek(20000000)');
+    expect(maxRunning).toBe(1);
+    sim.dispose();
+  });
+
+  it('moves a fault as remove + add, and puts it back if the new time is refused', async () => {
+    const sim = await newClient();
+    await sim.load(doc);
+    expect(await sim.moveFault('crash-db1', 50_000)).toBe(true);
+    expect(sim.doc!.faults).toEqual([{ id: 'crash-db1', atMs: 50_000, kind: 'crash', target: 'db1' }]);
+    expect(await sim.addFault({ atMs: 1000, kind: 'crash', target: 'nobody' })).toBe(false);
+    expect(sim.notice).toMatch(/nobody/);
+    expect(sim.doc!.faults).toHaveLength(1);
+    sim.dispose();
+  });
+
+  it('replaces a worker whose request failed, keeping the learner\'s scenario', async () => {
+    const sim = await newClient();
+    await sim.load(doc);
+    await sim.addFault({ atMs: 2000, kind: 'crash', target: 'db2' });
+    sim.sendUnanswerable();
+    await until(() => sim.failure !== null, 'the failure');
+    expect(sim.failure).toMatch(/restarted/);
+    await until(() => !sim.busy && sim.frame?.nowUs === 0 && sim.doc?.faults.length === 2, 'the reload');
+    sim.seek(3000);
+    await until(() => sim.frame?.nowUs === 3_000_000, 'a seek on the new worker');
+    expect(sim.frame!.nodes.find((n) => n.id === 'db2')!.status).toBe('down');
+    sim.dispose();
+  });
+});

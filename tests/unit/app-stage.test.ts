@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { classify, flows, FlowMeter, progress, visibleAsDot } from '../../src/app/stage/messages';
+import { defaultPositions, hitTest, layout, NODE_W } from '../../src/app/stage/layout';
+import { builtIn } from '../../src/scenario/library';
+import { validateScenario } from '../../src/scenario/validate';
+import type { MessageView } from '../../src/sim/host';
+import type { WorldSpec } from '../../src/sim/spec';
+
+const msg = (over: Partial<MessageView>): MessageView => ({ id: 1, from: 'a', to: 'b', type: 'request', bytes: 100, sentUs: 0, departUs: 0, deliverUs: 1000, ...over });
+
+describe('messages on the stage', () => {
+  it('are placed by their own timing: queued at the sender, then linearly along the link', () => {
+    const m = msg({ sentUs: 100, departUs: 300, deliverUs: 1300 });
+    expect(progress(m, 99)).toBeNull();
+    expect(progress(m, 200)).toBe(0);
+    expect(progress(m, 800)).toBeCloseTo(0.5);
+    expect(progress(m, 1300)).toBeNull();
+  });
+
+  it('are classified by what they carry, errors included', () => {
+    expect(classify(msg({ type: 'request', f: 'write' }))).toBe('write');
+    expect(classify(msg({ type: 'request', f: 'read' }))).toBe('read');
+    expect(classify(msg({ type: 'reply', ok: true }))).toBe('ack');
+    expect(classify(msg({ type: 'reply', ok: false, error: 'read-only' }))).toBe('error');
+    expect(classify(msg({ type: 'not-primary' }))).toBe('error');
+    expect(classify(msg({ type: 'entries' }))).toBe('replication');
+    expect(classify(msg({ type: 'ping' }))).toBe('heartbeat');
+    expect(classify(msg({ type: 'promote' }))).toBe('control');
+  });
+
+  it('become flows when their flight would be too short to see at the playing speed', () => {
+    const lan = msg({ departUs: 0, deliverUs: 250 });
+    const wan = msg({ departUs: 0, deliverUs: 40_000 });
+    expect(visibleAsDot(lan, 1)).toBe(false);
+    expect(visibleAsDot(lan, 0.001)).toBe(true);
+    expect(visibleAsDot(wan, 0.5)).toBe(true);
+    expect(visibleAsDot(wan, 100)).toBe(false);
+  });
+
+  it('add up to a rate per direction by Little\'s law, with the error share', () => {
+    // 10 messages each 10 ms in flight, 2 of them error replies: 1000 messages/s, 20% errors.
+    const ms = Array.from({ length: 10 }, (_, i) =>
+      msg({ id: i, type: 'reply', ok: i >= 2, sentUs: i * 1000, departUs: i * 1000, deliverUs: i * 1000 + 10_000 }),
+    );
+    const [f] = flows(ms, 9_500);
+    expect(f.inFlight).toBe(10);
+    expect(f.ratePerSec).toBeCloseTo(1000);
+    expect(f.errorShare).toBeCloseTo(0.2);
+    expect(flows(ms, 9_500, () => false)).toEqual([]);
+  });
+
+  it('are smoothed over frames, and start afresh after a jump back', () => {
+    const meter = new FlowMeter();
+    const one = (rate: number) => [{ from: 'a', to: 'b', ratePerSec: rate, errorShare: 0, inFlight: 1 }];
+    expect(meter.update(one(4000), 1_000_000)[0]).toMatchObject({ ratePerSec: 4000, settled: false });
+    // Nothing seen for a while: the rate decays towards zero rather than jumping.
+    const later = meter.update([], 1_500_000)[0];
+    expect(later.ratePerSec).toBeLessThan(4000);
+    expect(later.ratePerSec).toBeGreaterThan(1000);
+    const settled = meter.update(one(100), 2_100_000)[0];
+    expect(settled.settled).toBe(true);
+    expect(meter.update(one(7), 500_000)[0]).toMatchObject({ ratePerSec: 7, settled: false });
+  });
+});
+
+describe('the stage layout', () => {
+  const world = (validateScenario(builtIn('first-failover')!.document) as { ok: true; scenario: WorldSpec }).scenario;
+
+  it('places every node, sites around their nodes, and keeps a scenario position exactly', () => {
+    const defaults = defaultPositions(world.sites, world.nodes, 2);
+    const pinned = world.nodes.map((n) => (n.id === 'db3' ? { ...n, position: { x: 1234, y: 567 } } : n));
+    const l = layout(world.sites, world.links, pinned, defaults);
+    expect([...l.nodes.keys()].sort()).toEqual(world.nodes.map((n) => n.id).sort());
+    expect(l.nodes.get('db3')).toMatchObject({ x: 1234, y: 567 });
+    for (const n of l.nodes.values()) {
+      if (!n.site) continue;
+      const b = l.sites.find((s) => s.id === n.site)!.box;
+      expect(n.x - n.w / 2).toBeGreaterThanOrEqual(b.x);
+      expect(n.x + n.w / 2).toBeLessThanOrEqual(b.x + b.w);
+    }
+    expect(l.links).toHaveLength(1);
+  });
+
+  it('does not overlap default places, in one column or two', () => {
+    for (const cols of [1, 2]) {
+      const l = layout(world.sites, world.links, world.nodes, defaultPositions(world.sites, world.nodes, cols));
+      const ns = [...l.nodes.values()];
+      for (let i = 0; i < ns.length; i++)
+        for (let j = i + 1; j < ns.length; j++) {
+          const apart = Math.abs(ns[i].x - ns[j].x) >= NODE_W || Math.abs(ns[i].y - ns[j].y) >= (ns[i].h + ns[j].h) / 2;
+          expect(apart, `${ns[i].id} and ${ns[j].id} overlap with ${cols} column(s)`).toBe(true);
+        }
+    }
+  });
+
+  it('finds what is under a point: a node before its site', () => {
+    const l = layout(world.sites, world.links, world.nodes, defaultPositions(world.sites, world.nodes, 2));
+    const db1 = l.nodes.get('db1')!;
+    expect(hitTest(l, { x: db1.x, y: db1.y })).toEqual({ kind: 'node', id: 'db1', nodeKind: 'database' });
+    const site = l.sites[0].box;
+    expect(hitTest(l, { x: site.x + 3, y: site.y + 3 })).toEqual({ kind: 'site', id: l.sites[0].id });
+    const link = l.links[0];
+    expect(hitTest(l, { x: (link.from.x + link.to.x) / 2, y: (link.from.y + link.to.y) / 2 })).toEqual({ kind: 'link', between: link.between });
+    expect(hitTest(l, { x: -10_000, y: -10_000 })).toBeNull();
+  });
+});

@@ -17,7 +17,7 @@ export function syntheticWorld(clusters: number, clientsPerCluster: number, dura
     nodes.push({ id: `c${c}-db2`, kind: 'database', site, role: 'replica', replicateFrom: p, replication: 'async' });
     nodes.push({ id: `c${c}-db3`, kind: 'database', site: next, role: 'replica', replicateFrom: p, replication: 'async' });
     nodes.push({ id: `c${c}-orch`, kind: 'orchestrator', site, watches: [p, `c${c}-db2`, `c${c}-db3`], detector: 'phi', phiThreshold: 8, promotion: 'auto', fencing: false });
-    nodes.push({ id: `c${c}-rw`, kind: 'endpoint', resolvesTo: 'role:primary', ttlMs: 5000 });
+    nodes.push({ id: `c${c}-rw`, kind: 'endpoint', resolvesTo: 'role:primary', ttlMs: 5000, databases: [p, `c${c}-db2`, `c${c}-db3`] });
     for (let k = 0; k < clientsPerCluster; k++) {
       nodes.push({ id: `c${c}-app${k}`, kind: 'client', site, target: `c${c}-rw`, writesPerSec: 50, readsPerSec: 100, keys: 1000 });
     }

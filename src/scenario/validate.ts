@@ -972,6 +972,8 @@ function checkEndpoint(r: Report, ix: Index, o: Rec, base: string): void {
   else address(r, ix, resolvesTo, at(base, 'resolvesTo'), ENDPOINT_RECORD);
   num(r, o, 'ttlMs', base, DAY_MS);
   num(r, o, 'updateDelayMs', base, DAY_MS);
+  const dbs = list(r, o, 'databases', base, { min: 1, max: L.nodes, of: 'database ids' });
+  dbs?.forEach((id, i) => nodeRef(r, ix, id, at(at(base, 'databases'), i), ['database']));
 }
 
 function checkOrchestrator(r: Report, ix: Index, o: Rec, base: string): void {

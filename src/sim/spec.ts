@@ -133,6 +133,8 @@ export interface EndpointSpec extends NodeSpecBase {
   ttlMs?: number;
   /** Delay between a role change and the record changing (default 1000 ms). */
   updateDelayMs?: number;
+  /** With `role:primary`: the databases whose primary it follows (default: all). */
+  databases?: string[];
 }
 
 export interface OrchestratorSpec extends NodeSpecBase {

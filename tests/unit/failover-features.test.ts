@@ -79,3 +79,17 @@ describe('client retries', () => {
     expect(total(withRetries, 'write-rejected')).toBeLessThan(total(without, 'write-rejected'));
   });
 });
+
+describe('role endpoints in a world with several clusters', () => {
+  it('each follows the primary of its own group: a failover in one cluster moves only its endpoint', async () => {
+    const { createSim } = await import('../../src/sim/world');
+    const { syntheticWorld } = await import('../../bench/worlds');
+    const sim = createSim(syntheticWorld(3, 1, 20_000), { checkpoints: false });
+    sim.advanceTo(20_000_000); // c0's primary crashes at 10 s
+    const record = (id: string) => (sim.view(sim.index(id)).detail as { record: string }).record;
+    expect(record('c0-rw')).not.toBe('c0-db1');
+    expect(['c0-db2', 'c0-db3']).toContain(record('c0-rw'));
+    expect(record('c1-rw')).toBe('c1-db1');
+    expect(record('c2-rw')).toBe('c2-db1');
+  });
+});

@@ -5,6 +5,8 @@
 //
 // A role endpoint learns of a new primary when that primary claims it (as a managed
 // service or a leader's agent updates DNS), and the record changes `updateDelayMs` later.
+// It follows the primary of its own group of databases (`databases`, default all of them),
+// so two clusters in one world each keep their own endpoint.
 
 import type { Component, Ctx } from '../kernel/component';
 import type { DatabaseSpec, EndpointSpec } from '../spec';
@@ -24,10 +26,15 @@ function spec(ctx: Ctx): EndpointSpec {
   return ctx.spec as EndpointSpec;
 }
 
+/** The databases whose primary this endpoint follows. */
+function group(ctx: Ctx): readonly string[] {
+  return spec(ctx).databases ?? ctx.nodesOfKind('database');
+}
+
 /** The record a configuration resolves to at the start. */
 function initialRecord(ctx: Ctx, resolvesTo: string): string {
   if (resolvesTo.startsWith('node:')) return resolvesTo.slice(5);
-  for (const id of ctx.nodesOfKind('database')) {
+  for (const id of group(ctx)) {
     if ((ctx.nodeSpec(id) as DatabaseSpec).role === 'primary') return id;
   }
   return '';
@@ -69,6 +76,7 @@ export const endpoint: Component = {
     const p = ctx.p as P;
     if (verb === 'claim') {
       if (p.resolvesTo !== 'role:primary') return undefined; // a node endpoint never moves
+      if (!group(ctx).includes(args?.node)) return undefined; // another cluster's primary
       ctx.setTimer((spec(ctx).updateDelayMs ?? ENDPOINT_DEFAULTS.updateDelayMs) * 1000, 'claim', args?.node);
       return undefined;
     }
@@ -98,7 +106,7 @@ export const endpoint: Component = {
 /** After a repoint to `role:primary`, ask the databases who is primary now. */
 function initialRecordAfterRepoint(ctx: Ctx, resolvesTo: string): string {
   if (resolvesTo.startsWith('node:')) return resolvesTo.slice(5);
-  for (const id of ctx.nodesOfKind('database')) {
+  for (const id of group(ctx)) {
     if (ctx.query(id, 'role') === 'primary') return id;
   }
   return '';

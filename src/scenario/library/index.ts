@@ -13,6 +13,7 @@ import replicaResumes from './replica-resumes.json';
 import endpointMisconfig from './endpoint-misconfig.json';
 import staleRead from './stale-read.json';
 import catchupStorm from './catchup-storm.json';
+import poolExhaustion from './pool-exhaustion.json';
 
 export interface BuiltIn {
   id: string;
@@ -37,6 +38,7 @@ export const BUILT_INS: readonly BuiltIn[] = [
   entry('endpoint-misconfig', endpointMisconfig),
   entry('stale-read', staleRead),
   entry('catchup-storm', catchupStorm),
+  entry('pool-exhaustion', poolExhaustion),
 ];
 
 export function builtIn(id: string): BuiltIn | undefined {

@@ -12,8 +12,9 @@
 // client requests, and also the orchestrator's heartbeats and commands (promote, follow,
 // fence), and the reading of old log for a follower catching up. A request costs
 // `serviceMs`, plus `ioMs` for the share of it that misses the buffer cache (a cold cache,
-// after a restart or on a fresh node, warms with traffic), times a slow-query factor on keys
-// with bad statistics. So latency grows with load, an overloaded node answers heartbeats late
+// after a restart or on a fresh node, warms with traffic). A query on a key with bad
+// statistics then waits `factor` times as long again for its reads, holding its connection
+// but not a core. So latency grows with load, an overloaded node answers heartbeats late
 // (and can look dead), a node that wakes from a pause works through its backlog as primary
 // before it reaches the message that demotes it, and a replica catching up after a long
 // absence can take the primary's capacity from its clients (unless catch-up is throttled).
@@ -88,7 +89,6 @@ const RECOVERED_US = 100_000;
 /** What each kind of queued work is called when it overloads the node. */
 const LOAD_NAMES: Record<string, string> = {
   client: 'client load',
-  slow: 'slow queries',
   'catch-up': 'replication catch-up',
   control: 'heartbeats and commands',
 };
@@ -475,16 +475,24 @@ function isSlow(p: P, key: string): boolean {
   return slow.hottest > 0 && key.length > 1 && Number(key.slice(1)) < slow.hottest;
 }
 
-/** What a client request costs here now: CPU, disk reads for cache misses, bad plans. */
-function requestCostUs(ctx: Ctx, req: DbRequest): { costUs: number; kind: string } {
-  const p = ctx.p as P;
+/** What a client request costs a core here now: CPU, and disk reads for cache misses. */
+function requestCostUs(ctx: Ctx): number {
   const v = ctx.v as V;
   const s = spec(ctx);
   const miss = 1 - v.warmth * (s.cacheHitRatio ?? DATABASE_DEFAULTS.cacheHitRatio);
-  let costMs = (s.serviceMs ?? DATABASE_DEFAULTS.serviceMs) + miss * (s.ioMs ?? DATABASE_DEFAULTS.ioMs);
-  const slow = isSlow(p, req.key);
-  if (slow) costMs *= p.slow!.factor;
-  return { costUs: Math.max(1, Math.round(costMs * 1000)), kind: slow ? 'slow' : 'client' };
+  const costMs = (s.serviceMs ?? DATABASE_DEFAULTS.serviceMs) + miss * (s.ioMs ?? DATABASE_DEFAULTS.ioMs);
+  return Math.max(1, Math.round(costMs * 1000));
+}
+
+/**
+ * The extra time a request on a key with a bad plan takes after its turn on a core: the plan
+ * reads far more than it needs, mostly waiting on the disk. It holds its connection all that
+ * time, but not a core: the database looks busy, not broken, while the pools drain.
+ */
+function slowWaitUs(ctx: Ctx, req: DbRequest): number {
+  const p = ctx.p as P;
+  if (!isSlow(p, req.key)) return 0;
+  return Math.round(requestCostUs(ctx) * (p.slow!.factor - 1));
 }
 
 /** A message for the node's cores: it waits for those before it, then takes its time. */
@@ -496,7 +504,8 @@ function enqueue(ctx: Ctx, from: number, type: string, body: any): void {
     const limit = spec(ctx).maxConnections ?? DATABASE_DEFAULTS.maxConnections;
     if (limit > 0 && v.clientInFlight >= limit) return refuse(ctx, from, body as DbRequest, 'too-many-connections');
     v.clientInFlight++;
-    ({ costUs, kind } = requestCostUs(ctx, body as DbRequest));
+    costUs = requestCostUs(ctx);
+    kind = 'client';
   } else if (type === 'ship' || type === 'snapshot-read') {
     costUs = body.costUs;
     kind = 'catch-up';
@@ -508,17 +517,30 @@ function enqueue(ctx: Ctx, from: number, type: string, body: any): void {
 function served(ctx: Ctx, work: { data: Queued }): void {
   const q = work.data;
   if (q.type === 'request') {
-    const v = ctx.v as V;
-    v.clientInFlight--;
-    record(v.latency, ctx.nowUs - q.arrivedUs);
-    // Every query served brings more of the working set into memory.
-    v.warmth += (1 - v.warmth) / (spec(ctx).cacheWarmupOps ?? DATABASE_DEFAULTS.cacheWarmupOps);
-  }
-  handle(ctx, q.from, q.type, q.body);
+    const wait = slowWaitUs(ctx, q.body as DbRequest);
+    if (wait > 0) {
+      // The core is free for others; this request finishes when its reads do.
+      ctx.setTimer(wait, 'slow-done', q);
+      releaseServer(ctx, (ctx.v as V).cpu, cores(ctx), 'served');
+      checkLoad(ctx);
+      return;
+    }
+    finishRequest(ctx, q);
+  } else handle(ctx, q.from, q.type, q.body);
   // A command may have stopped the node (a full disk): nothing more runs here then.
   if (ctx.v === null) return;
   releaseServer(ctx, (ctx.v as V).cpu, cores(ctx), 'served');
   checkLoad(ctx);
+}
+
+/** A client request is done: it frees its connection, warms the cache, and is answered. */
+function finishRequest(ctx: Ctx, q: Queued): void {
+  const v = ctx.v as V;
+  v.clientInFlight--;
+  record(v.latency, ctx.nowUs - q.arrivedUs);
+  // Every query served brings more of the working set into memory.
+  v.warmth += (1 - v.warmth) / (spec(ctx).cacheWarmupOps ?? DATABASE_DEFAULTS.cacheWarmupOps);
+  serve(ctx, q.from, q.body as DbRequest);
 }
 
 /** How long the oldest client request still waiting for a core has waited. */
@@ -553,8 +575,6 @@ function handle(ctx: Ctx, from: number, type: string, body: any): void {
   const v = ctx.v as V;
   const sender = ctx.nodeId(from);
   switch (type) {
-    case 'request':
-      return serve(ctx, from, body as DbRequest);
     case 'ship':
       return shipRead(ctx, body as { follower: string; gen: number; from: number; to: number });
     case 'snapshot-read':
@@ -1050,6 +1070,8 @@ export const database: Component = {
     const p = ctx.p as P;
     if (name === 'served') {
       served(ctx, data);
+    } else if (name === 'slow-done') {
+      finishRequest(ctx, data);
     } else if (name === 'throttle') {
       v.throttleArmed = false;
       if (p.role === 'primary') for (const id in v.followers) pump(ctx, id, v.followers[id]);

@@ -276,6 +276,34 @@ export const FAULT_UI: readonly FaultKindUi[] = [
     build: (_doc, t, atMs, option) => (isDatabase(t) ? { kind: 'resize-disk', target: t.id, bytes: Number(option ?? DISK_CHOICES[1]), atMs } : null),
   },
   {
+    kind: 'add-workers',
+    label: 'Add workers',
+    group: 'operator',
+    help: 'Start more worker daemons. With the check-then-act race in their code, they mostly add contenders for the same jobs.',
+    targetsHelp: 'a worker',
+    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'worker'),
+    options: () => [2, 4, 8].map((x) => ({ value: String(x), label: `${x} more daemons` })),
+    build: (_doc, t, atMs, option) => (t.kind === 'node' && t.nodeKind === 'worker' ? { kind: 'add-workers', target: t.id, count: Number(option ?? 4), atMs } : null),
+  },
+  {
+    kind: 'fix-race',
+    label: 'Fix the race',
+    group: 'operator',
+    help: 'Ship the fix: a daemon claims its job atomically, so no two daemons work on the same job.',
+    targetsHelp: 'a worker',
+    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'worker'),
+    build: (_doc, t, atMs) => (t.kind === 'node' && t.nodeKind === 'worker' ? { kind: 'fix-race', target: t.id, atMs } : null),
+  },
+  {
+    kind: 'add-replica',
+    label: 'Add a replica',
+    group: 'operator',
+    help: 'Ask the autoscaler for one more read replica: snapshot, provision, load, replay, attach. It takes a while.',
+    targetsHelp: 'an autoscaler',
+    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'autoscaler'),
+    build: (_doc, t, atMs) => (t.kind === 'node' && t.nodeKind === 'autoscaler' ? { kind: 'add-replica', target: t.id, atMs } : null),
+  },
+  {
     kind: 'resize-pool',
     label: 'Resize pool',
     group: 'operator',
@@ -329,6 +357,12 @@ export function describeFault(f: FaultSpec): string {
       return `pool of ${f.target} to ${f.poolSize}`;
     case 'surge':
       return `surge ×${f.factor} on ${f.target}`;
+    case 'add-workers':
+      return `${f.count} more daemons on ${f.target}`;
+    case 'fix-race':
+      return `fix the race in ${f.target}`;
+    case 'add-replica':
+      return `add a replica (${f.target})`;
     default:
       return `${f.kind} ${f.target}`;
   }

@@ -8,7 +8,17 @@ export interface Narration {
   atMs: number;
   text: string;
   focus?: string[];
+  /** "What do you predict?": asked before `text` is shown. */
+  question?: string;
+  choices?: string[];
+  /** Index in `choices` of the answer the run bears out. */
+  answer?: number;
+  /** An analysis the caption offers to run on the run so far (it changes nothing in the run). */
+  action?: NarrationAction;
 }
+
+/** What a caption may offer to do (see NARRATION_ACTIONS in the validator). */
+export type NarrationAction = 'check-linearizability';
 
 /** The validated document (faults carry ids): what the page shows, edits and saves. */
 export type ScenarioDoc = HostScenario & { narration?: Narration[] };

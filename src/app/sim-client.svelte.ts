@@ -95,6 +95,17 @@ export class SimClient {
   notice = $state<string | null>(null);
   /** True while a long request (a seek, a reload, a scan) is being worked on. */
   busy = $state(false);
+  /** A seek asked for and not yet shown: where the learner is, as far as edits are concerned. */
+  private pendingSeekUs: number | null = null;
+  /** Where playback stops by itself (a narration entry on a guided tour), or null: the end. */
+  stopAtUs = $state<number | null>(null);
+
+  /**
+   * Called after each change the learner makes to the document through this client (a fault
+   * added, moved or removed, a node dragged or edited) with the document it replaced: the
+   * page keeps undo history and autosaves from here. Plain loads do not call it.
+   */
+  onedit: ((before: ScenarioDoc, label: string) => void) | null = null;
 
   /** Wall time the latest frame arrived, for interpolating between frames. */
   frameWallMs = 0;
@@ -106,6 +117,8 @@ export class SimClient {
   private running = false;
   private next: FrameJob | null = null;
   private mutations: Mutation[] = [];
+  /** Callers of `query` still waiting: a dead worker never answers them, so they are told. */
+  private askers = new Set<(e: Error) => void>();
   /** Bumped by a load or a restart: answers to older requests are not applied. */
   private generation = 0;
   /** Bumped by any new wish of the learner: a running "next notable" scan stops. */
@@ -146,6 +159,8 @@ export class SimClient {
     this.busy = false;
     this.next = null;
     this.mutations = [];
+    for (const reject of this.askers) reject(new Error(`the simulation stopped: ${reason}`));
+    this.askers.clear();
     // The document as the learner left it (their faults and positions included), from t = 0:
     // going back to where it failed could fail the same way.
     const doc = this.doc ? { format: 'faultline/1', ...this.doc } : this.lastDocument;
@@ -182,6 +197,7 @@ export class SimClient {
     this.durationMs = res.durationMs;
     this.seed = res.seed;
     this.targetUs = 0;
+    this.pendingSeekUs = null;
     this.apply(res.frame);
     this.busy = false;
     if (opts.atUs !== undefined && opts.atUs > 0) this.seek(opts.atUs / 1000);
@@ -206,6 +222,29 @@ export class SimClient {
   private request(job: FrameJob): void {
     this.next = job;
     if (!this.running) void this.drain();
+  }
+
+  /**
+   * Ask the worker something other than a frame (a history window, a linearizability check,
+   * an export), in turn with the frame requests: never dropped, run before any waiting frame
+   * request, so it sees the run as the page shows it. Resolves to null when the answer no
+   * longer applies (another scenario was loaded meanwhile); rejects if the worker dies.
+   */
+  query<T>(fn: (api: Comlink.Remote<SimApi>) => Promise<T>): Promise<T | null> {
+    const gen = this.generation;
+    return new Promise<T | null>((resolve, reject) => {
+      this.askers.add(reject);
+      this.mutate(async (api) => {
+        try {
+          const v = await this.call(() => fn(api));
+          resolve(gen === this.generation ? v : null);
+        } catch (e) {
+          reject(e instanceof Error ? e : new Error(String(e)));
+        } finally {
+          this.askers.delete(reject);
+        }
+      });
+    });
   }
 
   /** Queue a change to the scenario: never dropped, run before any waiting frame request. */
@@ -238,6 +277,7 @@ export class SimClient {
   }
 
   private apply(f: Frame): void {
+    if (f.full && f.nowUs === this.pendingSeekUs) this.pendingSeekUs = null;
     this.frame = f;
     this.frameWallMs = performance.now();
     this.log = bounded(f.full ? f.log : this.log.concat(f.log), MAX_LOG);
@@ -263,16 +303,35 @@ export class SimClient {
     return Math.max(f.nowUs, Math.min(ahead, f.nowUs + this.lastAdvanceUs, this.targetUs, this.endUs));
   }
 
+  /** Play and stop exactly at `us` (the guided tour's next caption). */
+  playUntil(us: number): void {
+    this.stopAtUs = Math.max(0, Math.min(this.endUs, Math.round(us)));
+    if (this.frame && this.frame.nowUs >= this.stopAtUs) {
+      this.stopAtUs = null;
+      return;
+    }
+    this.play();
+  }
+
+  /** The time playback runs to: the end, or an earlier stop. */
+  private get limitUs(): number {
+    return this.stopAtUs === null ? this.endUs : Math.min(this.endUs, this.stopAtUs);
+  }
+
   play(): void {
     this.scanGen++;
+    this.pendingSeekUs = null;
     if (this.playing || !this.frame || this.frame.aborted) return;
-    if (this.frame.nowUs >= this.endUs) return;
+    if (this.frame.nowUs >= this.limitUs) {
+      this.stopAtUs = null;
+      if (this.frame.nowUs >= this.endUs) return;
+    }
     this.playing = true;
     this.targetUs = this.frame.nowUs;
     this.lastWallMs = performance.now();
     const tick = (wallMs: number) => {
       if (!this.playing) return;
-      const endUs = this.endUs;
+      const endUs = this.limitUs;
       // A long stall (a background tab) must not turn into a huge jump.
       const elapsedMs = Math.min(250, Math.max(0, wallMs - this.lastWallMs));
       this.targetUs = Math.min(endUs, this.targetUs + elapsedMs * 1000 * this.speedX);
@@ -299,8 +358,10 @@ export class SimClient {
           return f;
         });
       }
-      if (this.targetUs >= endUs && this.frame && this.frame.nowUs >= endUs) this.pause();
-      else this.rafId = requestAnimationFrame(tick);
+      if (this.targetUs >= endUs && this.frame && this.frame.nowUs >= endUs) {
+        this.pause();
+        this.stopAtUs = null;
+      } else this.rafId = requestAnimationFrame(tick);
     };
     this.rafId = requestAnimationFrame(tick);
   }
@@ -316,7 +377,9 @@ export class SimClient {
   }
 
   seek(targetMs: number): void {
+    this.stopAtUs = null;
     const us = Math.round(Math.max(0, Math.min(this.durationMs, targetMs)) * 1000);
+    this.pendingSeekUs = us;
     this.scanGen++;
     this.targetUs = us;
     this.request((api) => api.seek(us));
@@ -396,7 +459,7 @@ export class SimClient {
     return new Promise((resolve) => {
       this.mutate(async (api) => {
         const res = await this.call<FaultsResult>(() => api.addFault(fault));
-        resolve(this.applyFaults(res));
+        resolve(this.applyFaults(res, `add ${fault.kind}`));
       });
     });
   }
@@ -405,7 +468,7 @@ export class SimClient {
     return new Promise((resolve) => {
       this.mutate(async (api) => {
         const res = await this.call<FaultsResult>(() => api.removeFault(id));
-        resolve(this.applyFaults(res));
+        resolve(this.applyFaults(res, 'remove fault'));
       });
     });
   }
@@ -418,27 +481,35 @@ export class SimClient {
     const moved: FaultSpec = { ...old, atMs: clamped };
     if (old.untilMs !== undefined) moved.untilMs = Math.min(this.durationMs, clamped + (old.untilMs - old.atMs));
     if (moved.untilMs !== undefined && moved.untilMs <= moved.atMs) delete moved.untilMs;
+    const before = this.doc;
     return new Promise((resolve) => {
       this.mutate(async (api) => {
         const removed = await this.call<FaultsResult>(() => api.removeFault(id));
-        if (!removed.ok) return resolve(this.applyFaults(removed));
+        if (!removed.ok) return resolve(this.applyFaults(removed, null));
         const added = await this.call<FaultsResult>(() => api.addFault(moved));
-        if (added.ok) return resolve(this.applyFaults(added));
+        if (added.ok) {
+          const ok = this.applyFaults(added, null);
+          if (ok && before) this.onedit?.(before, 'move fault');
+          return resolve(ok);
+        }
         // Put it back where it was, so a refused move changes nothing.
         await this.call<FaultsResult>(() => api.addFault(old));
-        resolve(this.applyFaults(added));
+        resolve(this.applyFaults(added, null));
       });
     });
   }
 
-  private applyFaults(res: FaultsResult): boolean {
+  /** `label`: the change to record for undo, or null when the caller records it. */
+  private applyFaults(res: FaultsResult, label: string | null): boolean {
     if (!res.ok) {
       this.notice = res.errors.map((e) => e.message).join('; ');
       return false;
     }
     this.notice = null;
-    if (this.doc) this.doc = { ...this.doc, faults: res.faults };
+    const before = this.doc;
+    if (before) this.doc = { ...before, faults: res.faults };
     this.apply(res.frame);
+    if (before && label) this.onedit?.(before, label);
     return true;
   }
 
@@ -452,6 +523,7 @@ export class SimClient {
     });
     this.doc = { ...doc, nodes };
     this.lastDocument = this.doc;
+    this.onedit?.(doc, 'move node');
   }
 
   /** Change one node's parameters: the document is reloaded and the run replayed to now. */
@@ -464,10 +536,21 @@ export class SimClient {
       for (const [k, v] of Object.entries(patch)) if (v === undefined || v === '') delete next[k];
       return next as unknown as NodeSpec;
     });
-    const atUs = this.frame?.nowUs ?? 0;
-    const ok = await this.load({ ...doc, format: 'faultline/1', nodes }, { atUs });
+    const ok = await this.replace({ ...doc, nodes });
+    if (ok) this.onedit?.(doc, `edit ${id}`);
+    return ok;
+  }
+
+  /**
+   * Load a changed document and replay it to the current moment. A document the validator
+   * refuses changes nothing: its errors become the notice.
+   */
+  async replace(doc: ScenarioDoc): Promise<boolean> {
+    // A seek still on its way (the one a previous edit's reload asked for) is where the learner is.
+    const atUs = this.playing ? (this.frame?.nowUs ?? 0) : (this.pendingSeekUs ?? this.frame?.nowUs ?? 0);
+    const ok = await this.load({ ...doc, format: 'faultline/1' }, { atUs: Math.min(atUs, doc.durationMs * 1000) });
     if (!ok) {
-      this.notice = this.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+      this.notice = this.errors.map((e) => (e.message.startsWith(e.path) ? e.message : `${e.path}: ${e.message}`)).join('; ');
       this.errors = [];
     }
     return ok;

@@ -18,6 +18,10 @@ export interface FaultlineHook {
     failure: string | null;
   };
   doc(): ScenarioDoc | null;
+  /** The node selected on the stage or in the inspector. */
+  selected(): string | null;
+  /** The linearizability check's step budget (undefined: the default); a tiny one shows `unknown`. */
+  setCheckBudget(steps: number | undefined): void;
   load(doc: unknown): Promise<boolean>;
   seek(ms: number): void;
   play(): void;
@@ -41,7 +45,13 @@ declare global {
 /** Frame intervals recorded at most. */
 const MAX_FRAMES = 20_000;
 
-export function installTestHook(sim: SimClient, nodePoint: (id: string) => Point | null, speeds: readonly number[], setSpeedIndex: (i: number) => void): void {
+export function installTestHook(
+  sim: SimClient,
+  nodePoint: (id: string) => Point | null,
+  speeds: readonly number[],
+  setSpeedIndex: (i: number) => void,
+  page: { selected: () => string | null; setCheckBudget?: (steps: number | undefined) => void } = { selected: () => null },
+): void {
   if (!new URLSearchParams(location.search).has('testhook')) return;
   let recording = false;
   let frameMs: number[] = [];
@@ -68,6 +78,8 @@ export function installTestHook(sim: SimClient, nodePoint: (id: string) => Point
       };
     },
     doc: () => (sim.doc ? JSON.parse(JSON.stringify(sim.doc)) : null),
+    selected: () => page.selected(),
+    setCheckBudget: (steps) => page.setCheckBudget?.(steps),
     load: (doc) => sim.load(doc),
     seek: (ms) => sim.seek(ms),
     play: () => sim.play(),

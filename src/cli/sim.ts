@@ -1,5 +1,6 @@
-// npm run sim -- <scenario.json | built-in-id> [--seed N] [--until MS] [--json]
-//                                             [--seeds A..B] [--max-events N]
+// npm run sim -- <scenario.json | built-in-id | share link> [--seed N] [--until MS] [--json]
+//                                             [--seeds A..B] [--max-events N] [--what-if ID]
+// npm run sim -- <scenario.json | built-in-id | share link> --link
 // npm run sim -- --list
 //
 // The contract (SCENARIO-FORMAT.md): with --json, stdout holds one JSON object and nothing
@@ -8,12 +9,18 @@
 // could not complete (an internal failure, or a limit such as the event budget).
 
 import { parseArgs } from 'node:util';
-import { BUILT_INS } from '../scenario/library';
+import { existsSync } from 'node:fs';
+import { BUILT_INS, builtIn } from '../scenario/library';
+import { decodeShareLink, encodeShareLink, looksLikeLink } from '../scenario/share-link';
+import { applyWhatIf, whatIfsOf } from '../scenario/what-if';
+import { validateScenario } from '../scenario/validate';
+import type { ValidationResult } from '../scenario/types';
 import { loadScenarioArg } from './load';
 import { runScenario, type RunOutput } from './run';
 import { parseSeedRange, sweep, type SweepOutput } from './seeds';
 
-const USAGE = `usage: npm run sim -- <scenario.json | built-in-id> [--seed N] [--until MS] [--json] [--seeds A..B] [--max-events N]
+const USAGE = `usage: npm run sim -- <scenario.json | built-in-id | share link> [--seed N] [--until MS] [--json] [--seeds A..B] [--max-events N] [--what-if ID]
+       npm run sim -- <scenario.json | built-in-id | share link> --link
        npm run sim -- --list`;
 
 function fail(code: number, lines: string[]): never {
@@ -26,6 +33,10 @@ function parseIntArg(name: string, text: string | undefined, min: number): numbe
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < min) fail(2, [`--${name} must be an integer${min > Number.MIN_SAFE_INTEGER ? ` of at least ${min}` : ''}; found '${text}'`]);
   return n;
+}
+
+function untilFlag(v: string | undefined): boolean {
+  return v !== undefined;
 }
 
 function fmt(n: number): string {
@@ -69,6 +80,8 @@ async function main(): Promise<void> {
         seeds: { type: 'string' },
         'max-events': { type: 'string' },
         list: { type: 'boolean' },
+        link: { type: 'boolean' },
+        'what-if': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -87,10 +100,34 @@ async function main(): Promise<void> {
   }
   if (positionals.length !== 1) fail(2, [positionals.length === 0 ? 'name a scenario file or a built-in id' : `one scenario at a time; found ${positionals.length}`, USAGE]);
 
-  const loaded = loadScenarioArg(positionals[0]);
+  const arg = positionals[0];
+  // A share link (the link itself, or an address whose fragment is one); a file of that name wins.
+  const fromLink = looksLikeLink(arg) && !existsSync(arg);
+  const loaded: ValidationResult = fromLink ? await decodeShareLink(arg, builtIn) : loadScenarioArg(arg);
   if (!loaded.ok) fail(2, loaded.errors.map((e) => e.message));
-  const scenario = loaded.scenario;
+  let scenario = loaded.scenario;
   const seed = parseIntArg('seed', values.seed, Number.MIN_SAFE_INTEGER);
+
+  if (values['what-if'] !== undefined) {
+    const all = whatIfsOf(scenario);
+    const w = all.find((x) => x.id === values['what-if']);
+    if (!w) fail(2, [`--what-if: the scenario has no what-if '${values['what-if']}'; ${all.length ? `it has ${all.map((x) => x.id).join(', ')}` : 'it has none'}`]);
+    const res = validateScenario(applyWhatIf(scenario, w));
+    if (!res.ok) fail(2, res.errors.map((e) => e.message));
+    scenario = res.scenario;
+  }
+
+  if (values.link) {
+    if (values.seeds !== undefined || values.json || untilFlag(values.until)) fail(2, ['--link prints a link; it does not go with --seeds, --json or --until']);
+    const doc = seed === undefined ? scenario : { ...scenario, seed };
+    const view = fromLink && 'view' in loaded ? (loaded as { view: { atMs?: number; selected?: string } }).view : {};
+    console.log(await encodeShareLink(doc, view, BUILT_INS));
+    return;
+  }
+  if (fromLink && 'view' in loaded) {
+    const atMs = (loaded as { view: { atMs?: number } }).view.atMs;
+    if (atMs !== undefined && !values.json) process.stderr.write(`(the link was opened at ${fmt(atMs)} ms; add --until ${Math.round(atMs)} to stop there)\n`);
+  }
   const untilMs = parseIntArg('until', values.until, 0);
   const maxEvents = parseIntArg('max-events', values['max-events'], 1);
 

@@ -12,6 +12,8 @@ export interface NarrationEntry {
   text: string;
   /** Node ids the stage highlights while this entry is shown. */
   focus?: string[];
+  /** An analysis the caption offers to run (`check-linearizability`); it changes nothing in the run. */
+  action?: 'check-linearizability';
 }
 
 /**

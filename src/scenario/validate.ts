@@ -11,6 +11,7 @@
 import { FAULT_KIND_NAMES, SIMULATED_KINDS } from '../sim/world';
 import type { NodeKind } from '../sim/spec';
 import { migrate } from './migrate';
+import { applyWhatIf, type WhatIf } from './what-if';
 import type { Scenario, ValidationError, ValidationResult } from './types';
 
 /** Every bound the validator enforces, in one place so the UI and docs can quote them. */
@@ -29,6 +30,13 @@ export const SCENARIO_LIMITS = {
   narrationChars: 2000,
   durationMs: 604_800_000,
   maxEvents: 200_000_000,
+  teaserChars: 300,
+  sourceChars: 500,
+  questionChars: 500,
+  choices: 6,
+  choiceChars: 200,
+  whatIfs: 20,
+  whatIfChanges: 50,
 } as const;
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -610,6 +618,8 @@ interface NodeInfo {
 interface Index {
   sites: Set<string>;
   nodes: Map<string, NodeInfo>;
+  /** Databases declared `provisioned: false`. */
+  spares: Set<string>;
   /** Linked site pairs, as `a b` with a < b. */
   linked: Set<string>;
 }
@@ -661,6 +671,8 @@ interface AddressRule {
   rolePrimary: boolean;
   endpoint: boolean;
   bareDatabase: boolean;
+  /** A cache or a balancer, which answer the database's request protocol themselves. */
+  proxies?: boolean;
 }
 
 function addressExpectation(rule: AddressRule): string {
@@ -668,6 +680,7 @@ function addressExpectation(rule: AddressRule): string {
   if (rule.rolePrimary) forms.push('role:primary');
   if (rule.endpoint) forms.push('an endpoint id');
   if (rule.bareDatabase) forms.push('a database id');
+  if (rule.proxies) forms.push('a cache or balancer id');
   forms.push('node:<database id>');
   return listOf(forms);
 }
@@ -697,6 +710,7 @@ function address(r: Report, ix: Index, value: unknown, path: string, rule: Addre
   const kinds: NodeKind[] = [];
   if (rule.endpoint) kinds.push('endpoint');
   if (rule.bareDatabase) kinds.push('database');
+  if (rule.proxies) kinds.push('cache', 'balancer');
   nodeRef(r, ix, value, path, kinds);
 }
 
@@ -714,7 +728,7 @@ function checkScenario(doc: Rec, r: Report): void {
   num(r, doc, 'seed', '', { required: true, integer: true });
   const durationMs = num(r, doc, 'durationMs', '', { required: true, above: 0, max: L.durationMs, note: '(7 days)' });
 
-  const ix: Index = { sites: new Set(), nodes: new Map(), linked: new Set() };
+  const ix: Index = { sites: new Set(), nodes: new Map(), spares: new Set(), linked: new Set() };
   checkSites(r, doc, ix);
   if (get(doc, 'links') === undefined) doc.links = [];
   checkLinks(r, doc, ix);
@@ -722,6 +736,9 @@ function checkScenario(doc: Rec, r: Report): void {
   if (get(doc, 'faults') === undefined) doc.faults = [];
   checkFaults(r, doc, ix, durationMs);
   checkNarration(r, doc, ix);
+  str(r, doc, 'teaser', '', { max: L.teaserChars });
+  str(r, doc, 'source', '', { max: L.sourceChars });
+  checkWhatIfs(r, doc, ix);
 
   const limits = get(doc, 'limits');
   if (limits !== undefined) {
@@ -817,7 +834,10 @@ function checkNodes(r: Report, doc: Rec, ix: Index): void {
     const first = ix.nodes.get(id);
     if (first) r.add(at(base, 'id'), `${quote(id)} is already the id of ${first.path}; node ids must be unique`);
     else if (ix.sites.has(id)) r.add(at(base, 'id'), `${quote(id)} is also a site id; partitions name both nodes and sites, so their ids must differ`);
-    else ix.nodes.set(id, { kind, path: base });
+    else {
+      ix.nodes.set(id, { kind, path: base });
+      if (kind === 'database' && get(o, 'provisioned') === false) ix.spares.add(id);
+    }
   });
 
   for (const { o, base, kind } of entries) {
@@ -839,6 +859,11 @@ function checkNodes(r: Report, doc: Rec, ix: Index): void {
     else if (kind === 'endpoint') checkEndpoint(r, ix, o, base);
     else if (kind === 'orchestrator') checkOrchestrator(r, ix, o, base);
     else if (kind === 'monitor') checkMonitor(r, ix, o, base);
+    else if (kind === 'cache') checkCache(r, ix, o, base);
+    else if (kind === 'balancer') checkBalancer(r, ix, o, base);
+    else if (kind === 'queue') checkQueue(r, o, base);
+    else if (kind === 'worker') checkWorker(r, ix, o, base);
+    else if (kind === 'autoscaler') checkAutoscaler(r, ix, o, base);
   }
   checkReplicationCycles(r, ix, entries);
 }
@@ -895,6 +920,13 @@ function checkDatabase(r: Report, ix: Index, o: Rec, base: string): void {
   num(r, o, 'maxConnections', base, { integer: true, min: 0, max: 1e6 });
   num(r, o, 'diskBytes', base, { min: 0, max: 1e15 });
   num(r, o, 'diskUsedBytes', base, { min: 0, max: 1e15 });
+  if (bool(r, o, 'provisioned', base, false) === false) {
+    // A spare starts empty and follows its source once provisioned: only as an async replica,
+    // or its source would wait for it (sync) from the start.
+    if (role !== undefined && role !== 'replica') r.add(at(base, 'provisioned'), `is false, but only a replica can be a spare; this one is ${aKind(role)}`);
+    const mode = get(o, 'replication');
+    if (mode !== undefined && mode !== 'async') r.add(at(base, 'replication'), `must be async for a spare (provisioned: false), which is not there to confirm writes; found ${show(mode)}`);
+  }
 }
 
 /** A follows B follows A: no primary at the end of the chain, so nothing would ever be replicated. */
@@ -935,7 +967,7 @@ function nodeIndex(path: string): number {
   return Number(/\[(\d+)\]/.exec(path)?.[1] ?? 0);
 }
 
-const CLIENT_TARGET: AddressRule = { rolePrimary: false, endpoint: true, bareDatabase: true };
+const CLIENT_TARGET: AddressRule = { rolePrimary: false, endpoint: true, bareDatabase: true, proxies: true };
 const ENDPOINT_RECORD: AddressRule = { rolePrimary: true, endpoint: false, bareDatabase: false };
 const ENDPOINT_REPOINT: AddressRule = { rolePrimary: true, endpoint: false, bareDatabase: true };
 
@@ -955,6 +987,8 @@ function checkClient(r: Report, ix: Index, o: Rec, base: string): void {
   num(r, o, 'zipfExponent', base, { above: 0, max: 10 });
   num(r, o, 'poolSize', base, { integer: true, min: 0, max: 100_000 });
   num(r, o, 'acquireTimeoutMs', base, { min: 0, max: 3_600_000 });
+  const jobsTo = get(o, 'jobsTo');
+  if (jobsTo !== undefined) nodeRef(r, ix, jobsTo, at(base, 'jobsTo'), ['queue']);
   const diurnal = get(o, 'diurnal');
   if (diurnal !== undefined) {
     const d = record(r, diurnal, at(base, 'diurnal'), 'an object { "amplitude": 0.5, "periodMs": 86400000 }');
@@ -1014,6 +1048,103 @@ function checkMonitor(r: Report, ix: Index, o: Rec, base: string): void {
     num(r, rule, 'forMs', path, { min: 0 });
     num(r, rule, 'notifyDelayMs', path, { min: 0 });
   });
+}
+
+/** Where a cache's misses or a worker's requests go: like a client's target. */
+const BACKEND: AddressRule = CLIENT_TARGET;
+
+function selfRef(r: Report, o: Rec, key: string, base: string): boolean {
+  const value = get(o, key);
+  if (typeof value === 'string' && value === get(o, 'id')) {
+    r.add(at(base, key), 'names the node itself');
+    return true;
+  }
+  return false;
+}
+
+function checkCache(r: Report, ix: Index, o: Rec, base: string): void {
+  const backend = get(o, 'backend');
+  if (backend === undefined) missing(r, at(base, 'backend'), addressExpectation(BACKEND));
+  else if (!selfRef(r, o, 'backend', base)) address(r, ix, backend, at(base, 'backend'), BACKEND);
+  num(r, o, 'ttlMs', base, DAY_MS);
+  num(r, o, 'maxEntries', base, { integer: true, min: 1, max: 1_000_000 });
+  bool(r, o, 'serveStale', base, false);
+  num(r, o, 'timeoutMs', base, { above: 0, max: 3_600_000 });
+  num(r, o, 'serviceMs', base, { above: 0, max: 60_000 });
+  num(r, o, 'cores', base, { integer: true, min: 1, max: 256 });
+}
+
+function checkBalancer(r: Report, ix: Index, o: Rec, base: string): void {
+  const targets = list(r, o, 'targets', base, { required: true, max: L.nodes, of: 'database ids' });
+  const seen = new Map<unknown, number>();
+  targets?.forEach((value, i) => {
+    const path = at(at(base, 'targets'), i);
+    if (seen.has(value)) return r.add(path, `repeats ${show(value)}, already at index ${seen.get(value)}`);
+    seen.set(value, i);
+    if (nodeRef(r, ix, value, path, ['database']) && isSpare(ix, value as string)) {
+      r.add(path, `names ${quote(value as string)}, a spare (provisioned: false); an autoscaler attaches it once it is provisioned`);
+    }
+  });
+  num(r, o, 'healthCheckMs', base, { above: 0, max: 3_600_000 });
+  num(r, o, 'checkTimeoutMs', base, { above: 0, max: 3_600_000 });
+  num(r, o, 'unhealthyAfter', base, { integer: true, min: 1, max: 100 });
+  num(r, o, 'healthyAfter', base, { integer: true, min: 1, max: 100 });
+}
+
+function checkQueue(r: Report, o: Rec, base: string): void {
+  num(r, o, 'maxJobs', base, { integer: true, min: 1, max: 1_000_000 });
+}
+
+function checkWorker(r: Report, ix: Index, o: Rec, base: string): void {
+  const q = get(o, 'queue');
+  if (q === undefined) missing(r, at(base, 'queue'), 'the id of the queue it takes jobs from');
+  else nodeRef(r, ix, q, at(base, 'queue'), ['queue']);
+  const target = get(o, 'target');
+  if (target === undefined) missing(r, at(base, 'target'), addressExpectation(BACKEND));
+  else address(r, ix, target, at(base, 'target'), BACKEND);
+  const readTarget = get(o, 'readTarget');
+  if (readTarget !== undefined) address(r, ix, readTarget, at(base, 'readTarget'), BACKEND);
+  num(r, o, 'count', base, { integer: true, min: 1, max: 1000 });
+  num(r, o, 'jobMs', base, { min: 0, max: 3_600_000 });
+  bool(r, o, 'race', base, false);
+  num(r, o, 'timeoutMs', base, { above: 0, max: 3_600_000 });
+}
+
+const SCALE_STEP_MS: NumberRule = { min: 0, max: 86_400_000 };
+
+function checkAutoscaler(r: Report, ix: Index, o: Rec, base: string): void {
+  const b = get(o, 'balancer');
+  if (b === undefined) missing(r, at(base, 'balancer'), 'the id of the balancer new replicas are attached to');
+  else nodeRef(r, ix, b, at(base, 'balancer'), ['balancer']);
+  const spares = list(r, o, 'spares', base, { required: true, min: 1, max: L.nodes, of: 'database ids' });
+  const seen = new Map<unknown, number>();
+  spares?.forEach((value, i) => {
+    const path = at(at(base, 'spares'), i);
+    if (seen.has(value)) return r.add(path, `repeats ${show(value)}, already at index ${seen.get(value)}`);
+    seen.set(value, i);
+    if (nodeRef(r, ix, value, path, ['database']) && !isSpare(ix, value as string)) {
+      r.add(path, `names ${quote(value as string)}, which is not a spare; declare it with "provisioned": false`);
+    }
+  });
+  const trigger = get(o, 'trigger');
+  if (trigger !== undefined) {
+    const path = at(base, 'trigger');
+    const t = record(r, trigger, path, 'an object such as { "metric": "cpu-busy", "above": 0.9, "forMs": 60000 }');
+    if (t) {
+      oneOf(r, t, 'metric', path, ['cpu-busy'] as const, true);
+      num(r, t, 'above', path, { required: true, min: 0, max: 1 });
+      num(r, t, 'forMs', path, { min: 0 });
+      const nodes = list(r, t, 'nodes', path, { min: 1, max: L.nodes, of: 'database ids' });
+      nodes?.forEach((id, k) => nodeRef(r, ix, id, at(at(path, 'nodes'), k), ['database']));
+    }
+  }
+  num(r, o, 'scrapeMs', base, POSITIVE);
+  for (const step of ['snapshotMs', 'provisionMs', 'loadMs', 'attachMs']) num(r, o, step, base, SCALE_STEP_MS);
+  num(r, o, 'caughtUpEntries', base, { integer: true, min: 0, max: 1e9 });
+}
+
+function isSpare(ix: Index, id: string): boolean {
+  return ix.spares.has(id);
 }
 
 function checkFaults(r: Report, doc: Rec, ix: Index, durationMs: number | undefined): void {
@@ -1086,6 +1217,14 @@ function checkFaults(r: Report, doc: Rec, ix: Index, durationMs: number | undefi
         nodeField(r, ix, o, base, ['client']);
         num(r, o, 'factor', base, { required: true, above: 0, max: 1000 });
         return;
+      case 'add-workers':
+        nodeField(r, ix, o, base, ['worker']);
+        num(r, o, 'count', base, { required: true, integer: true, min: 1, max: 1000 });
+        return;
+      case 'fix-race':
+        return void nodeField(r, ix, o, base, ['worker']);
+      case 'add-replica':
+        return void nodeField(r, ix, o, base, ['autoscaler']);
       case 'demote': {
         nodeField(r, ix, o, base, ['database']);
         const follow = get(o, 'follow');
@@ -1171,5 +1310,95 @@ function checkNarration(r: Report, doc: Rec, ix: Index): void {
     str(r, o, 'text', base, { required: true, min: 1, max: L.narrationChars });
     const focus = list(r, o, 'focus', base, { max: L.nodes, of: 'node ids' });
     focus?.forEach((id, k) => nodeRef(r, ix, id, at(at(base, 'focus'), k), 'any'));
+    checkQuestion(r, o, base);
+    oneOf(r, o, 'action', base, NARRATION_ACTIONS, false);
+  });
+}
+
+/**
+ * What a caption may offer the learner to run: analyses of the run so far, never anything
+ * that changes the run (narration points at what happens; it makes nothing happen).
+ */
+export const NARRATION_ACTIONS = ['check-linearizability'] as const;
+
+/** "What do you predict?": a question asked before the entry's text is revealed. */
+function checkQuestion(r: Report, o: Rec, base: string): void {
+  const question = str(r, o, 'question', base, { min: 1, max: L.questionChars });
+  const choices = list(r, o, 'choices', base, { min: 2, max: L.choices, of: 'possible answers' });
+  choices?.forEach((c, k) => {
+    const path = at(at(base, 'choices'), k);
+    if (typeof c !== 'string') r.add(path, `must be a possible answer in words; found ${typeName(c)}`);
+    else if (c.length === 0) r.add(path, 'must not be empty');
+    else if (c.length > L.choiceChars) r.add(path, `is ${fmt(c.length)} characters long; the limit is ${fmt(L.choiceChars)}`);
+  });
+  if (choices !== undefined && question === undefined && get(o, 'question') === undefined) {
+    r.add(at(base, 'choices'), 'is set, but there is no question; add "question" or remove the choices');
+  }
+  const answer = get(o, 'answer');
+  if (answer !== undefined) {
+    if (choices === undefined) r.add(at(base, 'answer'), 'is set, but there are no choices; answer is the index of the right one in "choices"');
+    else checkNumber(r, answer, at(base, 'answer'), { integer: true, min: 0, max: Math.max(0, choices.length - 1), note: '(an index into choices, from 0)' });
+  }
+}
+
+const WHAT_IF_CHANGE = 'a change such as { "node": "orch", "set": { "fencing": true } }, { "addFault": { ... } } or { "removeFault": "crash-db1" }';
+
+/**
+ * The scenario's fixes. Each must make sense on its own (its nodes and faults exist), and
+ * applying it must give a valid scenario: a fix that cannot load would only confuse a learner.
+ */
+function checkWhatIfs(r: Report, doc: Rec, ix: Index): void {
+  const entries = list(r, doc, 'whatIf', '', { max: L.whatIfs, of: 'what-if fixes' });
+  if (!entries) return;
+  const cleanBefore = r.errors.length === 0;
+  const seen = new Map<string, string>();
+  entries.forEach((value, i) => {
+    const base = at('whatIf', i);
+    const o = record(r, value, base, 'an object such as { "id": "fencing", "title": "Turn fencing on", "changes": [...] }');
+    if (!o) return;
+    const errorsBefore = r.errors.length;
+    const id = idField(r, o, 'id', base, true);
+    if (id !== undefined) {
+      const first = seen.get(id);
+      if (first) r.add(at(base, 'id'), `${quote(id)} is already the id of ${first}; what-if ids must be unique`);
+      else seen.set(id, base);
+    }
+    str(r, o, 'title', base, { required: true, min: 1, max: L.titleChars });
+    str(r, o, 'text', base, { max: L.narrationChars });
+    const changes = list(r, o, 'changes', base, { required: true, min: 1, max: L.whatIfChanges, of: 'changes' });
+    changes?.forEach((cv, k) => {
+      const path = at(at(base, 'changes'), k);
+      const c = record(r, cv, path, WHAT_IF_CHANGE);
+      if (!c) return;
+      const forms = ['set', 'addFault', 'removeFault'].filter((key) => get(c, key) !== undefined);
+      if (forms.length !== 1) {
+        r.add(path, forms.length === 0 ? `changes nothing; it must be ${WHAT_IF_CHANGE}` : `mixes ${listOf(forms)}; one change per entry`);
+        return;
+      }
+      if (forms[0] === 'set') {
+        nodeRef(r, ix, get(c, 'node'), at(path, 'node'), 'any');
+        const set = record(r, get(c, 'set'), at(path, 'set'), 'an object of node fields, such as { "fencing": true }');
+        if (set) {
+          if (Object.keys(set).length === 0) r.add(at(path, 'set'), 'sets no field');
+          for (const key of ['id', 'kind']) if (get(set, key) !== undefined) r.add(at(at(path, 'set'), key), `cannot be changed by a what-if; a fix changes a node's parameters, not which node it is`);
+        }
+      } else if (get(c, 'node') !== undefined) {
+        r.add(at(path, 'node'), `goes with "set"; ${forms[0]} names no node`);
+      } else if (forms[0] === 'addFault') {
+        record(r, get(c, 'addFault'), at(path, 'addFault'), 'a fault, such as { "atMs": 90000, "kind": "refresh-statistics", "target": "db" }');
+      } else {
+        const fid = get(c, 'removeFault');
+        // A fault that is not there is not an error: the fix may be applied already (a
+        // learner's document keeps its what-ifs), and applying it again changes nothing.
+        if (typeof fid !== 'string' || !ID_PATTERN.test(fid)) r.add(at(path, 'removeFault'), `must be the id of a fault (${ID_RULE}); found ${show(fid)}`);
+      }
+    });
+    // Only a well-formed fix of an otherwise valid scenario is worth trying out.
+    if (!cleanBefore || r.errors.length !== errorsBefore) return;
+    const { whatIf: _drop, ...rest } = doc;
+    const res = validateScenario(applyWhatIf(rest, o as unknown as WhatIf));
+    if (!res.ok) {
+      for (const e of res.errors.slice(0, 5)) r.add(base, `gives an invalid scenario when applied: ${e.message}`);
+    }
   });
 }

@@ -15,6 +15,7 @@ import { Sim, EV_DELIVER } from './kernel/sim';
 import { createSim } from './world';
 import { summarize, type RunSummary } from './report';
 import { CheckerSet, type Anomaly, type HistoryView } from './checks';
+import { checkLinearizability, type LinearizabilityResult } from './checks/linearizability';
 
 export const EVENTS_PER_CALL = 400_000;
 export const MAX_FRAME_MESSAGES = 5_000;
@@ -113,7 +114,86 @@ export interface SimApi {
   removeFault(id: string): FaultsResult;
   summary(): RunSummary;
   history(): HistoryEntry[];
+  /**
+   * Is the clients' history so far linearizable? Judged from what the clients saw alone (no
+   * ground truth), within a step budget and, when the host has a clock, a time budget; an
+   * exhausted budget answers `unknown`.
+   */
+  linearizability(options?: { budgetSteps?: number; budgetMs?: number }): LinearizabilityResult;
+  /**
+   * The client operations that overlap a stretch of virtual time (optionally on one key),
+   * each an invocation paired with its completion: what the history view draws, without
+   * sending the page the whole history. Bounded: see MAX_WINDOW_OPS, MAX_WINDOW_SCAN_ENTRIES.
+   */
+  historyWindow(query: HistoryWindowQuery): HistoryWindow;
+  /**
+   * The history so far as the JSON file `npm run lincheck` reads (`{ "faultline": {...},
+   * "history": [...] }`), in chunks of text to be joined (a Blob on the page): built here
+   * so the page never holds the entries as objects, and no single string is huge.
+   */
+  historyJson(): string[];
 }
+
+/** One client operation: its invocation paired with its completion, if any. */
+export interface HistoryOp {
+  op: string;
+  client: string;
+  f: 'read' | 'write';
+  key: string;
+  /** The value written, or the value a read returned (null: never written, or no answer). */
+  value: number | null;
+  invokeUs: number;
+  /** When it completed (ok, failed, or gave up as unknown); null: not yet, at the history's end. */
+  completeUs: number | null;
+  /** `info`: the client gave up (a timeout): it may or may not have taken effect. `pending`: no answer yet. */
+  outcome: 'ok' | 'fail' | 'info' | 'pending';
+  /** The node that served it, when known. */
+  node?: string;
+  error?: string;
+}
+
+export interface HistoryWindowQuery {
+  fromUs: number;
+  toUs: number;
+  /** Only operations on this key. */
+  key?: string;
+  /** At most this many operations (and never more than MAX_WINDOW_OPS); the latest are kept. */
+  maxOps?: number;
+}
+
+export interface HistoryWindow {
+  fromUs: number;
+  toUs: number;
+  /** The history's end: virtual time of the run when asked. */
+  nowUs: number;
+  /** In order of invocation. */
+  ops: HistoryOp[];
+  /** Operations found overlapping the window, of which `ops` holds the latest. */
+  total: number;
+  /** The scan stopped at MAX_WINDOW_SCAN_ENTRIES entries: the window's end is missing. */
+  partial: boolean;
+}
+
+export interface HostOptions {
+  /** A wall clock for the linearizability check's time budget (the worker's performance.now). */
+  now?: () => number;
+}
+
+/** Budgets for a check run from the page: a few seconds at most, never a frozen worker. */
+export const LINEARIZABILITY_BUDGET_STEPS = 20_000_000;
+export const LINEARIZABILITY_BUDGET_MS = 10_000;
+/** Operations a history window holds at most (what an SVG diagram draws comfortably). */
+export const MAX_WINDOW_OPS = 2_000;
+/** History entries one window query reads at most (about 0.3 s of the worker's time). */
+export const MAX_WINDOW_SCAN_ENTRIES = 1_000_000;
+/**
+ * How far before a window to look for operations still unanswered at the history's end. A
+ * completed operation is found by the longest span any operation took; one still open may
+ * be older than that (a dead node's requests, before the first timeout): this covers it.
+ */
+export const PENDING_LOOKBACK_US = 10_000_000;
+/** Entries per chunk of exported JSON (a few MB of text each). */
+export const EXPORT_CHUNK_ENTRIES = 20_000;
 
 export class SimHost implements SimApi {
   private sim: Sim | null = null;
@@ -122,8 +202,12 @@ export class SimHost implements SimApi {
   private opStats = new OpStats();
   /** Checkers stream the run's records frame by frame; they start over after a rewind or an edit. */
   private checks: CheckerSet | null = null;
+  private span: { sim: Sim | null; cursor: number; maxUs: number } = { sim: null, cursor: 0, maxUs: 0 };
 
-  constructor(private readonly validate: Validate) {}
+  constructor(
+    private readonly validate: Validate,
+    private readonly options: HostOptions = {},
+  ) {}
 
   load(input: unknown): LoadResult {
     const res = this.validate(input);
@@ -188,7 +272,96 @@ export class SimHost implements SimApi {
   }
 
   history(): HistoryEntry[] {
-    return this.need().journals.history.items.slice();
+    return this.need().journals.history.items;
+  }
+
+  linearizability(options: { budgetSteps?: number; budgetMs?: number } = {}): LinearizabilityResult {
+    const sim = this.need();
+    return checkLinearizability(sim.journals.history.items, {
+      budgetSteps: options.budgetSteps ?? LINEARIZABILITY_BUDGET_STEPS,
+      budgetMs: options.budgetMs ?? LINEARIZABILITY_BUDGET_MS,
+      now: this.options.now,
+    });
+  }
+
+  historyWindow(query: HistoryWindowQuery): HistoryWindow {
+    const sim = this.need();
+    const h = sim.journals.history;
+    const fromUs = Math.max(0, Number.isFinite(query.fromUs) ? query.fromUs : 0);
+    const toUs = Math.max(fromUs, Number.isFinite(query.toUs) ? query.toUs : sim.nowUs);
+    const maxOps = Math.max(1, Math.min(MAX_WINDOW_OPS, Math.floor(query.maxOps ?? MAX_WINDOW_OPS)));
+    const spanUs = this.longestOpUs();
+    // Entries are in time order. An operation overlapping [from, to] was invoked after
+    // from - span (or is still open); every one invoked by `to` has completed by to + span.
+    const start = lowerBound(h, fromUs - Math.max(spanUs, PENDING_LOOKBACK_US));
+    let end = lowerBound(h, toUs + spanUs + 1);
+    let partial = false;
+    if (end - start > MAX_WINDOW_SCAN_ENTRIES) {
+      end = start + MAX_WINDOW_SCAN_ENTRIES;
+      partial = true;
+    }
+    const open = new Map<string, HistoryOp>();
+    const found: HistoryOp[] = [];
+    for (let i = start; i < end; i++) {
+      const e = h.get(i);
+      if (query.key !== undefined && e.key !== query.key) continue;
+      if (e.type === 'invoke') {
+        if (e.atUs <= toUs) open.set(e.op, { op: e.op, client: e.client, f: e.f, key: e.key, value: e.value, invokeUs: e.atUs, completeUs: null, outcome: 'pending' });
+        continue;
+      }
+      const inv = open.get(e.op);
+      open.delete(e.op);
+      const invokeUs = inv?.invokeUs ?? e.invokedUs;
+      // Its invocation lies before the scan (then it is long finished) or after the window.
+      if (invokeUs === undefined || invokeUs > toUs || e.atUs < fromUs) continue;
+      const op: HistoryOp = { op: e.op, client: e.client, f: e.f, key: e.key, value: e.value, invokeUs, completeUs: e.atUs, outcome: e.type };
+      if (e.node !== undefined) op.node = e.node;
+      if (e.error !== undefined) op.error = e.error;
+      found.push(op);
+    }
+    // What is still open has no answer anywhere in the history: had it completed, it would
+    // have within the longest span, inside the scan (a partial scan cannot tell).
+    if (!partial) for (const op of open.values()) found.push(op);
+    found.sort((a, b) => a.invokeUs - b.invokeUs || (a.op < b.op ? -1 : a.op > b.op ? 1 : 0));
+    return { fromUs, toUs, nowUs: sim.nowUs, ops: found.slice(-maxOps), total: found.length, partial };
+  }
+
+  historyJson(): string[] {
+    const sim = this.need();
+    const h = sim.journals.history;
+    const about = { scenario: this.scenario?.title ?? 'Untitled scenario', seed: this.scenario?.seed, untilUs: sim.nowUs, trace: sim.traceHex(), entries: h.length };
+    const chunks: string[] = [`{"faultline":${JSON.stringify(about)},\n"history":[`];
+    for (let i = 0; i < h.length; i += EXPORT_CHUNK_ENTRIES) {
+      const lines: string[] = [];
+      const end = Math.min(h.length, i + EXPORT_CHUNK_ENTRIES);
+      for (let j = i; j < end; j++) lines.push(JSON.stringify(h.get(j)));
+      chunks.push((i === 0 ? '\n' : ',\n') + lines.join(',\n'));
+    }
+    chunks.push('\n]}\n');
+    return chunks;
+  }
+
+  /**
+   * The longest any operation took from invocation to completion, over the history so far.
+   * Kept incrementally; after a rewind or an edit it may only be too large, which costs a
+   * wider scan and never a missed operation.
+   */
+  private longestOpUs(): number {
+    const sim = this.need();
+    const h = sim.journals.history;
+    const span = this.span;
+    if (span.sim !== sim) {
+      span.sim = sim;
+      span.cursor = 0;
+      span.maxUs = 0;
+    }
+    if (span.cursor > h.length) span.cursor = h.length;
+    for (let i = span.cursor; i < h.length; i++) {
+      const inv = h.invokedUsAt(i);
+      if (inv >= 0) span.maxUs = Math.max(span.maxUs, h.atUsAt(i) - inv);
+    }
+    span.cursor = h.length;
+    return span.maxUs;
   }
 
   /** Every change to the timeline goes through the validator, like any other input. */
@@ -276,6 +449,18 @@ function messageView(m: Message, ids: readonly string[]): MessageView {
 }
 
 const SECOND_US = 1_000_000;
+
+/** The first entry at or after `atUs` (the history is in time order). */
+function lowerBound(h: { length: number; atUsAt(i: number): number }, atUs: number): number {
+  let lo = 0;
+  let hi = h.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (h.atUsAt(mid) < atUs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /** Per-second sums over the client history, kept incrementally as the run advances. */
 class OpStats {

@@ -25,6 +25,40 @@ export interface RunMetrics {
   reads: { attempted: number; ok: number; failed: number; stale: number; latency: Latency };
   failovers: number;
   alerts: { rule: string; node: string; firedAtMs: number }[];
+  /** Operations that failed or timed out, by the error their client recorded (`timeout`, `pool-timeout`, `too-many-connections`...). */
+  failures: Record<string, number>;
+  /** Connection pools: requests that gave up waiting for a connection, and the most waiting at once at any client (sampled). */
+  pools: { timeouts: number; maxWaiting: number };
+  /** Per cache: reads answered from it, misses, expired copies served because the backend failed, hits / (hits + misses). */
+  caches: Record<string, CacheMetrics>;
+  /** Per job queue: its lag (age of the oldest job not done) at its peak and at the end, its depth, and its jobs. */
+  queues: Record<string, QueueMetrics>;
+  /** Per follower that fell behind: its worst backlog (entries its primary had and it lacked), and when it was back within 1% of it. */
+  catchup: Record<string, CatchupMetrics>;
+}
+
+export interface CacheMetrics {
+  hits: number;
+  misses: number;
+  staleServed: number;
+  hitRatio: number;
+}
+
+export interface QueueMetrics {
+  maxLagMs: number;
+  maxLagAtMs: number;
+  finalLagMs: number;
+  maxDepth: number;
+  enqueued: number;
+  done: number;
+}
+
+export interface CatchupMetrics {
+  maxBehind: number;
+  maxBehindAtMs: number;
+  /** The first sample after the worst at which it was within 1% of that worst (null: never). */
+  caughtUpAtMs: number | null;
+  finalBehind: number;
 }
 
 export interface RunSummary {
@@ -89,6 +123,13 @@ export function metricsOf(sim: Sim, anomalies: readonly Anomaly[]): RunMetrics {
       if (type === 'fail') wFailed++;
     } else rFailed++;
   }
+  const failures: Record<string, number> = {};
+  for (let i = 0; i < h.length; i++) {
+    const type = h.typeAt(i);
+    if (type !== 'fail' && type !== 'info') continue;
+    const error = h.get(i).error ?? 'error';
+    failures[error] = (failures[error] ?? 0) + 1;
+  }
   const count = (kind: AnomalyKind) => anomalies.filter((a) => a.kind === kind).reduce((n, a) => n + a.count, 0);
   const m: RunMetrics = {
     // A write still in flight at the end (or lost with its client) has an unknown outcome too.
@@ -96,6 +137,8 @@ export function metricsOf(sim: Sim, anomalies: readonly Anomaly[]): RunMetrics {
     reads: { attempted: rAttempted, ok: rOk, failed: rFailed, stale: count('stale-read'), latency: latency(rLat) },
     failovers: 0,
     alerts: [],
+    failures,
+    ...sampledMetrics(sim, failures['pool-timeout'] ?? 0),
   };
   for (const k of sim.journals.marks.items) {
     if (k.kind === 'failover') m.failovers++;
@@ -104,6 +147,65 @@ export function metricsOf(sim: Sim, anomalies: readonly Anomaly[]): RunMetrics {
     }
   }
   return m;
+}
+
+/** What the metric samples say: pools, caches, queues and followers catching up. */
+function sampledMetrics(sim: Sim, poolTimeouts: number): Pick<RunMetrics, 'pools' | 'caches' | 'queues' | 'catchup'> {
+  const kindOf = new Map(sim.spec.nodes.map((n) => [n.id, n.kind]));
+  const pools = { timeouts: poolTimeouts, maxWaiting: 0 };
+  const caches: Record<string, CacheMetrics> = {};
+  const queues: Record<string, QueueMetrics> = {};
+  const catchup: Record<string, CatchupMetrics> = {};
+  // A cache's counters restart from zero when it does: add up what each sample adds.
+  const lastCounters = new Map<string, Record<string, number>>();
+  const samples = sim.journals.samples.items;
+  for (let i = 0; i < samples.length; ) {
+    // One sampling round: every node up, at the same instant.
+    const atUs = samples[i].atUs;
+    let end = i;
+    let primaryLsn = -1;
+    while (end < samples.length && samples[end].atUs === atUs) {
+      const x = samples[end++];
+      if (kindOf.get(x.node) === 'database' && x.values.replicationLag !== undefined) primaryLsn = Math.max(primaryLsn, x.values.lsn);
+    }
+    for (; i < end; i++) {
+      const { node, values: v } = samples[i];
+      const kind = kindOf.get(node);
+      if (kind === 'client') pools.maxWaiting = Math.max(pools.maxWaiting, v.poolWaiting ?? 0);
+      else if (kind === 'cache') {
+        const c = caches[node] ?? (caches[node] = { hits: 0, misses: 0, staleServed: 0, hitRatio: 0 });
+        const before = lastCounters.get(node);
+        for (const k of ['hits', 'misses', 'staleServed'] as const) {
+          const prev = before?.[k] ?? 0;
+          c[k] += v[k] >= prev ? v[k] - prev : v[k];
+        }
+        lastCounters.set(node, v);
+        c.hitRatio = c.hits + c.misses > 0 ? c.hits / (c.hits + c.misses) : 0;
+      } else if (kind === 'queue') {
+        const q = queues[node] ?? (queues[node] = { maxLagMs: 0, maxLagAtMs: 0, finalLagMs: 0, maxDepth: 0, enqueued: 0, done: 0 });
+        if (v.lagMs > q.maxLagMs) {
+          q.maxLagMs = v.lagMs;
+          q.maxLagAtMs = usToMs(atUs);
+        }
+        q.finalLagMs = v.lagMs;
+        q.maxDepth = Math.max(q.maxDepth, v.depth);
+        q.enqueued = v.enqueued;
+        q.done = v.done;
+      } else if (kind === 'database' && primaryLsn >= 0 && v.replicationLag === undefined && v.lsn !== undefined) {
+        const behind = Math.max(0, primaryLsn - v.lsn);
+        const c = catchup[node] ?? (catchup[node] = { maxBehind: 0, maxBehindAtMs: 0, caughtUpAtMs: null, finalBehind: 0 });
+        if (behind > c.maxBehind) {
+          c.maxBehind = behind;
+          c.maxBehindAtMs = usToMs(atUs);
+          c.caughtUpAtMs = null;
+        } else if (c.caughtUpAtMs === null && c.maxBehind > 0 && behind <= c.maxBehind / 100) c.caughtUpAtMs = usToMs(atUs);
+        c.finalBehind = behind;
+      }
+    }
+  }
+  // Followers that never fell behind have nothing to report.
+  for (const id of Object.keys(catchup)) if (catchup[id].maxBehind === 0) delete catchup[id];
+  return { pools, caches, queues, catchup };
 }
 
 export function summarize(sim: Sim): RunSummary {

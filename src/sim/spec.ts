@@ -94,6 +94,11 @@ export interface DatabaseSpec extends NodeSpecBase {
   logRetainEntries?: number;
   /** How long a primary waits for a semi-sync follower before acknowledging without it (default 10000 ms). */
   semiSyncTimeoutMs?: number;
+  /**
+   * False for a spare machine slot an autoscaler may bring up (default true): it starts empty
+   * and does nothing (down, in effect) until provisioned with a snapshot.
+   */
+  provisioned?: boolean;
 }
 
 export interface ClientSpec extends NodeSpecBase {
@@ -123,6 +128,8 @@ export interface ClientSpec extends NodeSpecBase {
   retries?: number;
   /** Wait before a retry (default 100 ms). */
   retryDelayMs?: number;
+  /** A queue id: every acknowledged write enqueues a job there (a payment that needs its commands generated). */
+  jobsTo?: string;
 }
 
 export interface EndpointSpec extends NodeSpecBase {
@@ -178,12 +185,108 @@ export interface MonitorSpec extends NodeSpecBase {
   rules: AlertRule[];
 }
 
-/** Kinds that format v1 names but this version of the model does not simulate yet. */
-export interface OtherNodeSpec extends NodeSpecBase {
-  kind: 'cache' | 'balancer' | 'queue' | 'worker' | 'autoscaler';
+export interface CacheSpec extends NodeSpecBase {
+  kind: 'cache';
+  site: string;
+  /** Where misses and writes go: an endpoint, a balancer, a database id or `node:<id>`. */
+  backend: string;
+  /** How long an entry is fresh (default 60000 ms). */
+  ttlMs?: number;
+  /** Entries held at most; beyond, the oldest stored is evicted (default 10000). */
+  maxEntries?: number;
+  /** Answer with an expired entry when the backend fails or times out (default false). */
+  serveStale?: boolean;
+  /** How long a miss waits for the backend before the cache gives up (default 1000 ms). */
+  timeoutMs?: number;
+  /** CPU time of one request at the cache (default 0.05 ms). */
+  serviceMs?: number;
+  /** Requests served at once (default 1). */
+  cores?: number;
 }
 
-export type NodeSpec = DatabaseSpec | ClientSpec | EndpointSpec | OrchestratorSpec | MonitorSpec | OtherNodeSpec;
+export interface BalancerSpec extends NodeSpecBase {
+  kind: 'balancer';
+  site: string;
+  /** Databases it routes reads to from the start. An autoscaler may attach more. */
+  targets: string[];
+  /** Interval between health checks of each target (default 1000 ms). */
+  healthCheckMs?: number;
+  /** A check answered later than this failed (default: healthCheckMs). */
+  checkTimeoutMs?: number;
+  /** Consecutive failed or late checks after which a target is unhealthy (default 3). */
+  unhealthyAfter?: number;
+  /** Consecutive good checks after which an unhealthy target is healthy again (default 2). */
+  healthyAfter?: number;
+}
+
+export interface QueueSpec extends NodeSpecBase {
+  kind: 'queue';
+  site: string;
+  /** Jobs held at most; beyond, new jobs are dropped (default 100000). */
+  maxJobs?: number;
+}
+
+export interface WorkerSpec extends NodeSpecBase {
+  kind: 'worker';
+  site: string;
+  /** The queue it takes jobs from. */
+  queue: string;
+  /** Where its database requests go: an endpoint, a balancer, a database id or `node:<id>`. */
+  target: string;
+  /** Where its "already done?" checks go (default: target). */
+  readTarget?: string;
+  /** Daemons (default 1). */
+  count?: number;
+  /** Time a daemon spends generating one job's effect (default 50 ms). */
+  jobMs?: number;
+  /** The check-then-act race: jobs are not claimed and the check and the insert are not atomic (default false). */
+  race?: boolean;
+  /** A database request with no answer by then fails (default 1000 ms). */
+  timeoutMs?: number;
+}
+
+export interface AutoscalerTrigger {
+  /** Share of the watched databases' cores busy, averaged over them (the only metric for now). */
+  metric: 'cpu-busy';
+  /** Fires when the value is above this. */
+  above: number;
+  /** For at least this long (default 0). */
+  forMs?: number;
+  /** The databases it watches (default: the balancer's targets attached at the time). */
+  nodes?: string[];
+}
+
+export interface AutoscalerSpec extends NodeSpecBase {
+  kind: 'autoscaler';
+  site: string;
+  /** The balancer new replicas are attached to. */
+  balancer: string;
+  /** Databases declared with `provisioned: false`, brought up in this order. */
+  spares: string[];
+  /** When to add a replica by itself (default: only when an operator asks, with `add-replica`). */
+  trigger?: AutoscalerTrigger;
+  /** Interval between scrapes for the trigger (default 15000 ms). */
+  scrapeMs?: number;
+  /** Step durations (defaults 300000, 300000, 300000 and 60000 ms). */
+  snapshotMs?: number;
+  provisionMs?: number;
+  loadMs?: number;
+  attachMs?: number;
+  /** The replay is done when the new replica is at most this many entries behind (default 100). */
+  caughtUpEntries?: number;
+}
+
+export type NodeSpec =
+  | DatabaseSpec
+  | ClientSpec
+  | EndpointSpec
+  | OrchestratorSpec
+  | MonitorSpec
+  | CacheSpec
+  | BalancerSpec
+  | QueueSpec
+  | WorkerSpec
+  | AutoscalerSpec;
 
 export interface FaultBase {
   /** Stable identity for editing the timeline; assigned when missing. */
@@ -267,7 +370,20 @@ export interface SurgeFault extends FaultBase {
   factor: number;
 }
 
+export interface AddWorkersFault extends FaultBase {
+  kind: 'add-workers';
+  /** A worker node. */
+  target: string;
+  /** Daemons to start. */
+  count: number;
+}
+export interface FixRaceFault extends FaultBase { kind: 'fix-race'; target: string }
+export interface AddReplicaFault extends FaultBase { kind: 'add-replica'; target: string }
+
 export type FaultSpec =
+  | AddWorkersFault
+  | FixRaceFault
+  | AddReplicaFault
   | ThrottleFault
   | SlowQueriesFault
   | RefreshStatisticsFault

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { spawnSync } from 'node:child_process';
 import { goTo, openPlayground } from './helpers';
 
 // axe-core finds no serious or critical problem, in either theme, with the panels filled.
@@ -32,4 +33,43 @@ test('with reduced motion, messages are shown as flows, never as moving dots', a
   await page.emulateMedia({ reducedMotion: 'no-preference' });
   await page.getByRole('button', { name: 'Play', exact: true }).click();
   await expect(page.getByTestId('stage-canvas')).toHaveAttribute('data-mode', /dots|mixed/);
+});
+
+async function expectNoSeriousIssues(page: import('@playwright/test').Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`the gallery, the share dialog, the editor and the embed have no serious or critical issues (${colorScheme} theme)`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme });
+    await page.goto('/?testhook');
+    await expect(page.getByTestId('thumbnail').first()).toHaveAttribute('data-drawn', 'true');
+    await expectNoSeriousIssues(page);
+
+    await openPlayground(page, '', 'split-brain');
+    await page.getByTestId('edit-mode').click();
+    await page.getByTestId('tour-start').click();
+    await expectNoSeriousIssues(page);
+    await page.getByTestId('share').click();
+    await expect(page.getByTestId('share-link')).toHaveValue(/#fl1\./);
+    await expectNoSeriousIssues(page);
+    // The dialog is reachable and closable by keyboard.
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('share-dialog')).toBeHidden();
+
+    const link = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/sim.ts', 'split-brain', '--link'], { encoding: 'utf8' }).stdout.trim();
+    await page.goto(`/embed.html#${link}`);
+    await expect(page.getByTestId('time')).toHaveAttribute('data-us', '0');
+    await expectNoSeriousIssues(page);
+  });
+}
+
+test('the embed honours reduced motion: messages as flows, never moving dots', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  const link = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/sim.ts', 'first-failover', '--link'], { encoding: 'utf8' }).stdout.trim();
+  await page.goto(`/embed.html?speed=0.01&autoplay=1#${link}`);
+  await expect.poll(async () => Number(await page.getByTestId('time').getAttribute('data-us'))).toBeGreaterThan(0);
+  await expect(page.getByTestId('stage-canvas')).toHaveAttribute('data-mode', 'flows');
 });

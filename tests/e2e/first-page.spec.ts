@@ -16,8 +16,10 @@ test('the first page plays a built-in scenario live, and its trace matches the C
   });
   page.on('pageerror', (e) => errors.push(e.message));
 
+  // The first page is the library: pick the first scenario from the gallery.
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Faultline' })).toBeVisible();
+  await page.getByRole('link', { name: /A primary crashes and a replica takes over/ }).click();
   await expect(page.getByRole('heading', { name: 'A primary crashes and a replica takes over' })).toBeVisible();
   const time = page.getByTestId('time');
   await expect(time).toHaveAttribute('data-us', '0');

@@ -20,9 +20,9 @@ export interface HookState {
   failure: string | null;
 }
 
-/** Open the playground with the test hook and wait for the first frame. */
-export async function openPlayground(page: Page, query = ''): Promise<void> {
-  await page.goto(`/?testhook${query}`);
+/** Open the playground on a built-in scenario, with the test hook, and wait for the first frame. */
+export async function openPlayground(page: Page, query = '', scenario = 'first-failover'): Promise<void> {
+  await page.goto(`/?testhook${query}#play=${scenario}`);
   await expect(page.getByTestId('time')).toHaveAttribute('data-us', '0');
   await page.waitForFunction(() => window.__faultline !== undefined);
 }

@@ -72,6 +72,52 @@ describe('npm run sim', () => {
     expect(sim('first-failover', '--seeds', '9..1').code).toBe(2);
   });
 
+  it('--link prints a share link; running the link is the same run as running the scenario', () => {
+    const r = sim('split-brain', '--link');
+    expect(r.code).toBe(0);
+    const link = r.out.trim();
+    expect(link).toMatch(/^fl1\.[A-Za-z0-9_-]+$/);
+    expect(link.length).toBeLessThan(140);
+    const direct = JSON.parse(sim('split-brain', '--json', '--until', '40000').out);
+    const viaLink = sim(link, '--json', '--until', '40000');
+    expect(viaLink.code).toBe(0);
+    expect(JSON.parse(viaLink.out).trace).toBe(direct.trace);
+    // A whole address, as copied from the browser, works too.
+    const viaUrl = sim(`https://example.org/faultline/#${link}`, '--json', '--until', '40000');
+    expect(JSON.parse(viaUrl.out).trace).toBe(direct.trace);
+  });
+
+  it('--link of a file with --seed carries the file and the seed; the link runs like the file', () => {
+    const doc = { ...(BUILT_INS[0].document as object), title: 'My own copy', faults: [{ atMs: 20000, kind: 'crash', target: 'db2' }] };
+    const f = file('own.json', doc);
+    const link = sim(f, '--link', '--seed', '5').out.trim();
+    expect(link).toMatch(/^fl1\./);
+    const fromFile = JSON.parse(sim(f, '--json', '--seed', '5', '--until', '30000').out);
+    const fromLink = JSON.parse(sim(link, '--json', '--until', '30000').out);
+    expect(fromLink).toMatchObject({ scenario: 'My own copy', seed: 5, trace: fromFile.trace });
+  });
+
+  it('--what-if runs a scenario with its fix applied', () => {
+    const before = JSON.parse(sim('split-brain', '--json').out);
+    const after = JSON.parse(sim('split-brain', '--json', '--what-if', 'fencing').out);
+    expect(before.anomalies.map((a: { kind: string }) => a.kind)).toContain('split-brain');
+    expect(after.anomalies.map((a: { kind: string }) => a.kind)).not.toContain('split-brain');
+    const bad = sim('split-brain', '--what-if', 'nope');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/has no what-if 'nope'; it has fencing/);
+  });
+
+  it('a bad link exits 2 with a sentence saying what is wrong', () => {
+    const link = sim('split-brain', '--link').out.trim();
+    const cut = sim(link.slice(0, link.length - 6), '--json');
+    expect(cut.code).toBe(2);
+    expect(cut.out).toBe('');
+    expect(cut.err).toMatch(/^the share link is (damaged or incomplete|cut short)/);
+    const future = sim('fl7.AAAA');
+    expect(future.code).toBe(2);
+    expect(future.err).toMatch(/made by a newer version of Faultline \(link format 7\)/);
+  });
+
   it('rejects bad arguments with exit 2', () => {
     expect(sim('first-failover', '--seed', 'x').code).toBe(2);
     expect(sim('first-failover', '--bogus').code).toBe(2);

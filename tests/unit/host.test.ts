@@ -88,3 +88,30 @@ describe('the worker contract', () => {
     expect(f.messages.length).toBeLessThanOrEqual(5000);
   });
 });
+
+describe('linearizability through the worker contract', () => {
+  it('judges a run from what its clients saw: async failover is not linearizable, the sync standby is', async () => {
+    const check = async (id: string) => {
+      const api = connect();
+      const doc = builtIn(id)!.document;
+      await api.load(doc);
+      await api.seek(45_000_000);
+      return api.linearizability();
+    };
+    const async_ = await check('async-failover');
+    expect(async_.verdict).toBe('not linearizable');
+    expect(async_.counterexample!.stuck.length).toBeGreaterThan(0);
+    const sync = await check('sync-standby');
+    expect(sync.verdict).toBe('linearizable');
+    expect(sync.operations).toBeGreaterThan(10_000);
+  });
+
+  it('answers unknown, not a hang, when its budget is too small', async () => {
+    const api = connect();
+    await api.load(builtIn('async-failover')!.document);
+    await api.seek(45_000_000);
+    const r = await api.linearizability({ budgetSteps: 100 });
+    expect(r.verdict).toBe('unknown');
+    expect(r.unknownReason).toBe('budget-steps');
+  });
+});

@@ -169,10 +169,10 @@ describe('wrong types and values', () => {
     expect(errorAt(withChange(change), path).message).toContain(fragment);
   });
 
-  it('a node kind that v1 names but this version does not run gets its own message', () => {
+  it('every node kind v1 names is simulated, and each checks its own fields', () => {
     const result = withChange((d) => d.nodes.push({ id: 'c1', kind: 'cache', site: 'dc-a' }));
-    expect(errorAt(result, 'nodes[5].kind').message).toBe(
-      "nodes[5].kind 'cache' is part of format v1, but this version of Faultline does not simulate it yet",
+    expect(errorAt(result, 'nodes[5].backend').message).toBe(
+      'nodes[5].backend is missing; it must be an endpoint id, a database id, a cache or balancer id or node:<database id>',
     );
   });
 
@@ -293,7 +293,7 @@ describe('dangling references', () => {
       'nodes[2].watches[1]': "nodes[2].watches[1] names 'app', which is a client, not a database",
       'nodes[2].watches[2]': "nodes[2].watches[2] names 'ghost', which is not a node",
       'nodes[3].resolvesTo': "nodes[3].resolvesTo names 'node:ghost', but 'ghost' is not a node",
-      'nodes[4].target': "nodes[4].target names 'orch', which is an orchestrator, not an endpoint or a database",
+      'nodes[4].target': "nodes[4].target names 'orch', which is an orchestrator, not an endpoint, a database, a cache or a balancer",
       'nodes[4].readTarget': "nodes[4].readTarget names 'node:app', but 'app' is a client, not a database",
       'faults[1].target': "faults[1].target names 'dc-a', which is a site, not a node",
       'faults[2].sides[1][0]': "faults[2].sides[1][0] names 'nobody', which is neither a node nor a site",

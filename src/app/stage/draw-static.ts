@@ -70,12 +70,35 @@ export function drawStatic(ctx: CanvasRenderingContext2D, s: StaticScene): Drawn
     const to = v.kind === 'client' ? str(v.detail.resolved) : v.kind === 'endpoint' ? str(v.detail.record) : null;
     const dest = to ? layout.nodes.get(to) : undefined;
     if (dest) arrow(ctx, n, dest, v.kind === 'endpoint' ? t.primary : t.muted, v.kind === 'client' ? 'resolves to' : 'points to', t);
+    for (const [dst, label] of proxyArrows(v, s.views)) {
+      const d = layout.nodes.get(dst);
+      if (d && d !== n) arrow(ctx, n, d, t.muted, label, t);
+    }
   }
   for (const n of layout.nodes.values()) {
     const v = s.views.get(n.id);
     if (v) drawNode(ctx, n, v, s.specs.get(n.id), primaryLsn, s);
   }
   return drawAnomalyBadges(ctx, s);
+}
+
+/**
+ * Arrows for the kinds that stand between clients and databases: a client to the cache or
+ * balancer it goes through, a cache to its backend, a balancer to what it routes to.
+ */
+function proxyArrows(v: NodeView, views: Map<string, NodeView>): [string, string][] {
+  const viaProxy = (id: string) => {
+    const k = views.get(id)?.kind;
+    return k === 'cache' || k === 'balancer';
+  };
+  if (v.kind === 'client') {
+    const out: [string, string][] = [];
+    for (const id of new Set([str(v.detail.target), str(v.detail.readTarget)])) if (viaProxy(id)) out.push([id, 'goes through']);
+    return out;
+  }
+  if (v.kind === 'cache') return [[str(v.detail.backend).replace(/^node:/, ''), 'misses go to']];
+  if (v.kind === 'balancer' && Array.isArray(v.detail.targets)) return (v.detail.targets as unknown[]).map((id) => [String(id), 'routes to']);
+  return [];
 }
 
 function primaryLsnOf(views: Map<string, NodeView>): number | null {
@@ -94,7 +117,9 @@ function drawNode(ctx: CanvasRenderingContext2D, n: NodePlace, v: NodeView, spec
   const y = n.y - n.h / 2;
   const down = v.status === 'down';
   const paused = v.status === 'paused';
-  const role = v.kind === 'database' ? str(v.detail.role) : null;
+  // A spare database slot, not provisioned yet: drawn as an empty outline.
+  const spare = v.kind === 'database' && v.detail.provisioned === false;
+  const role = v.kind === 'database' && !spare ? str(v.detail.role) : null;
   const accent = down ? t.down : role === 'primary' ? t.primary : role ? t.replica : t.fg;
 
   if (s.highlight.has(n.id) || s.selected === n.id) {
@@ -110,7 +135,7 @@ function drawNode(ctx: CanvasRenderingContext2D, n: NodePlace, v: NodeView, spec
   ctx.fillStyle = t.nodeFill;
   ctx.strokeStyle = accent;
   ctx.lineWidth = role === 'primary' && !down ? 3.5 : 1.75;
-  ctx.setLineDash(down ? [5, 4] : paused ? [2, 3] : role === 'standby' ? [8, 3] : []);
+  ctx.setLineDash(down || spare ? [5, 4] : paused ? [2, 3] : role === 'standby' ? [8, 3] : []);
   shape(ctx, v.kind, x, y, n.w, n.h);
   ctx.fill();
   ctx.stroke();
@@ -140,7 +165,9 @@ function drawNode(ctx: CanvasRenderingContext2D, n: NodePlace, v: NodeView, spec
       ? 'PAUSED'
       : v.detail.fenced === true
         ? 'FENCED'
-        : role
+        : spare
+          ? 'SPARE'
+          : role
           ? role.toUpperCase()
           : compactEndpoint
             ? `→ ${str(v.detail.record) || 'nothing'}`
@@ -170,7 +197,8 @@ function drawNode(ctx: CanvasRenderingContext2D, n: NodePlace, v: NodeView, spec
     ctx.font = `15px ${t.font}`;
     ctx.fillStyle = t.fg;
     let text = '';
-    if (v.kind === 'database') {
+    if (spare) text = 'not provisioned';
+    else if (v.kind === 'database') {
       const lag = primaryLsn !== null && role !== 'primary' ? ` · lag ${Math.max(0, primaryLsn - num(d.lsn))}` : '';
       text = `lsn ${num(d.lsn)}${lag}`;
     } else if (v.kind === 'client') text = `errors ${num(d.failed) + num(d.unknown)}`;
@@ -178,7 +206,7 @@ function drawNode(ctx: CanvasRenderingContext2D, n: NodePlace, v: NodeView, spec
       const sus = Object.values((d.suspicions ?? {}) as Record<string, number>);
       const worst = sus.length ? Math.max(...sus) : 0;
       text = `suspects ${Math.round(Math.min(1, worst) * 100)}%`;
-    }
+    } else text = kindLines(v)[0] ?? '';
     if (v.kind !== 'endpoint') ctx.fillText(clip(ctx, text, n.w - 2 * pad), x + pad, by + 26);
     return;
   }
@@ -189,6 +217,11 @@ function drawNode(ctx: CanvasRenderingContext2D, n: NodePlace, v: NodeView, spec
   const line = (text: string, row: number) => ctx.fillText(clip(ctx, text, n.w - 2 * pad), x + pad, by + 20 + row * 14);
   switch (v.kind) {
     case 'database': {
+      if (spare) {
+        line('not provisioned yet:', 0);
+        line('an empty machine slot', 1);
+        break;
+      }
       const lsn = num(d.lsn);
       const lag = primaryLsn !== null && role !== 'primary' ? Math.max(0, primaryLsn - lsn) : null;
       line(`lsn ${lsn}${lag !== null ? ` · lag ${lag}` : ''}`, 0);
@@ -223,6 +256,13 @@ function drawNode(ctx: CanvasRenderingContext2D, n: NodePlace, v: NodeView, spec
       line(firing.length ? `FIRING: ${firing.join(', ')}` : 'no alert firing', 0);
       break;
     }
+    case 'cache':
+    case 'balancer':
+    case 'queue':
+    case 'worker':
+    case 'autoscaler':
+      kindLines(v).forEach((text, row) => line(text, row));
+      break;
     case 'orchestrator': {
       const sus = (d.suspicions ?? {}) as Record<string, number>;
       const ids = Object.keys(sus).slice(0, 8);
@@ -244,6 +284,27 @@ function drawNode(ctx: CanvasRenderingContext2D, n: NodePlace, v: NodeView, spec
       break;
     }
   }
+}
+
+/** The state lines of the capacity kinds (caches, balancers, queues, workers, autoscalers). */
+function kindLines(v: NodeView): string[] {
+  const d = v.detail;
+  switch (v.kind) {
+    case 'cache':
+      return [`hit ratio ${Math.round(num(d.hitRatio) * 100)}%`, `${num(d.entries)} kept${num(d.staleServed) ? ` · ${num(d.staleServed)} stale` : ''}`];
+    case 'balancer': {
+      const targets = Array.isArray(d.targets) ? d.targets.length : 0;
+      const healthy = Array.isArray(d.healthy) ? d.healthy.length : 0;
+      return [`healthy ${healthy}/${targets}`, healthy < targets ? 'some targets failing checks' : 'all targets pass checks'];
+    }
+    case 'queue':
+      return [`lag ${(num(d.lagMs) / 1000).toFixed(1)} s`, `${num(d.depth)} waiting · ${num(d.done)} done`];
+    case 'worker':
+      return [`${num(d.daemons)} daemons · ${num(d.busy)} busy`, d.race === true ? `RACE · ${num(d.waitingOnLocks)} on locks` : `${num(d.jobs)} jobs done`];
+    case 'autoscaler':
+      return d.step ? [`${str(d.adding)}: ${str(d.step)}`, d.step === 'replay' ? 'replaying the log' : `${Math.ceil(num(d.stepLeftMs) / 1000)} s left`] : [`${Array.isArray(d.spares) ? d.spares.length : 0} spares left`];
+  }
+  return [];
 }
 
 /** One badge per anomaly kind and node: where it happened, with how many. */
@@ -331,6 +392,20 @@ function shape(ctx: CanvasRenderingContext2D, kind: string, x: number, y: number
       // A pill: it only looks and tells.
       ctx.roundRect(x, y, w, h, h / 2);
       break;
+    case 'cache':
+      // Rounded: memory, not a machine of record.
+      ctx.roundRect(x, y, w, h, 14);
+      break;
+    case 'balancer': {
+      // A funnel that fans out: wide where requests arrive, narrower where they leave.
+      const c = 12;
+      ctx.moveTo(x, y);
+      ctx.lineTo(x + w, y);
+      ctx.lineTo(x + w - c, y + h);
+      ctx.lineTo(x + c, y + h);
+      ctx.closePath();
+      break;
+    }
     case 'orchestrator': {
       // An octagon: the one that watches and decides.
       const c = 14;

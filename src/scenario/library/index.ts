@@ -14,6 +14,7 @@ import endpointMisconfig from './endpoint-misconfig.json';
 import staleRead from './stale-read.json';
 import catchupStorm from './catchup-storm.json';
 import poolExhaustion from './pool-exhaustion.json';
+import surgeLag from './surge-lag.json';
 
 export interface BuiltIn {
   id: string;
@@ -39,6 +40,7 @@ export const BUILT_INS: readonly BuiltIn[] = [
   entry('stale-read', staleRead),
   entry('catchup-storm', catchupStorm),
   entry('pool-exhaustion', poolExhaustion),
+  entry('surge-lag', surgeLag),
 ];
 
 export function builtIn(id: string): BuiltIn | undefined {

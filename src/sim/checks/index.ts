@@ -9,10 +9,11 @@ import { staleRead } from './stale-read';
 import { writeRejected } from './write-rejected';
 import { requestFailed } from './request-failed';
 import { undetectedOutage } from './undetected-outage';
+import { duplicateEffect } from './duplicate-effect';
 
 export type { Anomaly, AnomalyKind, Checker, CheckerFactory, HistoryView } from './checker';
 
-export const CHECKERS: CheckerFactory[] = [lostWrite, splitBrain, staleRead, writeRejected, requestFailed, undetectedOutage];
+export const CHECKERS: CheckerFactory[] = [lostWrite, splitBrain, staleRead, writeRejected, requestFailed, duplicateEffect, undetectedOutage];
 
 /**
  * Runs every checker over a run's records as they grow. Call `reset` when the records were
@@ -22,6 +23,8 @@ export class CheckerSet {
   private checkers: Checker[] = [];
   private historyAt = 0;
   private marksAt = 0;
+  /** The last answer, for frames that bring nothing new. */
+  private last: { nowUs: number; anomalies: Anomaly[] } | null = null;
 
   constructor(private spec: WorldSpec, private readonly factories: readonly CheckerFactory[] = CHECKERS) {
     this.reset(spec);
@@ -32,10 +35,12 @@ export class CheckerSet {
     this.checkers = this.factories.map((f) => f(spec));
     this.historyAt = 0;
     this.marksAt = 0;
+    this.last = null;
   }
 
   update(history: HistoryView, marks: readonly Mark[], nowUs: number): Anomaly[] {
     if (history.length < this.historyAt || marks.length < this.marksAt) this.reset();
+    if (this.last && this.last.nowUs === nowUs && history.length === this.historyAt && marks.length === this.marksAt) return this.last.anomalies;
     // Materialise each new entry once, for all the checkers.
     const entries = [];
     for (let i = this.historyAt; i < history.length; i++) entries.push(history.get(i));
@@ -43,6 +48,8 @@ export class CheckerSet {
     for (const c of this.checkers) c.feed(entries, newMarks);
     this.historyAt = history.length;
     this.marksAt = marks.length;
-    return this.checkers.flatMap((c) => c.anomalies(nowUs)).sort((a, b) => a.atUs - b.atUs);
+    const anomalies = this.checkers.flatMap((c) => c.anomalies(nowUs)).sort((a, b) => a.atUs - b.atUs);
+    this.last = { nowUs, anomalies };
+    return anomalies;
   }
 }

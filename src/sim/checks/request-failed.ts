@@ -1,11 +1,12 @@
 // request-failed: a request timed out or errored (node down, paused, cut off, overloaded,
 // nothing to resolve), named with its most likely cause from what the marks say happened
-// to the node it was sent to at the time.
+// to the node it was sent to at the time (for a request through a cache that timed out, to
+// the database behind the cache).
 
 import type { Checker } from './checker';
 import { MAX_OPS } from './checker';
 import type { HistoryEntry, Mark } from '../kernel/component';
-import type { WorldSpec } from '../spec';
+import type { NodeSpec, WorldSpec } from '../spec';
 import { Facts } from './facts';
 import { REJECTIONS } from './write-rejected';
 import { Episodes, episodeAnomaly, plural, sec } from './words';
@@ -16,6 +17,27 @@ const GAP_US = 10_000_000;
 export function requestFailed(spec: WorldSpec): Checker {
   const facts = new Facts(spec);
   const episodes = new Episodes(GAP_US, MAX_OPS);
+  const specs = new Map<string, NodeSpec>(spec.nodes.map((n) => [n.id, n]));
+
+  /**
+   * The database a cache was waiting on when a request through it timed out: its backend, when
+   * that is one node at a time (a database, or an endpoint, followed through the marks).
+   */
+  function behindCache(node: string, atUs: number): string | undefined {
+    const s = specs.get(node);
+    if (s?.kind !== 'cache') return undefined;
+    const b = s.backend.startsWith('node:') ? s.backend.slice(5) : s.backend;
+    const bs = specs.get(b);
+    if (bs?.kind === 'database') return b;
+    if (bs?.kind !== 'endpoint') return undefined; // a balancer spreads over several
+    if (bs.resolvesTo.startsWith('node:')) return bs.resolvesTo.slice(5);
+    let best: { node: string; startUs: number } | undefined;
+    for (const span of facts.primarySpans()) {
+      if (span.startUs > atUs || atUs >= span.endUs || (bs.databases && !bs.databases.includes(span.node))) continue;
+      if (!best || span.startUs >= best.startUs) best = span;
+    }
+    return best?.node;
+  }
 
   function cause(e: HistoryEntry, startUs: number): string {
     const node = e.node;
@@ -36,6 +58,9 @@ export function requestFailed(spec: WorldSpec): Checker {
     if (paused !== undefined) return `${node} was frozen (paused at ${sec(paused)})`;
     const part = facts.partitionBetween(e.client, node, startUs) ?? facts.partitionBetween(e.client, node, e.atUs - 1);
     if (part) return `a partition separated ${e.client} from ${node}`;
+    // A cache that did not answer in time was itself waiting on its backend: say why that was slow.
+    const backend = e.error === 'timeout' ? behindCache(node, startUs) : undefined;
+    if (backend) return `${node} was waiting on ${backend}: ${cause({ ...e, client: node, node: backend }, startUs)}`;
     const busy = facts.overloadAt(node, startUs) ?? facts.overloadAt(node, e.atUs - 1);
     if (busy) return `${facts.wasPrimary(node, startUs) ? 'the primary ' : ''}${node} was overloaded by ${busy.cause}`;
     if (e.error === 'timeout') return `${node} did not answer in time`;

@@ -12,9 +12,24 @@ import type { WorldSpec } from '../spec';
 import { Facts } from './facts';
 import { plural, sec } from './words';
 
+/** How much later than the acceptance an acknowledgement may reach its client. */
+const ACK_SLACK_US = 50_000;
+
+/** Index of the first time after `t` in an ascending list. */
+function firstAfter(times: number[], t: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export function splitBrain(spec: WorldSpec): Checker {
   const facts = new Facts(spec);
-  /** Acknowledged writes per node: ack times and op ids, in time order. */
+  /** Acknowledged writes per node: ack times and op ids, in time order (the history's order). */
   const acks = new Map<string, { atUs: number[]; ops: string[] }>();
   const fencing = spec.nodes.some((n) => n.kind === 'orchestrator' && n.fencing);
 
@@ -46,11 +61,9 @@ export function splitBrain(spec: WorldSpec): Checker {
               // Acknowledgements reach the client a little after the node accepted the write.
               const inside = (n: string) => {
                 const a = acks.get(n)!;
-                const idx: number[] = [];
-                a.atUs.forEach((t, k) => {
-                  if (t > from && t <= to + 50_000) idx.push(k);
-                });
-                return { n, times: idx.map((k) => a.atUs[k]), ops: idx.map((k) => a.ops[k]) };
+                const lo = firstAfter(a.atUs, from);
+                const hi = firstAfter(a.atUs, to + ACK_SLACK_US);
+                return { n, times: a.atUs.slice(lo, hi), ops: a.ops.slice(lo, Math.min(hi, lo + MAX_OPS)) };
               };
               const x = inside(nodes[i]);
               const y = inside(nodes[j]);

@@ -86,11 +86,13 @@ export function staleRead(spec: WorldSpec): Checker {
       return episodes.all.map((ep) => {
         const node = ep.nodes[0];
         const { primary, writer } = ep.info as { primary: boolean; writer: string };
-        const why = primary
-          ? writer !== node
-            ? ` ${node} was the primary, but the newer writes had been acknowledged by ${writer} and never reached ${node}.`
-            : ''
-          : ` ${node} was a replica: it applies the primary's log some time after the primary acknowledged the write.`;
+        const why = spec.nodes.find((n) => n.id === node)?.kind === 'cache'
+          ? ` ${node} is a cache: it serves the copy it stored until its TTL runs out (or longer, serving stale), and a write that does not go through it does not drop that copy.`
+          : primary
+            ? writer !== node
+              ? ` ${node} was the primary, but the newer writes had been acknowledged by ${writer} and never reached ${node}.`
+              : ''
+            : ` ${node} was a replica: it applies the primary's log some time after the primary acknowledged the write.`;
         return episodeAnomaly('stale-read', ep,
             `${plural(ep.count, 'read')} served by ${node} from ${sec(ep.startUs)} to ${sec(ep.endUs)} returned data older than writes already acknowledged when they began. ` +
             `For example, ${ep.info.example as string}.${why}`);

@@ -13,6 +13,9 @@
 // most `acquireTimeoutMs` and then fails with `pool-timeout` (it never reached the
 // database). A connection is held until its request completes or times out, so slow
 // queries drain the pool and every request behind them fails, though the database is up.
+//
+// A balancer is resolved like an endpoint but for every request (it picks a target each
+// time). With `jobsTo`, every acknowledged write also enqueues a job on a queue.
 
 import type { Component, Ctx, Message } from '../kernel/component';
 import type { ClientSpec, EndpointSpec } from '../spec';
@@ -34,6 +37,7 @@ export const CLIENT_DEFAULTS = {
 };
 
 const REQUEST_BYTES = 120;
+const JOB_BYTES = 80;
 /** In-flight requests per client; beyond it new ones fail at once (a bounded pool of sockets). */
 const MAX_PENDING = 10_000;
 /** Latency percentiles are computed over windows of this length (what a dashboard shows). */
@@ -179,6 +183,11 @@ function pickKey(ctx: Ctx): string {
 function resolve(ctx: Ctx, target: string): string | null {
   const name = target.startsWith('node:') ? target.slice(5) : target;
   const s = ctx.nodeSpec(name);
+  if (s?.kind === 'balancer') {
+    // A balancer picks a target for every request: its answer is never cached.
+    const answer = ctx.query(name, 'resolve');
+    return typeof answer === 'string' && answer !== '' ? answer : null;
+  }
   if (s?.kind !== 'endpoint') return s ? name : null;
   const v = ctx.v as V;
   const cached = v.dns[name];
@@ -348,11 +357,17 @@ function onReply(ctx: Ctx, r: DbReply): void {
   const a = complete(ctx, r.r);
   if (!a) return; // already timed out: the late answer is ignored, as a real client does
   const v = ctx.v as V;
-  if (!r.ok) return finish(ctx, a.n, a.f, a.key, a.value, a.invokedUs, a.attempt, 'fail', r.error ?? 'error', a.node);
+  // A cache relays answers with the node that served them: the history names that node.
+  const node = r.node ?? a.node;
+  if (!r.ok) return finish(ctx, a.n, a.f, a.key, a.value, a.invokedUs, a.attempt, 'fail', r.error ?? 'error', node);
   v.ok++;
   record(v.latency, ctx.nowUs - a.invokedUs);
   const value = a.f === 'write' ? a.value : (r.value ?? null);
-  ctx.history('ok', a.f, a.n, a.key, value, { node: a.node, lsn: r.lsn, epoch: r.epoch, invokedUs: a.invokedUs });
+  ctx.history('ok', a.f, a.n, a.key, value, { node, lsn: r.lsn, epoch: r.epoch, invokedUs: a.invokedUs });
+  // A payment acknowledged needs its commands generated: a job, sent to the queue (not in the
+  // same transaction: a job lost on the way is a payment never processed).
+  const jobsTo = spec(ctx).jobsTo;
+  if (a.f === 'write' && jobsTo) ctx.send(jobsTo, 'enqueue', { id: `${ctx.id}#${a.n}` }, JOB_BYTES);
 }
 
 function start(ctx: Ctx): void {

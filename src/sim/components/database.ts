@@ -110,9 +110,11 @@ export interface DbPersisted {
   logKeys: string[];
   logValues: number[];
   logEpochs: number[];
-  /** The data: key -> value, and key -> the LSN that wrote it. */
+  /** The data reads see: key -> value, and key -> the LSN that wrote it. */
   values: Record<string, number>;
   versions: Record<string, number>;
+  /** The log is applied to the data up to here; beyond, writes await their acknowledgement. */
+  visibleLsn: number;
   /** Where each epoch of this node's lineage began. */
   epochs: EpochStart[];
   /** The highest epoch this node has heard of. */
@@ -130,6 +132,8 @@ export interface DbPersisted {
   slow: { keys: string[]; hottest: number; factor: number } | null;
   /** Catch-up throttle set by an operator (null: as configured). */
   catchupEntriesPerSec: number | null;
+  /** A spare machine slot (`provisioned: false`) not provisioned yet: empty, and deaf to everything. */
+  spare?: boolean;
 }
 
 /** A batch of log entries from `fromLsn` on, as the primary ships them. */
@@ -232,6 +236,8 @@ export interface DbReply {
   error?: string;
   lsn?: number;
   epoch?: number;
+  /** The node that served it, when a proxy (a cache) relays the answer. */
+  node?: string;
 }
 
 type P = DbPersisted;
@@ -292,24 +298,46 @@ function startFollowing(ctx: Ctx): void {
 }
 
 /** Append one entry at LSN p.lsn + 1 and apply it to the data. */
-function append(ctx: Ctx, key: string, value: number, epoch: number): void {
+function append(ctx: Ctx, key: string, value: number, epoch: number, visible = true): void {
   const p = ctx.p as P;
   const lsn = ++p.lsn;
   p.logKeys.push(key);
   p.logValues.push(value);
   p.logEpochs.push(epoch);
-  if (p.versions[key] === undefined) p.keyCount++;
-  p.values[key] = value;
-  p.versions[key] = lsn;
+  if (visible) {
+    setValue(p, key, value, lsn);
+    p.visibleLsn = lsn;
+  }
   const retain = spec(ctx).logRetainEntries ?? DATABASE_DEFAULTS.logRetainEntries;
-  // Trim in chunks: shifting one entry per write would copy the whole log each time.
+  // Trim in chunks: shifting one entry per write would copy the whole log each time. Never
+  // trim what is not yet visible: it is still to be applied from the log.
   if (p.logKeys.length > retain + (retain >> 2)) {
-    const drop = p.logKeys.length - retain;
+    const drop = Math.min(p.logKeys.length - retain, p.visibleLsn - p.logStart + 1);
     p.logKeys.splice(0, drop);
     p.logValues.splice(0, drop);
     p.logEpochs.splice(0, drop);
     p.logStart += drop;
   }
+}
+
+function setValue(p: P, key: string, value: number, lsn: number): void {
+  if (p.versions[key] === undefined) p.keyCount++;
+  p.values[key] = value;
+  p.versions[key] = lsn;
+}
+
+/**
+ * Make the log visible to reads up to `lsn`. A primary with synchronous followers keeps a
+ * write invisible until it acknowledges it (MySQL's lossless AFTER_SYNC wait point): no one
+ * can read a write that a failover could still take away.
+ */
+function reveal(ctx: Ctx, lsn: number): void {
+  const p = ctx.p as P;
+  for (let l = p.visibleLsn + 1; l <= lsn; l++) {
+    const i = l - p.logStart;
+    setValue(p, p.logKeys[i], p.logValues[i], l);
+  }
+  if (lsn > p.visibleLsn) p.visibleLsn = lsn;
 }
 
 /**
@@ -355,12 +383,19 @@ function pump(ctx: Ctx, id: string, s: FollowerSession): void {
 
 function sendSnapshot(ctx: Ctx, id: string): void {
   const p = ctx.p as P;
-  // Copied: a message body must not change while it is in flight.
+  // Copied: a message body must not change while it is in flight. It holds the whole log up
+  // to p.lsn, so entries not yet visible here are applied to the copy.
+  const values = { ...p.values };
+  const versions = { ...p.versions };
+  for (let l = p.visibleLsn + 1; l <= p.lsn; l++) {
+    values[p.logKeys[l - p.logStart]] = p.logValues[l - p.logStart];
+    versions[p.logKeys[l - p.logStart]] = l;
+  }
   const body = {
     epoch: p.epoch,
     lsn: p.lsn,
-    values: { ...p.values },
-    versions: { ...p.versions },
+    values,
+    versions,
     logStart: p.logStart,
     logKeys: p.logKeys.slice(),
     logValues: p.logValues.slice(),
@@ -455,7 +490,7 @@ function checkDisk(ctx: Ctx): boolean {
 }
 
 function reply(ctx: Ctx, to: number, r: DbReply): void {
-  ctx.send(ctx.nodeId(to), 'reply', r, REQUEST_BYTES);
+  ctx.send(to, 'reply', r, REQUEST_BYTES);
 }
 
 function refuse(ctx: Ctx, from: number, req: DbRequest, error: string): void {
@@ -639,7 +674,8 @@ function serve(ctx: Ctx, from: number, req: DbRequest): void {
     }
     return refuse(ctx, from, req, 'no-lease');
   }
-  append(ctx, req.key, req.value as number, p.epoch);
+  const rule = ackRule(ctx);
+  append(ctx, req.key, req.value as number, p.epoch, rule.sync.length + rule.semi.length === 0 || v.semiSyncDegraded);
   // Not acknowledged: the write could not be made durable.
   if (checkDisk(ctx)) return;
   v.served++;
@@ -655,22 +691,37 @@ function serve(ctx: Ctx, from: number, req: DbRequest): void {
   release(ctx);
 }
 
+/**
+ * The followers configured to follow this node synchronously or semi-synchronously. The
+ * scenario does not change during a run, so this is worked out once per node.
+ */
+const configuredFollowers = new WeakMap<object, { sync: string[]; semi: string[] }>();
+function configured(ctx: Ctx): { sync: string[]; semi: string[] } {
+  let c = configuredFollowers.get(ctx.spec);
+  if (!c) {
+    c = { sync: [], semi: [] };
+    for (const id of ctx.nodesOfKind('database')) {
+      const s = ctx.nodeSpec(id) as DatabaseSpec;
+      if (s.replicateFrom !== ctx.id || id === ctx.id) continue;
+      if (s.replication === 'sync') c.sync.push(id);
+      else if (s.replication === 'semi-sync') c.semi.push(id);
+    }
+    configuredFollowers.set(ctx.spec, c);
+  }
+  return c;
+}
+
 /** The sync and semi-sync followers this primary must wait for, configured or connected. */
 function ackRule(ctx: Ctx): { sync: string[]; semi: string[] } {
   const v = ctx.v as V;
-  const sync: string[] = [];
-  const semi: string[] = [];
+  const c = configured(ctx);
+  let sync = c.sync;
+  let semi = c.semi;
   // Configured ones count even when not connected (the primary then waits for them).
-  for (const id of ctx.nodesOfKind('database')) {
-    const s = ctx.nodeSpec(id) as DatabaseSpec;
-    if (s.replicateFrom !== ctx.id || id === ctx.id) continue;
-    if (s.replication === 'sync') sync.push(id);
-    else if (s.replication === 'semi-sync') semi.push(id);
-  }
   for (const id in v.followers) {
     const mode = v.followers[id].mode;
-    if (mode === 'sync' && !sync.includes(id)) sync.push(id);
-    else if (mode === 'semi-sync' && !semi.includes(id)) semi.push(id);
+    if (mode === 'sync' && !sync.includes(id)) sync = [...sync, id];
+    else if (mode === 'semi-sync' && !semi.includes(id)) semi = [...semi, id];
   }
   return { sync, semi };
 }
@@ -680,13 +731,21 @@ function release(ctx: Ctx): void {
   const v = ctx.v as V;
   const p = ctx.p as P;
   const { sync, semi } = ackRule(ctx);
-  const applied = (id: string) => v.followers[id]?.ackedLsn ?? -1;
-  const received = (id: string) => v.followers[id]?.receivedLsn ?? -1;
+  if (sync.length === 0 && semi.length === 0) {
+    // Asynchronous only: acknowledge at once.
+    for (let w = fifoShift(v.waiting); w; w = fifoShift(v.waiting)) {
+      v.ackedLsn = w.lsn;
+      reveal(ctx, w.lsn);
+      reply(ctx, w.from, { n: w.req.n, r: w.req.r, ok: true, lsn: w.lsn, epoch: p.epoch });
+    }
+    return;
+  }
   const semiTimeoutUs = (spec(ctx).semiSyncTimeoutMs ?? DATABASE_DEFAULTS.semiSyncTimeoutMs) * 1000;
   for (let w = fifoPeek(v.waiting); w; w = fifoPeek(v.waiting)) {
-    let ok = sync.every((id) => applied(id) >= w.lsn);
+    let ok = true;
+    for (const id of sync) if ((v.followers[id]?.ackedLsn ?? -1) < w.lsn) ok = false;
     if (ok && semi.length > 0 && !v.semiSyncDegraded) {
-      if (semi.some((id) => received(id) >= w.lsn)) ok = true;
+      if (anyReceived(v, semi, w.lsn)) ok = true;
       else if (ctx.nowUs - w.sinceUs >= semiTimeoutUs) {
         v.semiSyncDegraded = true;
         ctx.log(`semi-sync: no follower confirmed lsn ${w.lsn} within ${semiTimeoutUs / 1000} ms; acknowledging without it (async) until one catches up`);
@@ -696,9 +755,10 @@ function release(ctx: Ctx): void {
     if (!ok) break;
     fifoShift(v.waiting);
     v.ackedLsn = w.lsn;
+    reveal(ctx, w.lsn);
     reply(ctx, w.from, { n: w.req.n, r: w.req.r, ok: true, lsn: w.lsn, epoch: p.epoch });
   }
-  if (v.semiSyncDegraded && semi.some((id) => received(id) >= p.lsn)) {
+  if (v.semiSyncDegraded && anyReceived(v, semi, p.lsn)) {
     v.semiSyncDegraded = false;
     ctx.log('semi-sync: a follower caught up; waiting for confirmations again');
   }
@@ -707,6 +767,11 @@ function release(ctx: Ctx): void {
     v.waitTimerArmed = true;
     ctx.setTimer(Math.max(0, head.sinceUs + semiTimeoutUs - ctx.nowUs), 'semi-sync-wait');
   }
+}
+
+function anyReceived(v: V, ids: string[], lsn: number): boolean {
+  for (const id of ids) if ((v.followers[id]?.receivedLsn ?? -1) >= lsn) return true;
+  return false;
 }
 
 function applyEntries(ctx: Ctx, from: string, e: Entries): void {
@@ -805,12 +870,14 @@ function truncate(ctx: Ctx, toLsn: number): void {
     p.logEpochs = [];
     p.values = {};
     p.versions = {};
+    p.visibleLsn = 0;
     p.keyCount = 0;
     p.epochs = [];
     v.receivedLsn = 0;
     return;
   }
   const keep = toLsn - p.logStart + 1;
+  p.visibleLsn = Math.min(p.visibleLsn, toLsn);
   p.logKeys.length = keep;
   p.logValues.length = keep;
   p.logEpochs.length = keep;
@@ -854,6 +921,7 @@ function promote(ctx: Ctx, epoch: number): string | undefined {
   const p = ctx.p as P;
   if (p.role === 'primary' && !p.fenced) return 'it is already the primary';
   drainApply(ctx);
+  reveal(ctx, p.lsn);
   p.role = 'primary';
   p.fenced = false;
   p.epoch = Math.max(p.epoch + 1, p.epochSeen + 1, epoch);
@@ -878,6 +946,7 @@ function follow(ctx: Ctx, target: string, epoch: number): string | undefined {
   p.epochSeen = Math.max(p.epochSeen, epoch);
   if (p.follow === target && !wasPrimary) return undefined;
   if (wasPrimary) {
+    reveal(ctx, p.lsn);
     p.role = 'replica';
     p.fenced = false;
     // Writes still waiting for followers will never be acknowledged by this node now.
@@ -895,6 +964,35 @@ function follow(ctx: Ctx, target: string, epoch: number): string | undefined {
   ctx.mark('role', { role: p.role, follow: target, lsn: p.lsn });
   startFollowing(ctx);
   if (wasPrimary) ctx.setTimer(FOLLOWER_TICK_US, 'follower-tick');
+  return undefined;
+}
+
+/**
+ * An autoscaler loads a snapshot onto a spare: it starts with the data as of the snapshot and
+ * a cold cache, then follows its source, whose catch-up replays what was written since.
+ */
+function provision(ctx: Ctx, snap: { epoch: number; lsn: number; values: Record<string, number>; versions: Record<string, number>; epochs: EpochStart[] } | undefined): string | undefined {
+  const p = ctx.p as P;
+  if (!p.spare) return 'it is already provisioned';
+  if (!snap) return 'there is no snapshot to load';
+  // Copied: the snapshot stays its taker's.
+  p.values = { ...snap.values };
+  p.versions = { ...snap.versions };
+  p.keyCount = Object.keys(p.values).length;
+  p.lsn = snap.lsn;
+  p.visibleLsn = snap.lsn;
+  p.logStart = snap.lsn + 1;
+  p.epochs = snap.epochs.map((e) => e.slice() as EpochStart);
+  p.epoch = snap.epoch;
+  p.epochSeen = snap.epoch;
+  delete p.spare;
+  ctx.v = freshVolatile(ctx, 0);
+  ctx.log(`provisioned from a snapshot at lsn ${snap.lsn}; replaying the log since from ${p.follow ?? 'no one'}`);
+  ctx.mark('provisioned', { lsn: snap.lsn });
+  if (checkDisk(ctx)) return undefined;
+  ctx.setTimer(1_000_000, 'roll');
+  startFollowing(ctx);
+  ctx.setTimer(FOLLOWER_TICK_US, 'follower-tick');
   return undefined;
 }
 
@@ -944,6 +1042,7 @@ export const database: Component = {
       logEpochs: [],
       values: {},
       versions: {},
+      visibleLsn: 0,
       epochs: [],
       epochSeen: 1,
       fenced: false,
@@ -956,6 +1055,11 @@ export const database: Component = {
     };
     ctx.p = p;
     ctx.v = freshVolatile(ctx, s.cacheWarmth ?? DATABASE_DEFAULTS.cacheWarmth);
+    if (s.provisioned === false) {
+      // Nothing runs there until an autoscaler loads a snapshot onto it (`provision`).
+      p.spare = true;
+      return { p, v: ctx.v };
+    }
     ctx.setTimer(1_000_000, 'roll');
     if (p.role === 'primary') {
       p.epochs.push([1, 1, ctx.id]);
@@ -971,6 +1075,9 @@ export const database: Component = {
     // Its memory is new: the buffer cache starts cold.
     ctx.v = freshVolatile(ctx, 0);
     const p = ctx.p as P;
+    if (p.spare) return ctx.v;
+    // Whatever reached its log is durable: on restart it replays all of it.
+    reveal(ctx, p.lsn);
     ctx.log(`recovering at lsn ${p.lsn} as ${p.fenced ? 'fenced ' : ''}${p.role}`);
     if (checkDisk(ctx)) return ctx.v;
     ctx.setTimer(1_000_000, 'roll');
@@ -983,6 +1090,7 @@ export const database: Component = {
 
   onMessage(ctx, msg: Message) {
     const p = ctx.p as P;
+    if (p.spare) return; // an empty machine slot: nothing listens
     const v = ctx.v as V;
     const sender = ctx.nodeId(msg.from);
     switch (msg.type) {
@@ -1039,6 +1147,7 @@ export const database: Component = {
         p.values = { ...b.values };
         p.versions = { ...b.versions };
         p.keyCount = Object.keys(p.values).length;
+        p.visibleLsn = b.lsn;
         p.logStart = b.logStart;
         p.logKeys = b.logKeys.slice();
         p.logValues = b.logValues.slice();
@@ -1108,6 +1217,8 @@ export const database: Component = {
     }
     // Everything below acts on the running process.
     if (ctx.v === null) return 'it is not running';
+    if (verb === 'provision') return provision(ctx, args);
+    if (p.spare) return 'it is not provisioned yet';
     if (verb === 'promote') return promote(ctx, (args?.epoch as number | undefined) ?? 0);
     if (verb === 'follow') return follow(ctx, args?.node as string, (args?.epoch as number | undefined) ?? 0);
     if (verb === 'fence') {
@@ -1158,13 +1269,20 @@ export const database: Component = {
   onQuery(ctx, question) {
     const p = ctx.p as P;
     if (question === 'role') return p.fenced ? 'fenced' : p.role;
-    if (question === 'lsn') return p.lsn;
+    if (question === 'lsn') return p.spare ? undefined : p.lsn;
+    if (question === 'snapshot') {
+      if (p.spare) return undefined;
+      // A consistent copy of what reads see now, as a storage snapshot takes it (copied: the
+      // taker keeps it while this node's data moves on).
+      return { epoch: p.epoch, lsn: p.visibleLsn, values: { ...p.values }, versions: { ...p.versions }, epochs: p.epochs.map((e) => e.slice()) };
+    }
     return undefined;
   },
 
   sample(ctx) {
     const p = ctx.p as P;
     const v = ctx.v as V;
+    if (p.spare) return { up: 0 };
     const size = diskSize(ctx);
     const out: Record<string, number> = {
       up: 1,
@@ -1206,8 +1324,9 @@ export const database: Component = {
     const v = ctx.v as V | null;
     const role = p.fenced ? `fenced ${p.role}` : p.role;
     return {
-      summary: `${role}, lsn ${p.lsn}${p.follow ? `, follows ${p.follow}` : ''}`,
+      summary: p.spare ? 'spare: not provisioned' : `${role}, lsn ${p.lsn}${p.follow ? `, follows ${p.follow}` : ''}`,
       detail: {
+        provisioned: !p.spare,
         role: p.role,
         fenced: p.fenced,
         epoch: p.epoch,

@@ -5,5 +5,10 @@ import { client } from './client';
 import { endpoint } from './endpoint';
 import { orchestrator } from './orchestrator';
 import { monitor } from './monitor';
+import { cache } from './cache';
+import { balancer } from './balancer';
+import { queue } from './queue';
+import { worker } from './worker';
+import { autoscaler } from './autoscaler';
 
-export const COMPONENTS: Registry = { database, client, endpoint, orchestrator, monitor };
+export const COMPONENTS: Registry = { database, client, endpoint, orchestrator, monitor, cache, balancer, queue, worker, autoscaler };

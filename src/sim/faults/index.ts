@@ -19,6 +19,9 @@ import { resizeDisk } from './resize-disk';
 import { moveMachine } from './move-machine';
 import { resizePool } from './resize-pool';
 import { surge } from './surge';
+import { addWorkers } from './add-workers';
+import { fixRace } from './fix-race';
+import { addReplica } from './add-replica';
 
 export type { FaultKindDef, FaultOps } from './fault';
 
@@ -41,4 +44,7 @@ export const FAULT_KINDS: Record<FaultSpec['kind'], FaultKindDef<any>> = {
   'move-machine': moveMachine,
   'resize-pool': resizePool,
   surge,
+  'add-workers': addWorkers,
+  'fix-race': fixRace,
+  'add-replica': addReplica,
 };

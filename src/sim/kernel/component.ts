@@ -91,10 +91,11 @@ export interface Ctx {
   /** Exponential with the given mean, from this node's own stream. */
   randomExp(mean: number): number;
   /**
-   * Send a message over the network. `body` must not be changed afterwards (copy what you
-   * share): it is in flight, and a checkpoint may serialise it at any moment.
+   * Send a message over the network, to a node id or index (a reply can use the sender's
+   * index as it came). `body` must not be changed afterwards (copy what you share): it is in
+   * flight, and a checkpoint may serialise it at any moment.
    */
-  send(to: string, type: string, body: unknown, bytes: number): void;
+  send(to: string | number, type: string, body: unknown, bytes: number): void;
   setTimer(delayUs: number, name: string, data?: unknown): void;
   log(text: string): void;
   mark(kind: string, data?: Record<string, unknown>): void;

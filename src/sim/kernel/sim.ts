@@ -688,8 +688,8 @@ class KernelCtx implements Ctx {
   randomExp(mean: number): number {
     return nextExp(this.node.rng, mean);
   }
-  send(to: string, type: string, body: unknown, bytes: number): void {
-    const j = this.sim.index(to);
+  send(to: string | number, type: string, body: unknown, bytes: number): void {
+    const j = typeof to === 'number' ? to : this.sim.index(to);
     if (j < 0) return;
     this.sim.send(this.index, j, type, body, bytes);
   }

@@ -1,0 +1,5 @@
+import { mount } from 'svelte';
+import '../app/theme.css';
+import Player from './Player.svelte';
+
+mount(Player, { target: document.getElementById('player')! });

@@ -1,0 +1,360 @@
+// A cache in front of a database (a page cache, a memcached in front of MySQL): clients read
+// through it with the database's own request protocol, so a client needs no change to use
+// one, only a `readTarget` (or `target`) that names the cache.
+//
+// - A read of a key held and fresh (stored less than `ttlMs` ago) is a hit: answered here,
+//   after the cache's own small service time, without the database hearing of it.
+// - Anything else is a miss: forwarded to the backend (an endpoint, a balancer or a
+//   database, resolved as a client resolves it); the answer is stored and passed on.
+// - When the backend fails or does not answer within `timeoutMs`, a miss fails with the
+//   backend's error (or `timeout`, as a gateway timeout would), unless `serveStale` is on and
+//   an expired entry is still held: then that is served. This is how a cache keeps popular
+//   pages up while the database is sick, and why some users see nothing wrong while others
+//   see a total outage.
+// - Writes are forwarded to the backend; once one is acknowledged, the key's copy is dropped,
+//   and so is any answer for it still on its way (it may predate the write): a page is never
+//   served from a copy older than an acknowledged write that went through the cache. A write
+//   is never timed out here: its outcome is the backend's to tell (the client's own timeout
+//   decides when to stop waiting, and records the outcome as unknown). A write that bypasses
+//   the cache does not drop anything: the cache serves the old copy until its TTL runs out.
+// - Answers relayed from the backend carry the node that served them (`node`), so the history
+//   names the database that acknowledged a write or refused a read, not the cache.
+//
+// A cache is memory: its entries are volatile and a crash empties it. Nothing is persisted.
+// Limits: at most `maxEntries` entries (the oldest stored is evicted), at most MAX_PENDING
+// requests forwarded and not yet answered (beyond, `too-many-in-flight`).
+
+import type { Component, Ctx, Message } from '../kernel/component';
+import type { CacheSpec } from '../spec';
+import type { DbReply, DbRequest } from './database';
+import { fifo, fifoPeek, fifoPush, fifoShift, fifoSize, type Fifo } from '../kernel/fifo';
+import { release, servers, submit, waitingCount, type Servers } from './servers';
+import { resolveAddress, type DnsCache } from './address';
+
+export const CACHE_DEFAULTS = {
+  ttlMs: 60_000,
+  maxEntries: 10_000,
+  serveStale: false,
+  timeoutMs: 1000,
+  serviceMs: 0.05,
+  cores: 1,
+};
+
+const REQUEST_BYTES = 120;
+/** Requests forwarded and not yet answered, at most. */
+const MAX_PENDING = 10_000;
+/** A forwarded write no answer came for is forgotten after this long (the client gave up long before). */
+const WRITE_FORGET_US = 60_000_000;
+/** Requests waiting for a core, at most; beyond, new ones are refused at once. */
+const MAX_QUEUED = 10_000;
+
+/** A stored answer: [value (null: the key does not exist), stored at µs, lsn, epoch, node that served it]. */
+type Entry = [number | null, number, number, number, string];
+
+/** A request forwarded to the backend. */
+interface Pending {
+  from: number;
+  req: DbRequest;
+  /** The backend node it went to. */
+  node: string;
+  /** Store the answer (false once a write to the key went through meanwhile). */
+  fill: boolean;
+}
+
+export interface CacheVolatile {
+  entries: Record<string, Entry>;
+  count: number;
+  /** Keys in the order they were stored, [key, stored at µs]; an item is stale when the entry was stored again since. */
+  order: Fifo<[string, number]>;
+  cpu: Servers<{ from: number; req: DbRequest }>;
+  /** Forwarded requests by their number here, and their deadlines in order. */
+  pending: Record<number, Pending>;
+  pendingCount: number;
+  /** Reads forwarded and not yet answered, by key (their numbers): what a write must stop from being stored. */
+  readsByKey: Record<string, number[]>;
+  readDeadlines: Fifo<[number, number]>;
+  writeDeadlines: Fifo<[number, number]>;
+  readTimerArmed: boolean;
+  writeTimerArmed: boolean;
+  nextR: number;
+  dns: DnsCache;
+  hits: number;
+  misses: number;
+  staleServed: number;
+  failed: number;
+  writes: number;
+  evicted: number;
+}
+
+type V = CacheVolatile;
+
+function spec(ctx: Ctx): CacheSpec {
+  return ctx.spec as CacheSpec;
+}
+
+function fresh(): V {
+  return {
+    entries: {},
+    count: 0,
+    order: fifo(),
+    cpu: servers(),
+    pending: {},
+    pendingCount: 0,
+    readsByKey: {},
+    readDeadlines: fifo(),
+    writeDeadlines: fifo(),
+    readTimerArmed: false,
+    writeTimerArmed: false,
+    nextR: 1,
+    dns: {},
+    hits: 0,
+    misses: 0,
+    staleServed: 0,
+    failed: 0,
+    writes: 0,
+    evicted: 0,
+  };
+}
+
+function ttlUs(ctx: Ctx): number {
+  return Math.round((spec(ctx).ttlMs ?? CACHE_DEFAULTS.ttlMs) * 1000);
+}
+
+function cores(ctx: Ctx): number {
+  return spec(ctx).cores ?? CACHE_DEFAULTS.cores;
+}
+
+function reply(ctx: Ctx, to: number, r: DbReply): void {
+  ctx.send(ctx.nodeId(to), 'reply', r, REQUEST_BYTES);
+}
+
+function fail(ctx: Ctx, from: number, req: DbRequest, error: string, node?: string): void {
+  (ctx.v as V).failed++;
+  reply(ctx, from, node ? { n: req.n, r: req.r, ok: false, error, node } : { n: req.n, r: req.r, ok: false, error });
+}
+
+/** Answer a read from a stored entry (fresh, or expired and served because the backend failed). */
+function answer(ctx: Ctx, from: number, req: DbRequest, e: Entry): void {
+  reply(ctx, from, { n: req.n, r: req.r, ok: true, value: e[0], lsn: e[2], epoch: e[3] });
+}
+
+/** The backend failed a read: serve the expired copy if allowed, else pass the failure on. */
+function backendFailed(ctx: Ctx, p: Pending, error: string): void {
+  const v = ctx.v as V;
+  const e = v.entries[p.req.key];
+  if (e && (spec(ctx).serveStale ?? CACHE_DEFAULTS.serveStale)) {
+    v.staleServed++;
+    answer(ctx, p.from, p.req, e);
+    return;
+  }
+  fail(ctx, p.from, p.req, error, p.node);
+}
+
+/** A write to `key` went through: forget the copy, and any answer for it still on its way. */
+function drop(ctx: Ctx, key: string): void {
+  const v = ctx.v as V;
+  // A read of this key still on its way back may predate the write: its answer must not be stored.
+  for (const r of v.readsByKey[key] ?? []) v.pending[r].fill = false;
+  if (v.entries[key] === undefined) return;
+  delete v.entries[key];
+  v.count--;
+}
+
+function store(ctx: Ctx, key: string, e: Entry): void {
+  const v = ctx.v as V;
+  if (v.entries[key] === undefined) {
+    const max = spec(ctx).maxEntries ?? CACHE_DEFAULTS.maxEntries;
+    while (v.count >= max) evictOldest(ctx);
+    v.count++;
+  }
+  v.entries[key] = e;
+  fifoPush(v.order, [key, e[1]]);
+  // Re-stored keys leave stale items behind: rebuild the order when they outnumber the entries.
+  if (fifoSize(v.order) > 2 * v.count + 1024) {
+    const live = Object.keys(v.entries).map((k): [string, number] => [k, v.entries[k][1]]);
+    live.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    v.order = { items: live, head: 0 };
+  }
+}
+
+function evictOldest(ctx: Ctx): void {
+  const v = ctx.v as V;
+  for (let item = fifoShift(v.order); item; item = fifoShift(v.order)) {
+    const e = v.entries[item[0]];
+    if (e && e[1] === item[1]) {
+      delete v.entries[item[0]];
+      v.count--;
+      v.evicted++;
+      return;
+    }
+  }
+}
+
+/** Send a request on to the backend. */
+function forward(ctx: Ctx, from: number, req: DbRequest): void {
+  const v = ctx.v as V;
+  const node = resolveAddress(ctx, spec(ctx).backend, v.dns);
+  if (node === null) {
+    if (req.f === 'read') return backendFailed(ctx, { from, req, node: '', fill: false }, 'unresolved');
+    return fail(ctx, from, req, 'unresolved');
+  }
+  if (v.pendingCount >= MAX_PENDING) return fail(ctx, from, req, 'too-many-in-flight');
+  const r = v.nextR++;
+  v.pending[r] = { from, req, node, fill: true };
+  v.pendingCount++;
+  const out: DbRequest = { op: req.op, n: req.n, r, f: req.f, key: req.key, value: req.value };
+  ctx.send(node, 'request', out, REQUEST_BYTES);
+  if (req.f === 'read') {
+    (v.readsByKey[req.key] ??= []).push(r);
+    fifoPush(v.readDeadlines, [r, ctx.nowUs + (spec(ctx).timeoutMs ?? CACHE_DEFAULTS.timeoutMs) * 1000]);
+    if (!v.readTimerArmed) armTimer(ctx, 'read');
+  } else {
+    fifoPush(v.writeDeadlines, [r, ctx.nowUs + WRITE_FORGET_US]);
+    if (!v.writeTimerArmed) armTimer(ctx, 'write');
+  }
+}
+
+/** A forwarded request is answered or given up on: forget it. */
+function settle(ctx: Ctx, r: number): Pending | undefined {
+  const v = ctx.v as V;
+  const p = v.pending[r];
+  if (!p) return undefined;
+  delete v.pending[r];
+  v.pendingCount--;
+  if (p.req.f === 'read') {
+    const rs = v.readsByKey[p.req.key];
+    if (rs.length === 1) delete v.readsByKey[p.req.key];
+    else rs.splice(rs.indexOf(r), 1);
+  }
+  return p;
+}
+
+function armTimer(ctx: Ctx, which: 'read' | 'write'): void {
+  const v = ctx.v as V;
+  const q = which === 'read' ? v.readDeadlines : v.writeDeadlines;
+  const head = fifoPeek(q);
+  if (which === 'read') v.readTimerArmed = head !== undefined;
+  else v.writeTimerArmed = head !== undefined;
+  if (head) ctx.setTimer(head[1] - ctx.nowUs, `${which}-deadline`);
+}
+
+/** Deadlines that passed: reads get a gateway timeout (or a stale copy); writes are forgotten. */
+function expire(ctx: Ctx, which: 'read' | 'write'): void {
+  const v = ctx.v as V;
+  const q = which === 'read' ? v.readDeadlines : v.writeDeadlines;
+  for (let d = fifoPeek(q); d && d[1] <= ctx.nowUs; d = fifoPeek(q)) {
+    fifoShift(q);
+    const p = settle(ctx, d[0]);
+    if (!p) continue; // answered in time
+    if (which === 'read') backendFailed(ctx, p, 'timeout');
+  }
+  armTimer(ctx, which);
+}
+
+/** A request has had its turn on a core: look it up, answer or forward it. */
+function handle(ctx: Ctx, from: number, req: DbRequest): void {
+  const v = ctx.v as V;
+  if (req.f === 'write') {
+    v.writes++;
+    return forward(ctx, from, req);
+  }
+  const e = v.entries[req.key];
+  if (e && ctx.nowUs < e[1] + ttlUs(ctx)) {
+    v.hits++;
+    return answer(ctx, from, req, e);
+  }
+  v.misses++;
+  forward(ctx, from, req);
+}
+
+function onBackendReply(ctx: Ctx, msg: Message): void {
+  const b = msg.body as DbReply;
+  const p = settle(ctx, b.r);
+  if (!p) return; // too late: the client was already answered
+  const node = ctx.nodeId(msg.from);
+  const req = p.req;
+  if (req.f === 'write') {
+    // Only a write that happened makes the copy wrong: one refused or lost leaves it (which is
+    // what keeps pages up while the database fails every write).
+    if (b.ok) drop(ctx, req.key);
+    reply(ctx, p.from, { ...b, n: req.n, r: req.r, node: b.node ?? node });
+    return;
+  }
+  if (!b.ok) return backendFailed(ctx, p, b.error ?? 'error');
+  const value = b.value ?? null;
+  if (p.fill) store(ctx, req.key, [value, ctx.nowUs, b.lsn ?? 0, b.epoch ?? 0, b.node ?? node]);
+  reply(ctx, p.from, { n: req.n, r: req.r, ok: true, value, lsn: b.lsn, epoch: b.epoch, node: b.node ?? node });
+}
+
+export const cache: Component = {
+  kind: 'cache',
+
+  init(ctx) {
+    ctx.p = {};
+    ctx.v = fresh();
+    return { p: ctx.p, v: ctx.v };
+  },
+
+  recover(ctx) {
+    // Memory only: a restarted cache is empty, and every read misses until it fills again.
+    ctx.v = fresh();
+    return ctx.v;
+  },
+
+  onMessage(ctx, msg: Message) {
+    const v = ctx.v as V;
+    if (msg.type === 'request') {
+      const req = msg.body as DbRequest;
+      if (waitingCount(v.cpu) >= MAX_QUEUED) return fail(ctx, msg.from, req, 'too-many-in-flight');
+      const costUs = Math.max(1, Math.round((spec(ctx).serviceMs ?? CACHE_DEFAULTS.serviceMs) * 1000));
+      submit(ctx, v.cpu, cores(ctx), { costUs, kind: 'client', data: { from: msg.from, req } }, 'served');
+    } else if (msg.type === 'reply') onBackendReply(ctx, msg);
+    else if (msg.type === 'scrape') ctx.send(ctx.nodeId(msg.from), 'metrics', { values: cache.sample!(ctx) }, 200);
+  },
+
+  onTimer(ctx, name, data) {
+    if (name === 'served') {
+      handle(ctx, data.data.from, data.data.req);
+      release(ctx, (ctx.v as V).cpu, cores(ctx), 'served');
+    } else if (name === 'read-deadline') expire(ctx, 'read');
+    else if (name === 'write-deadline') expire(ctx, 'write');
+  },
+
+  sample(ctx) {
+    const v = ctx.v as V;
+    const lookups = v.hits + v.misses;
+    return {
+      up: 1,
+      hits: v.hits,
+      misses: v.misses,
+      staleServed: v.staleServed,
+      failed: v.failed,
+      writes: v.writes,
+      entries: v.count,
+      pending: v.pendingCount,
+      hitRatio: lookups > 0 ? v.hits / lookups : 0,
+    };
+  },
+
+  view(ctx) {
+    const v = ctx.v as V | null;
+    const s = spec(ctx);
+    const lookups = v ? v.hits + v.misses : 0;
+    const ratio = v && lookups > 0 ? v.hits / lookups : 0;
+    return {
+      summary: `${v?.count ?? 0} entries, hit ratio ${Math.round(ratio * 100)}% -> ${s.backend}`,
+      detail: {
+        backend: s.backend,
+        entries: v?.count ?? 0,
+        hits: v?.hits ?? 0,
+        misses: v?.misses ?? 0,
+        hitRatio: ratio,
+        staleServed: v?.staleServed ?? 0,
+        failed: v?.failed ?? 0,
+        pending: v?.pendingCount ?? 0,
+        ttlMs: s.ttlMs ?? CACHE_DEFAULTS.ttlMs,
+        serveStale: s.serveStale ?? CACHE_DEFAULTS.serveStale,
+      },
+    };
+  },
+};

@@ -26,6 +26,15 @@ export default tseslint.config(
         { object: 'crypto', property: 'getRandomValues', message: determinism },
         { object: 'crypto', property: 'randomUUID', message: determinism },
         { object: 'globalThis', property: 'setTimeout', message: determinism },
+        // The standard leaves these "implementation-approximated": browsers may differ in the
+        // last bit, and a share link must replay the same run in all of them.
+        ...['log', 'log10', 'log2', 'log1p', 'exp', 'expm1', 'pow', 'cos', 'sin', 'tan', 'acos', 'asin', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'cbrt', 'hypot'].map((property) => ({
+          object: 'Math', property, message: 'Math.' + property + ' may differ between browsers: use src/sim/kernel/fmath (same bits everywhere)',
+        })),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "BinaryExpression[operator='**']", message: 'x ** y may differ between browsers for a fractional y: use pow from src/sim/kernel/fmath' },
       ],
       'no-restricted-globals': [
         'error',

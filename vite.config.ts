@@ -21,6 +21,7 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',
+    setupFiles: ['tests/unit/setup.ts'],
     // Property tests and many-seed runs are CPU-bound; the machine has two cores.
     pool: 'threads',
     testTimeout: 60_000,

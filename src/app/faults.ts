@@ -15,6 +15,8 @@ const PAUSE_MS = 15_000;
 const PARTITION_MS = 20_000;
 const DEGRADE_MS = 30_000;
 const MOVE_MS = 60_000;
+/** How long loading a backup takes when a learner asks for one (a small database). */
+const RESTORE_MS = 30_000;
 const SURGE_MS = 30_000;
 const GB = 1e9;
 /** Sizes offered for a disk-filling fault and for a new disk. */
@@ -304,6 +306,26 @@ export const FAULT_UI: readonly FaultKindUi[] = [
     build: (_doc, t, atMs) => (t.kind === 'node' && t.nodeKind === 'autoscaler' ? { kind: 'add-replica', target: t.id, atMs } : null),
   },
   {
+    kind: 'restore-backup',
+    label: 'Restore a backup (30 s)',
+    group: 'operator',
+    help: 'Rebuild a database from a backup of another, taken now: out of service for 30 s while it loads, then it starts with that data and a cold cache and replays the log written since.',
+    targetsHelp: 'a database',
+    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'database'),
+    options: (doc, t) => {
+      const self = doc.nodes.find((n) => n.id === (t.kind === 'node' ? t.id : ''));
+      const others = doc.nodes.filter((n) => n.kind === 'database' && n.id !== self?.id);
+      // Its own source first: the usual way to rebuild a replica.
+      const source = self && 'replicateFrom' in self ? self.replicateFrom : undefined;
+      others.sort((a, b) => Number(b.id === source) - Number(a.id === source));
+      return others.map((d) => ({ value: d.id, label: `from a backup of ${d.id}` }));
+    },
+    build: (doc, t, atMs, option) => {
+      const untilMs = until(doc, atMs, RESTORE_MS);
+      return isDatabase(t) && option && option !== t.id && untilMs > atMs ? { kind: 'restore-backup', target: t.id, from: option, atMs, untilMs } : null;
+    },
+  },
+  {
     kind: 'resize-pool',
     label: 'Resize pool',
     group: 'operator',
@@ -363,6 +385,8 @@ export function describeFault(f: FaultSpec): string {
       return `fix the race in ${f.target}`;
     case 'add-replica':
       return `add a replica (${f.target})`;
+    case 'restore-backup':
+      return `restore ${f.target} from a backup of ${f.from}`;
     default:
       return `${f.kind} ${f.target}`;
   }

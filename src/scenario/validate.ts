@@ -1186,6 +1186,16 @@ function checkFaults(r: Report, doc: Rec, ix: Index, durationMs: number | undefi
         nodeField(r, ix, o, base, ['database']);
         if (get(o, 'untilMs') === undefined) missing(r, at(base, 'untilMs'), 'the time it is back on its new machine');
         return;
+      case 'restore-backup': {
+        nodeField(r, ix, o, base, ['database']);
+        const from = get(o, 'from');
+        if (from === undefined) missing(r, at(base, 'from'), 'the id of the database the backup is taken from');
+        else if (nodeRef(r, ix, from, at(base, 'from'), ['database']) !== undefined && from === get(o, 'target')) {
+          r.add(at(base, 'from'), 'must be another database than the one restored');
+        }
+        if (get(o, 'untilMs') === undefined) missing(r, at(base, 'untilMs'), 'the time the restore is done and the database starts');
+        return;
+      }
       case 'throttle':
         nodeField(r, ix, o, base, ['database']);
         num(r, o, 'entriesPerSec', base, { required: true, min: 0, max: 1e9 });

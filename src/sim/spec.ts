@@ -379,11 +379,14 @@ export interface AddWorkersFault extends FaultBase {
 }
 export interface FixRaceFault extends FaultBase { kind: 'fix-race'; target: string }
 export interface AddReplicaFault extends FaultBase { kind: 'add-replica'; target: string }
+/** `target` (a database) is rebuilt from a backup of `from` taken at `atMs`, back at `untilMs`. */
+export interface RestoreBackupFault extends FaultBase { kind: 'restore-backup'; target: string; from: string; untilMs: number }
 
 export type FaultSpec =
   | AddWorkersFault
   | FixRaceFault
   | AddReplicaFault
+  | RestoreBackupFault
   | ThrottleFault
   | SlowQueriesFault
   | RefreshStatisticsFault

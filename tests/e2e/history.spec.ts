@@ -59,6 +59,9 @@ test('async failover with reads from the replica: not linearizable, the offendin
   await expect.poll(async () => Number(await diagram.getAttribute('data-ops'))).toBeGreaterThan(20);
   await expect(page.getByTestId('history-note')).toContainText('All keys, 44.500 s to 45.000 s.');
   await expect(diagram.locator('g.lane')).toHaveCount(1);
+  // A read names the write whose value it returned, even one written before the window.
+  await expect(diagram.locator('g.op', { hasText: /^R → / }).first()).toBeAttached();
+  expect(await diagram.textContent()).not.toMatch(/R → \d/);
 
   await page.getByTestId('lincheck').click();
   const verdict = page.getByTestId('lincheck-verdict');

@@ -91,3 +91,26 @@ test('a failure can be added without dragging: press it, choose the target, add 
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('inspector-status')).toContainText('db2, database');
 });
+
+test('an operator action with a choice: restore a replica from a backup of another, and see it come back', async ({ page }) => {
+  await openPlayground(page);
+  await goTo(page, 10);
+  await page.locator('[data-fault-kind="restore-backup"]').click();
+  await page.getByTestId('fault-target').selectOption({ label: 'db3 (database)' });
+  // Its own source is offered first.
+  const option = page.getByTestId('fault-option');
+  await expect(option.locator('option').first()).toHaveText('from a backup of db1');
+  await option.selectOption({ label: 'from a backup of db2' });
+  await page.getByRole('button', { name: /^Add at 10\.0 s/ }).click();
+  const added = page.locator('[data-testid="timeline-fault"]', { hasText: 'restore db3 from a backup of db2' });
+  await expect(added).toHaveAttribute('data-at-ms', '10000');
+  await expect(nodeButton(page, /^db3, database, down/)).toBeAttached();
+  expect((await page.evaluate(() => window.__faultline!.doc()))!.faults.at(-1)).toMatchObject({ kind: 'restore-backup', target: 'db3', from: 'db2', atMs: 10_000, untilMs: 40_000 });
+
+  // Thirty seconds later it starts from the backup and replays the rest from db1.
+  await goTo(page, 45);
+  await expect(nodeButton(page, /^db3, database, up/)).toBeAttached();
+  await expect(page.getByTestId('log')).toContainText(/db3 restored from the backup at lsn \d+; it starts with that data and replays the log since/);
+  // The lesson's own crash of db1 at 30 s still fails requests; nothing is wrong with db3.
+  expect((await state(page)).anomalies.filter((a) => a.nodes.includes('db3'))).toEqual([]);
+});

@@ -2,15 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { createSim } from '../../src/sim/world';
 import { validateScenario } from '../../src/scenario/validate';
 import { summarize } from '../../src/sim/report';
-import { seeds } from './helpers/scenarios';
+import { loadDoc as load, seeds } from './helpers/scenarios';
 
 // The load balancer, the job queue and the validation of the capacity kinds, in small worlds.
 
-function load(doc: unknown) {
-  const res = validateScenario(doc);
-  if (!res.ok) throw new Error(res.errors.map((e) => e.message).join('\n'));
-  return res.scenario;
-}
 
 const S = 1_000_000;
 

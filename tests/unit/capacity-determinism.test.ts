@@ -21,6 +21,7 @@ const cases: [string, Patch, number[]][] = [
   ['catchup-storm', (d) => {
     d.durationMs = 1_000_000;
     d.faults = d.faults.filter((f: { id: string }) => f.id !== 'back-down');
+    delete d.whatIf; // timed for the full-length lesson
     for (const f of d.faults) f.atMs = 900_000;
   }, [400_000, 950_000]],
 ];

@@ -14,6 +14,8 @@ export interface Promotion {
   lsn: number;
   atUs: number;
   epochs: EpochStart[];
+  /** Not promoted but restored from a backup of this node (a new history from the backup). */
+  restoredFrom?: string;
 }
 
 interface Span {
@@ -94,7 +96,10 @@ export class Facts {
           if (d.role === 'primary') {
             this.end(m.node, 'fenced', m.atUs);
             this.begin(m.node, 'primary', m.atUs);
-            this.promotions.push({ node: m.node, epoch: Number(d.epoch), lsn: Number(d.lsn), atUs: m.atUs, epochs: d.epochs as EpochStart[] });
+            this.promotions.push({
+              node: m.node, epoch: Number(d.epoch), lsn: Number(d.lsn), atUs: m.atUs, epochs: d.epochs as EpochStart[],
+              ...(d.restoredFrom ? { restoredFrom: String(d.restoredFrom) } : {}),
+            });
           } else {
             this.end(m.node, 'primary', m.atUs);
             this.end(m.node, 'fenced', m.atUs);

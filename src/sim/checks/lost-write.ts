@@ -75,7 +75,9 @@ export function lostWrite(spec: WorldSpec): Checker {
         if (by) {
           reasons.push(
             k >= 0
-              ? `${by.node} was promoted at ${sec(by.atUs)} holding the log only up to lsn ${by.lsn}`
+              ? by.restoredFrom
+                ? `${by.node} was restored at ${sec(by.atUs)} from a backup of ${by.restoredFrom} that ended at lsn ${by.lsn}`
+                : `${by.node} was promoted at ${sec(by.atUs)} holding the log only up to lsn ${by.lsn}`
               : `${g.node} accepted them in epoch ${g.epoch}, a history that did not survive; ${by.node} is the primary of epoch ${by.epoch}`,
           );
         }
@@ -88,7 +90,8 @@ export function lostWrite(spec: WorldSpec): Checker {
         if (afterPromotion > 0) reasons.push(`${plural(afterPromotion, 'write')} ${afterPromotion === 1 ? 'was' : 'were'} acknowledged by ${g.node} after it had been replaced`);
         const discard = facts.discards.find((d) => d.node === g.node && d.atUs >= g.atUs[first]);
         if (discard) reasons.push(`${g.node} discarded its divergent entries when it rejoined at ${sec(discard.atUs)}`);
-        const mode = modeOfFollowers(g.node);
+        // How it was replicated explains a failover's losses, not a restore's.
+        const mode = by?.restoredFrom ? '' : modeOfFollowers(g.node);
         const lsnRange = count === 1 ? `lsn ${g.lsns[first]}` : `lsn ${g.lsns[first]} to ${g.lsns[g.lsns.length - 1]}`;
         out.push({
           kind: 'lost-write',
@@ -99,7 +102,8 @@ export function lostWrite(spec: WorldSpec): Checker {
           count,
           explanation:
             `${plural(count, 'acknowledged write')} to ${g.node} (epoch ${g.epoch}, ${lsnRange}) ${count === 1 ? 'is' : 'are'} not in the surviving history: ` +
-            `${reasons.join('; ')}. Replication from ${g.node}: ${mode}${mode.includes('async') ? ' (the client heard "ok" before any replica had the write)' : ''}.`,
+            `${reasons.join('; ')}.` +
+            (mode ? ` Replication from ${g.node}: ${mode}${mode.includes('async') ? ' (the client heard "ok" before any replica had the write)' : ''}.` : ''),
         });
       }
       return out.sort((a, b) => a.atUs - b.atUs);

@@ -23,6 +23,7 @@
 
 import type { Component, Ctx, Message } from '../kernel/component';
 import type { AutoscalerSpec, BalancerSpec, DatabaseSpec } from '../spec';
+import type { DbSnapshotData as DbSnapshot } from './database';
 
 export const AUTOSCALER_DEFAULTS = {
   scrapeMs: 15_000,
@@ -41,14 +42,6 @@ const SNAPSHOT_RETRY_US = 10_000_000;
 
 export type ScaleStep = 'snapshot' | 'provision' | 'load' | 'replay' | 'attach';
 
-/** What a database answers to the `snapshot` query: its data as of now. */
-export interface DbSnapshot {
-  epoch: number;
-  lsn: number;
-  values: Record<string, number>;
-  versions: Record<string, number>;
-  epochs: [number, number, string][];
-}
 
 interface Op {
   spare: string;

@@ -22,6 +22,7 @@ import type { ClientSpec, EndpointSpec } from '../spec';
 import type { DbReply, DbRequest } from './database';
 import { ENDPOINT_DEFAULTS } from './endpoint';
 import { newWindow, record, roll, type LatencyWindow } from '../metrics/histogram';
+import { cosCycle, pow } from '../kernel/fmath';
 import { fifo, fifoPeek, fifoPush, fifoShift, fifoSize, type Fifo } from '../kernel/fifo';
 
 export const CLIENT_DEFAULTS = {
@@ -153,8 +154,7 @@ function rateNow(ctx: Ctx, f: 'read' | 'write'): number {
   let rate = f === 'write' ? (s.writesPerSec ?? 0) : (s.readsPerSec ?? 0);
   if (s.diurnal) {
     const period = s.diurnal.periodMs ?? 86_400_000;
-    const phase = (2 * Math.PI * (ctx.nowUs / 1000 - (s.diurnal.peakAtMs ?? 0))) / period;
-    rate *= 1 + s.diurnal.amplitude * Math.cos(phase);
+    rate *= 1 + s.diurnal.amplitude * cosCycle(ctx.nowUs / 1000 - (s.diurnal.peakAtMs ?? 0), period);
   }
   return rate * (ctx.p as P).surge;
 }
@@ -175,7 +175,7 @@ function pickKey(ctx: Ctx): string {
   if (s.keyDistribution !== 'zipf') return keyName(Math.floor(u * n));
   // Inverse of the continuous power-law CDF on [1, n+1): cheap, no table to keep.
   const e = s.zipfExponent ?? CLIENT_DEFAULTS.zipfExponent;
-  const x = e === 1 ? Math.pow(n + 1, u) : Math.pow((Math.pow(n + 1, 1 - e) - 1) * u + 1, 1 / (1 - e));
+  const x = e === 1 ? pow(n + 1, u) : pow((pow(n + 1, 1 - e) - 1) * u + 1, 1 / (1 - e));
   return keyName(Math.min(n - 1, Math.floor(x) - 1));
 }
 

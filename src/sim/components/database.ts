@@ -134,6 +134,18 @@ export interface DbPersisted {
   catchupEntriesPerSec: number | null;
   /** A spare machine slot (`provisioned: false`) not provisioned yet: empty, and deaf to everything. */
   spare?: boolean;
+  /** A backup being restored onto this node (`restore-backup`), loaded when the restore ends. */
+  restoring?: DbSnapshotData;
+  restoringFrom?: string;
+}
+
+/** A consistent copy of a database's data, as the `snapshot` query gives it. */
+export interface DbSnapshotData {
+  epoch: number;
+  lsn: number;
+  values: Record<string, number>;
+  versions: Record<string, number>;
+  epochs: EpochStart[];
 }
 
 /** A batch of log entries from `fromLsn` on, as the primary ships them. */
@@ -971,21 +983,11 @@ function follow(ctx: Ctx, target: string, epoch: number): string | undefined {
  * An autoscaler loads a snapshot onto a spare: it starts with the data as of the snapshot and
  * a cold cache, then follows its source, whose catch-up replays what was written since.
  */
-function provision(ctx: Ctx, snap: { epoch: number; lsn: number; values: Record<string, number>; versions: Record<string, number>; epochs: EpochStart[] } | undefined): string | undefined {
+function provision(ctx: Ctx, snap: DbSnapshotData | undefined): string | undefined {
   const p = ctx.p as P;
   if (!p.spare) return 'it is already provisioned';
   if (!snap) return 'there is no snapshot to load';
-  // Copied: the snapshot stays its taker's.
-  p.values = { ...snap.values };
-  p.versions = { ...snap.versions };
-  p.keyCount = Object.keys(p.values).length;
-  p.lsn = snap.lsn;
-  p.visibleLsn = snap.lsn;
-  p.logStart = snap.lsn + 1;
-  p.epochs = snap.epochs.map((e) => e.slice() as EpochStart);
-  p.epoch = snap.epoch;
-  p.epochSeen = snap.epoch;
-  delete p.spare;
+  loadSnapshot(p, snap);
   ctx.v = freshVolatile(ctx, 0);
   ctx.log(`provisioned from a snapshot at lsn ${snap.lsn}; replaying the log since from ${p.follow ?? 'no one'}`);
   ctx.mark('provisioned', { lsn: snap.lsn });
@@ -993,6 +995,70 @@ function provision(ctx: Ctx, snap: { epoch: number; lsn: number; values: Record<
   ctx.setTimer(1_000_000, 'roll');
   startFollowing(ctx);
   ctx.setTimer(FOLLOWER_TICK_US, 'follower-tick');
+  return undefined;
+}
+
+/** The node's data and log become the snapshot's: what it had before is gone. */
+function loadSnapshot(p: P, snap: DbSnapshotData): void {
+  // Copied: the snapshot stays its taker's.
+  p.values = { ...snap.values };
+  p.versions = { ...snap.versions };
+  p.keyCount = Object.keys(p.values).length;
+  p.lsn = snap.lsn;
+  p.visibleLsn = snap.lsn;
+  p.logStart = snap.lsn + 1;
+  p.logKeys = [];
+  p.logValues = [];
+  p.logEpochs = [];
+  p.epochs = snap.epochs.map((e) => e.slice() as EpochStart);
+  p.epoch = snap.epoch;
+  p.epochSeen = snap.epoch;
+  delete p.spare;
+}
+
+/**
+ * `restore-backup`, done to the machine while the process is down: take the backup of `from`
+ * now (`restore-take`), load it when the restore ends (`restore-load`, just before restart).
+ */
+function restoreStep(ctx: Ctx, verb: string, args: any): string | undefined {
+  const p = ctx.p as P;
+  if (verb === 'restore-take') {
+    const from = String(args?.from ?? '');
+    const snap = ctx.query(from, 'snapshot') as DbSnapshotData | undefined;
+    if (!snap) {
+      ctx.log(`no backup of ${from} to restore (it holds no data)`);
+      return `${from} has no data to back up`;
+    }
+    p.restoring = snap;
+    p.restoringFrom = from;
+    ctx.log(`a backup of ${from} at lsn ${snap.lsn} is being restored onto ${ctx.id}`);
+    ctx.mark('restore', { from, lsn: snap.lsn });
+    return undefined;
+  }
+  if (!p.restoring) return 'there is no backup to load';
+  const snap = p.restoring;
+  const from = p.restoringFrom ?? '?';
+  delete p.restoring;
+  delete p.restoringFrom;
+  const epochSeen = p.epochSeen;
+  loadSnapshot(p, snap);
+  // A rebuilt machine starts clean: nothing fenced it, no other files on its disk.
+  p.fenced = false;
+  p.diskExtraBytes = 0;
+  ctx.mark('restored', { lsn: snap.lsn });
+  if (p.role !== 'primary') {
+    ctx.log(`restored from the backup at lsn ${snap.lsn}; it starts with that data and replays the log since`);
+    return undefined;
+  }
+  // A primary restored from a backup writes a new history from the backup's end, as
+  // PostgreSQL starts a new timeline after a recovery to a point: a new epoch, so whatever
+  // the old history held past that point is known to be gone (and followers that have it
+  // diverge, and are told so).
+  p.epoch = Math.max(epochSeen, snap.epoch) + 1;
+  p.epochSeen = p.epoch;
+  p.epochs.push([p.epoch, p.lsn + 1, ctx.id]);
+  ctx.log(`restored from the backup at lsn ${snap.lsn}; as primary it starts epoch ${p.epoch} from there`);
+  ctx.mark('role', { role: 'primary', epoch: p.epoch, lsn: p.lsn, epochs: p.epochs.map((e) => e.slice()), restoredFrom: from });
   return undefined;
 }
 
@@ -1215,6 +1281,7 @@ export const database: Component = {
       ctx.mark('disk-resized', { sizeBytes: p.diskBytes });
       return undefined;
     }
+    if (verb === 'restore-take' || verb === 'restore-load') return restoreStep(ctx, verb, args);
     // Everything below acts on the running process.
     if (ctx.v === null) return 'it is not running';
     if (verb === 'provision') return provision(ctx, args);

@@ -24,6 +24,7 @@
 // consensus store, so a restarted orchestrator carries on from it.
 
 import type { Component, Ctx, Message } from '../kernel/component';
+import { exp, log10 } from '../kernel/fmath';
 import type { DatabaseSpec, OrchestratorSpec } from '../spec';
 
 export const ORCHESTRATOR_DEFAULTS = {
@@ -98,9 +99,9 @@ export function phi(w: Pick<Watch, 'intervalsUs' | 'lastAnswerUs'>, nowUs: numbe
   const elapsed = nowUs - w.lastAnswerUs;
   // Logistic approximation of the normal tail, as Akka's detector uses.
   const y = (elapsed - mean) / std;
-  const e = Math.exp(-y * (1.5976 + 0.070566 * y * y));
+  const e = exp(-y * (1.5976 + 0.070566 * y * y));
   const pLater = elapsed > mean ? e / (1 + e) : 1 - 1 / (1 + e);
-  return -Math.log10(Math.max(pLater, 1e-300));
+  return -log10(Math.max(pLater, 1e-300));
 }
 
 /** Suspicion in 0..1+ (1 = declared down), for the stage's detector gauge. */

@@ -22,6 +22,7 @@ import { surge } from './surge';
 import { addWorkers } from './add-workers';
 import { fixRace } from './fix-race';
 import { addReplica } from './add-replica';
+import { restoreBackup } from './restore-backup';
 
 export type { FaultKindDef, FaultOps } from './fault';
 
@@ -47,4 +48,5 @@ export const FAULT_KINDS: Record<FaultSpec['kind'], FaultKindDef<any>> = {
   'add-workers': addWorkers,
   'fix-race': fixRace,
   'add-replica': addReplica,
+  'restore-backup': restoreBackup,
 };

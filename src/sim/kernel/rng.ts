@@ -13,6 +13,8 @@
 // state is a hash of (seed, key) only, never of how many streams were forked before, so
 // adding a node leaves every other node's draws unchanged.
 
+import { log } from './fmath';
+
 /** Four uint32 words of xoshiro128** state, kept as a plain array so it checkpoints as JSON. */
 export type RngState = [number, number, number, number];
 
@@ -82,9 +84,9 @@ export function nextInt(s: RngState, n: number): number {
 
 /**
  * Exponentially distributed value with the given mean: the gap between arrivals of a
- * Poisson process. Math.log is V8's port of fdlibm in Node and in Chromium, so it returns
- * the same bits in both (the cross-runtime trace test would catch it if not).
+ * Poisson process. The logarithm is fmath's, not the engine's: Math.log may differ in the
+ * last bit between browsers, and one arrival a microsecond apart changes the whole run.
  */
 export function nextExp(s: RngState, mean: number): number {
-  return -Math.log(1 - nextFloat(s)) * mean;
+  return -log(1 - nextFloat(s)) * mean;
 }

@@ -29,14 +29,19 @@ export function node(doc: any, id: string, change: Partial<NodeSpec> | Record<st
   Object.assign(n, change);
 }
 
+/** A document that must be valid, as a scenario (the validator's errors otherwise). */
+export function loadDoc(doc: unknown): Scenario {
+  const res = validateScenario(doc);
+  if (!res.ok) throw new Error(res.errors.map((e) => e.message).join('\n'));
+  return res.scenario;
+}
+
 export function scenarioOf(id: string, patch?: Patch): Scenario {
   const b = builtIn(id);
   if (!b) throw new Error(`no built-in ${id}`);
   const doc = structuredClone(b.document) as any;
   patch?.(doc);
-  const res = validateScenario(doc);
-  if (!res.ok) throw new Error(res.errors.map((e) => e.message).join('\n'));
-  return res.scenario;
+  return loadDoc(doc);
 }
 
 export function run(id: string, seed: number, patch?: Patch, untilMs?: number): Run {

@@ -5,11 +5,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkLinearizability, parseHistoryText } from '../src/sim/checks/linearizability';
 import { fmt, msSince, type BenchSection } from './report';
-import { LINEARIZABILITY_DATA_DIR } from '../tests/fixtures/linearizability';
 
-const DATA_DIR = LINEARIZABILITY_DATA_DIR;
-
-export async function benchLincheck(): Promise<BenchSection> {
+/** `dataDir`: the vendored histories (tests/fixtures/linearizability), passed in by bench/run.ts. */
+export async function benchLincheck(DATA_DIR: string): Promise<BenchSection> {
   const title = 'Linearizability checker (reference histories)';
   const expectedPath = join(DATA_DIR, 'expected.json');
   if (!existsSync(expectedPath)) return { title, rows: [['skipped', `no test data at ${DATA_DIR}`]] };

@@ -520,3 +520,16 @@ function num(x: unknown): number {
 function str(x: unknown): string {
   return typeof x === 'string' ? x : '';
 }
+
+/**
+ * A stage canvas cleared and set up to draw in stage coordinates: device pixels (the canvas
+ * is `widthPx` CSS pixels wide) times the view's pan and zoom.
+ */
+export function prepareCanvas(c: HTMLCanvasElement, widthPx: number, view: { k: number; x: number; y: number }): CanvasRenderingContext2D {
+  const ctx = c.getContext('2d')!;
+  const dpr = c.width / Math.max(1, widthPx);
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, c.width, c.height);
+  ctx.setTransform(dpr * view.k, 0, 0, dpr * view.k, dpr * view.x, dpr * view.y);
+  return ctx;
+}

@@ -209,16 +209,3 @@ export function sameTarget(a: StageTarget | null, b: StageTarget | null): boolea
   if (a.kind === 'link' && b.kind === 'link') return a.between[0] === b.between[0] && a.between[1] === b.between[1];
   return a.kind === b.kind && (a as { id: string }).id === (b as { id: string }).id;
 }
-
-/**
- * A stage canvas cleared and set up to draw in stage coordinates: device pixels (the canvas
- * is `widthPx` CSS pixels wide) times the view's pan and zoom.
- */
-export function prepareCanvas(c: HTMLCanvasElement, widthPx: number, view: { k: number; x: number; y: number }): CanvasRenderingContext2D {
-  const ctx = c.getContext('2d')!;
-  const dpr = c.width / Math.max(1, widthPx);
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.clearRect(0, 0, c.width, c.height);
-  ctx.setTransform(dpr * view.k, 0, 0, dpr * view.k, dpr * view.x, dpr * view.y);
-  return ctx;
-}

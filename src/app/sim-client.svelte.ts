@@ -130,6 +130,9 @@ export class SimClient {
   private rafId = 0;
   private watchdog = 0;
   private lastDocument: unknown = null;
+  /** A load is on its way to the worker: a seek asked for meanwhile waits for it (ms). */
+  private loading = false;
+  private seekAfterLoadMs: number | null = null;
   /** Events a playing request may run (tuned by round-trip time). */
   private budgetEvents = 10_000;
   /** Virtual time the last playing frame advanced: the display may run on that far, no further. */
@@ -174,15 +177,21 @@ export class SimClient {
     this.generation++;
     const gen = this.generation;
     this.busy = true;
+    this.loading = true;
+    this.seekAfterLoadMs = null;
     let res;
     try {
       res = await this.call<LoadResult>(() => this.api.load(document));
     } catch (e) {
       this.busy = false;
-      if (gen === this.generation) this.crashed(message(e));
+      if (gen === this.generation) {
+        this.loading = false;
+        this.crashed(message(e));
+      }
       return false;
     }
     if (gen !== this.generation) return false;
+    this.loading = false;
     if (!res.ok) {
       this.busy = false;
       this.errors = res.errors;
@@ -200,7 +209,11 @@ export class SimClient {
     this.pendingSeekUs = null;
     this.apply(res.frame);
     this.busy = false;
-    if (opts.atUs !== undefined && opts.atUs > 0) this.seek(opts.atUs / 1000);
+    // A learner who pressed End (or a key) while it loaded meant the run that was loading.
+    const asked = this.seekAfterLoadMs;
+    this.seekAfterLoadMs = null;
+    if (asked !== null) this.seek(asked);
+    else if (opts.atUs !== undefined && opts.atUs > 0) this.seek(opts.atUs / 1000);
     return true;
   }
 
@@ -376,7 +389,12 @@ export class SimClient {
     else this.play();
   }
 
+  /** Go to `targetMs` (clamped to the run; `Infinity` is its end, whatever the run's length). */
   seek(targetMs: number): void {
+    if (this.loading) {
+      this.seekAfterLoadMs = targetMs;
+      return;
+    }
     this.stopAtUs = null;
     const us = Math.round(Math.max(0, Math.min(this.durationMs, targetMs)) * 1000);
     this.pendingSeekUs = us;

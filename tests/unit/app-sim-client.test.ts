@@ -125,6 +125,17 @@ describe('the page\'s simulation client', () => {
     sim.dispose();
   });
 
+  it('a seek asked for while a scenario loads lands on that scenario (End before it is ready)', async () => {
+    const sim = await newClient();
+    const loaded = sim.load(doc);
+    sim.seek(Infinity);
+    expect(await loaded).toBe(true);
+    const endUs = (doc as { durationMs: number }).durationMs * 1000;
+    await until(() => sim.frame?.nowUs === endUs, 'the end of the loaded run');
+    expect(calls.filter((c) => c.startsWith('seek'))).toEqual([`seek(${endUs})`]);
+    sim.dispose();
+  });
+
   it('never drops a change to the scenario, even among superseded frame requests', async () => {
     const sim = await newClient();
     await sim.load(doc);

@@ -162,7 +162,8 @@ export async function benchBrowser(): Promise<BenchSection> {
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_FLAGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await page.goto(`http://127.0.0.1:${port}/?testhook`);
+    // The playground (a bare address opens the gallery), then the benchmark world loaded into it.
+    await page.goto(`http://127.0.0.1:${port}/?testhook#play=first-failover`);
     await page.waitForFunction(() => (globalThis as unknown as Partial<PageGlobal>).__faultline?.state().events !== undefined);
     const world = busyWorld();
     const loaded = await page.evaluate((doc) => (globalThis as unknown as PageGlobal).__faultline.load(doc), world);

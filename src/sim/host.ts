@@ -175,7 +175,7 @@ export interface HistoryWindow {
 }
 
 export interface HostOptions {
-  /** A wall clock for the linearizability check's time budget (the worker's performance.now). */
+  /** A wall clock for the linearizability check's time budget, given by the worker (the core never reads one). */
   now?: () => number;
 }
 

@@ -3,22 +3,14 @@
 // person does, and running the same scenario through the CLI to compare traces.
 
 import { expect, type Page } from '@playwright/test';
-import type {} from '../../src/app/test-hook';
+import type { FaultlineHook } from '../../src/app/test-hook';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface HookState {
-  nowUs: number;
-  trace: string;
-  events: number;
-  playing: boolean;
-  busy: boolean;
-  messagesInFlight: number;
-  anomalies: { kind: string; atUs: number; nodes: string[] }[];
-  failure: string | null;
-}
+/** What the page's test hook reports (its own type, so the two never drift apart). */
+export type HookState = ReturnType<FaultlineHook['state']>;
 
 /** Open the playground on a built-in scenario, with the test hook, and wait for the first frame. */
 export async function openPlayground(page: Page, query = '', scenario = 'first-failover'): Promise<void> {

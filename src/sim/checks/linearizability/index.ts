@@ -87,7 +87,7 @@ export interface CheckOptions {
   budgetSteps?: number;
   /** Wall-time budget; only honoured with `now`, since the simulation core reads no clock. */
   budgetMs?: number;
-  /** The caller's clock in milliseconds (`performance.now` in a worker or in Node). */
+  /** The caller's clock in milliseconds (the worker's or the CLI's; the core has none). */
   now?: () => number;
   /** Memory the memo tables of the partitions being searched may hold together, in bytes. */
   budgetMemoBytes?: number;

@@ -11,7 +11,6 @@ import { loadDoc as load, seeds } from './helpers/scenarios';
 
 const S = 1_000_000;
 
-
 const world = (seed: number, faults: unknown[]) => ({
   format: 'faultline/1',
   seed,

@@ -13,6 +13,7 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { forTerminal, jsonForTerminal, linesForTerminal } from './terminal';
 import { checkLinearizability, describeResult, parseHistoryText, ParseError, type CheckOptions } from '../sim/checks/linearizability';
 
 const USAGE = 'usage: npm run lincheck -- <file> [--json] [--budget-steps N] [--timeout-ms N]';
@@ -58,7 +59,7 @@ function main(argv: string[]): number {
     args = parseArgs(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    console.error(`lincheck: ${err.message}\n${USAGE}`);
+    console.error(`${forTerminal(`lincheck: ${err.message}`)}\n${USAGE}`);
     return 2;
   }
 
@@ -66,12 +67,12 @@ function main(argv: string[]): number {
   try {
     const size = statSync(args.file).size;
     if (size > MAX_FILE_BYTES) {
-      console.error(`lincheck: ${args.file}: ${size} bytes, more than the limit of ${MAX_FILE_BYTES}`);
+      console.error(forTerminal(`lincheck: ${args.file}: ${size} bytes, more than the limit of ${MAX_FILE_BYTES}`));
       return 2;
     }
     text = readFileSync(args.file, 'utf8');
   } catch (err) {
-    console.error(`lincheck: cannot read ${args.file}: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(forTerminal(`lincheck: cannot read ${args.file}: ${err instanceof Error ? err.message : String(err)}`));
     return 2;
   }
 
@@ -80,7 +81,7 @@ function main(argv: string[]): number {
     parsed = parseHistoryText(text);
   } catch (err) {
     if (!(err instanceof ParseError)) throw err;
-    console.error(`lincheck: ${args.file}:${err.line}: ${err.detail}`);
+    console.error(forTerminal(`lincheck: ${args.file}:${err.line}: ${err.detail}`));
     return 2;
   }
 
@@ -91,7 +92,7 @@ function main(argv: string[]): number {
   const result = checkLinearizability(parsed, options);
   const ms = Math.round((performance.now() - t0) * 10) / 10;
   if (result.unknownReason === 'invalid-history') {
-    console.error(`lincheck: ${args.file}: ${result.message}`);
+    console.error(forTerminal(`lincheck: ${args.file}: ${result.message}`));
     return 2;
   }
 
@@ -108,19 +109,19 @@ function main(argv: string[]): number {
       partitions: result.partitionCount,
       ...(result.unknownReason ? { unknownReason: result.unknownReason } : {}),
     };
-    console.log(JSON.stringify(out));
+    console.log(jsonForTerminal(out));
     return 0;
   }
   const keys = result.partitionCount === 1 ? '1 key' : `${result.partitionCount} keys`;
   console.log(result.verdict);
-  console.log(`${basename(args.file)}: ${FORMAT_NAMES[parsed.format]}, ${result.operations} operations (${keys}), ${result.steps} search steps, ${ms} ms`);
-  for (const line of describeResult(result)) console.log(line);
+  console.log(forTerminal(`${basename(args.file)}: ${FORMAT_NAMES[parsed.format]}, ${result.operations} operations (${keys}), ${result.steps} search steps, ${ms} ms`));
+  for (const line of describeResult(result)) console.log(forTerminal(line));
   return 0;
 }
 
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (err) {
-  console.error(`lincheck: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  console.error(linesForTerminal(`lincheck: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`).join('\n'));
   process.exitCode = 1;
 }

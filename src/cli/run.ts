@@ -20,7 +20,8 @@ export interface RunRequest {
 
 export function runScenario(req: RunRequest): RunOutput {
   const seed = req.seed ?? req.scenario.seed;
-  const untilMs = req.untilMs ?? req.scenario.durationMs;
+  // Never past the end: the CLI refuses a later --until, and other callers get the whole run.
+  const untilMs = Math.min(req.untilMs ?? req.scenario.durationMs, req.scenario.durationMs);
   const sim = createSim(
     { ...req.scenario, seed },
     // Checkpoints serve seeking; a headless run only goes forward.

@@ -67,7 +67,7 @@ export async function sweep(request: RunRequest, from: number, to: number): Prom
     format: 'faultline/1',
     scenario: request.scenario.title ?? 'Untitled scenario',
     seeds: { from, to },
-    untilMs: request.untilMs ?? request.scenario.durationMs,
+    untilMs: Math.min(request.untilMs ?? request.scenario.durationMs, request.scenario.durationMs),
     runs: results.length,
     anomalies: Object.fromEntries(Object.entries(anomalies).sort(([a], [b]) => (a < b ? -1 : 1))),
     results,

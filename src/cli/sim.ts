@@ -18,13 +18,19 @@ import type { ValidationResult } from '../scenario/types';
 import { loadScenarioArg } from './load';
 import { runScenario, type RunOutput } from './run';
 import { parseSeedRange, sweep, type SweepOutput } from './seeds';
+import { forTerminal, jsonForTerminal, linesForTerminal } from './terminal';
 
 const USAGE = `usage: npm run sim -- <scenario.json | built-in-id | share link> [--seed N] [--until MS] [--json] [--seeds A..B] [--max-events N] [--what-if ID]
        npm run sim -- <scenario.json | built-in-id | share link> --link
        npm run sim -- --list`;
 
+/** Lines for a person: user text in them (titles, ids, quoted values) is made safe to print. */
+function print(lines: string[]): void {
+  console.log(lines.map(forTerminal).join('\n'));
+}
+
 function fail(code: number, lines: string[]): never {
-  for (const l of lines) process.stderr.write(l + '\n');
+  for (const l of lines) process.stderr.write(forTerminal(l) + '\n');
   process.exit(code);
 }
 
@@ -54,7 +60,7 @@ function printRun(o: RunOutput): void {
   ];
   if (o.anomalies.length === 0) out.push('anomalies: none found');
   for (const a of o.anomalies) out.push(`${a.kind} x${a.count} from ${fmt(a.firstAtMs)} ms (${a.nodes.join(', ')}): ${a.explanation}`);
-  console.log(out.join('\n'));
+  print(out);
 }
 
 function printSweep(s: SweepOutput): void {
@@ -65,7 +71,7 @@ function printSweep(s: SweepOutput): void {
   for (const [kind, runs] of kinds) out.push(`${kind.padEnd(width)}  in ${runs} of ${s.runs} runs`);
   const broken = s.results.filter((r) => r.error || r.aborted);
   for (const r of broken) out.push(`seed ${r.seed} did not complete: ${r.error ?? r.aborted}`);
-  console.log(out.join('\n'));
+  print(out);
 }
 
 async function main(): Promise<void> {
@@ -86,7 +92,7 @@ async function main(): Promise<void> {
       },
     });
   } catch (e) {
-    fail(2, [(e as Error).message, USAGE]);
+    fail(2, [(e as Error).message, ...USAGE.split('\n')]);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -95,10 +101,10 @@ async function main(): Promise<void> {
   }
   if (values.list) {
     const width = Math.max(...BUILT_INS.map((b) => b.id.length));
-    for (const b of BUILT_INS) console.log(`${b.id.padEnd(width)}  ${b.title}`);
+    print(BUILT_INS.map((b) => `${b.id.padEnd(width)}  ${b.title}`));
     return;
   }
-  if (positionals.length !== 1) fail(2, [positionals.length === 0 ? 'name a scenario file or a built-in id' : `one scenario at a time; found ${positionals.length}`, USAGE]);
+  if (positionals.length !== 1) fail(2, [positionals.length === 0 ? 'name a scenario file or a built-in id' : `one scenario at a time; found ${positionals.length}`, ...USAGE.split('\n')]);
 
   const arg = positionals[0];
   // A share link (the link itself, or an address whose fragment is one); a file of that name wins.
@@ -130,21 +136,26 @@ async function main(): Promise<void> {
   }
   const untilMs = parseIntArg('until', values.until, 0);
   const maxEvents = parseIntArg('max-events', values['max-events'], 1);
+  // A run ends at durationMs (the scenario's faults and narration are bounded by it); --until
+  // only stops it earlier, so a later time is a mistake worth saying rather than running past.
+  if (untilMs !== undefined && untilMs > scenario.durationMs) {
+    fail(2, [`--until ${untilMs} is after the end of the run: the scenario lasts ${fmt(scenario.durationMs)} ms (its durationMs). --until stops a run earlier; leave it out to run to the end`]);
+  }
 
   if (values.seeds !== undefined) {
     if (seed !== undefined) fail(2, ['--seed and --seeds do not go together']);
     const range = parseSeedRange(values.seeds);
     if (typeof range === 'string') fail(2, [range]);
     const result = await sweep({ scenario, untilMs, maxEvents }, range.from, range.to);
-    if (values.json) console.log(JSON.stringify(result));
+    if (values.json) console.log(jsonForTerminal(result));
     else printSweep(result);
     return;
   }
 
   const out = runScenario({ scenario, seed, untilMs, maxEvents });
-  if (values.json) console.log(JSON.stringify(out));
+  if (values.json) console.log(jsonForTerminal(out));
   else printRun(out);
   if (out.aborted) fail(1, [`the run stopped at ${fmt(out.aborted.atMs)} ms: ${out.aborted.reason}`]);
 }
 
-main().catch((e: unknown) => fail(1, [`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`]));
+main().catch((e: unknown) => fail(1, linesForTerminal(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)));

@@ -511,10 +511,22 @@ function checkNumber(r: Report, value: unknown, path: string, rule: NumberRule):
     && (rule.above === undefined || value > rule.above)
     && (rule.max === undefined || value <= rule.max);
   if (!ok) {
-    r.add(path, `must be ${numberExpectation(rule)}; found ${String(value)}`);
+    r.add(path, `must be ${numberExpectation(rule)}; found ${shownNumber(value)}`);
     return undefined;
   }
   return value;
+}
+
+/**
+ * A number as found. Past 2^53 the parsed value is not what was written (9007199254740993
+ * reads as 9007199254740992), and below 1e21 String() would print those wrong digits as if
+ * they had been written: say what is true instead.
+ */
+function shownNumber(value: number): string {
+  if (Math.abs(value) > Number.MAX_SAFE_INTEGER && Math.abs(value) < 1e21) {
+    return `a number beyond ${value < 0 ? '-' : ''}${fmt(Number.MAX_SAFE_INTEGER)}, too large to be read exactly (its last digits are lost)`;
+  }
+  return String(value);
 }
 
 function num(r: Report, o: Rec, key: string, base: string, rule: NumberRule & { required?: boolean }): number | undefined {
@@ -738,13 +750,15 @@ function checkScenario(doc: Rec, r: Report): void {
   checkNarration(r, doc, ix);
   str(r, doc, 'teaser', '', { max: L.teaserChars });
   str(r, doc, 'source', '', { max: L.sourceChars });
-  checkWhatIfs(r, doc, ix);
 
   const limits = get(doc, 'limits');
   if (limits !== undefined) {
     const o = record(r, limits, 'limits', 'an object such as { "maxEvents": 20000000 }');
     if (o) num(r, o, 'maxEvents', 'limits', { integer: true, min: 1, max: L.maxEvents });
   }
+  // Last: a what-if is tried out only on a document every other rule passed, so a mistake
+  // outside the what-ifs is reported once, not again as each fix's result.
+  checkWhatIfs(r, doc, ix);
 }
 
 function checkSites(r: Report, doc: Rec, ix: Index): void {

@@ -53,3 +53,46 @@ export function writeWork(work: Omit<SavedWork, 'v' | 'savedAt'>, now: Date = ne
     return 'Your work could not be saved: the browser\'s storage is full. Export it as a JSON file.';
   }
 }
+
+/**
+ * The learner's next save, waiting for a pause in their changes (a drag makes many). A save
+ * is scheduled with the document as it was edited, captured then: when it runs, something
+ * else may be loaded, and saving that instead would overwrite their work with a scenario
+ * they only opened. Anything that loads another document flushes it first. Saves run one
+ * at a time, in order, so an older one never lands after a newer one.
+ */
+export class PendingSave {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private job: (() => Promise<void>) | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private running = 0;
+
+  constructor(public delayMs: number) {}
+
+  /** True while a save waits for its delay or is being written. */
+  get pending(): boolean {
+    return this.job !== null || this.running > 0;
+  }
+
+  /** Run `job` after the delay, instead of any save still waiting. */
+  schedule(job: () => Promise<void>): void {
+    clearTimeout(this.timer);
+    this.job = job;
+    this.timer = setTimeout(() => void this.flush(), this.delayMs);
+  }
+
+  /** Run the waiting save now; resolves when every save so far is written. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    const job = this.job;
+    this.job = null;
+    if (job) {
+      this.running++;
+      this.chain = this.chain
+        .then(job)
+        .catch(() => {})
+        .finally(() => this.running--);
+    }
+    return this.chain;
+  }
+}

@@ -121,6 +121,11 @@ export class SimClient {
   private askers = new Set<(e: Error) => void>();
   /** Bumped by a load or a restart: answers to older requests are not applied. */
   private generation = 0;
+  /**
+   * Bumped when another document is opened (not by an edit's reload): a change the learner
+   * made to the previous one and still on its way is dropped, never applied to this one.
+   */
+  private workGen = 0;
   /** Bumped by any new wish of the learner: a running "next notable" scan stops. */
   private scanGen = 0;
   /** Identifies the one loop sending requests; a restart orphans the old one. */
@@ -167,14 +172,18 @@ export class SimClient {
     // The document as the learner left it (their faults and positions included), from t = 0:
     // going back to where it failed could fail the same way.
     const doc = this.doc ? { format: 'faultline/1', ...this.doc } : this.lastDocument;
-    if (doc !== null) void this.load(doc, { keepFailure: true });
+    if (doc !== null) void this.load(doc, { keepFailure: true, sameWork: true });
   }
 
-  /** Load a document; on success the page shows it from t = 0 (or `atUs`). */
-  async load(document: unknown, opts: { atUs?: number; keepFailure?: boolean } = {}): Promise<boolean> {
+  /**
+   * Load a document; on success the page shows it from t = 0 (or `atUs`). `sameWork`: it is
+   * the learner's document again (edited, or reloaded after a crash), not another one.
+   */
+  async load(document: unknown, opts: { atUs?: number; keepFailure?: boolean; sameWork?: boolean } = {}): Promise<boolean> {
     this.pause();
     this.next = null;
     this.generation++;
+    if (!opts.sameWork) this.workGen++;
     const gen = this.generation;
     this.busy = true;
     this.loading = true;
@@ -301,6 +310,11 @@ export class SimClient {
       this.pause();
       this.failure = `The run stopped at ${(f.aborted.atUs / 1e6).toFixed(3)} s: ${f.aborted.reason}. Rewind, or change the scenario.`;
     }
+  }
+
+  /** Where the learner is: a seek asked for and not shown yet (an edit's replay), else the frame shown. */
+  get positionUs(): number {
+    return this.pendingSeekUs ?? this.frame?.nowUs ?? 0;
   }
 
   get endUs(): number {
@@ -474,19 +488,23 @@ export class SimClient {
 
   /** Add a fault to the timeline; the worker replays to the current time with it. */
   addFault(fault: FaultDraft): Promise<boolean> {
+    const work = this.workGen;
     return new Promise((resolve) => {
       this.mutate(async (api) => {
+        if (work !== this.workGen) return resolve(false);
         const res = await this.call<FaultsResult>(() => api.addFault(fault));
-        resolve(this.applyFaults(res, `add ${fault.kind}`));
+        resolve(work === this.workGen && this.applyFaults(res, `add ${fault.kind}`));
       });
     });
   }
 
   removeFault(id: string): Promise<boolean> {
+    const work = this.workGen;
     return new Promise((resolve) => {
       this.mutate(async (api) => {
+        if (work !== this.workGen) return resolve(false);
         const res = await this.call<FaultsResult>(() => api.removeFault(id));
-        resolve(this.applyFaults(res, 'remove fault'));
+        resolve(work === this.workGen && this.applyFaults(res, 'remove fault'));
       });
     });
   }
@@ -500,11 +518,15 @@ export class SimClient {
     if (old.untilMs !== undefined) moved.untilMs = Math.min(this.durationMs, clamped + (old.untilMs - old.atMs));
     if (moved.untilMs !== undefined && moved.untilMs <= moved.atMs) delete moved.untilMs;
     const before = this.doc;
+    const work = this.workGen;
     return new Promise((resolve) => {
       this.mutate(async (api) => {
+        if (work !== this.workGen) return resolve(false);
         const removed = await this.call<FaultsResult>(() => api.removeFault(id));
+        if (work !== this.workGen) return resolve(false);
         if (!removed.ok) return resolve(this.applyFaults(removed, null));
         const added = await this.call<FaultsResult>(() => api.addFault(moved));
+        if (work !== this.workGen) return resolve(false);
         if (added.ok) {
           const ok = this.applyFaults(added, null);
           if (ok && before) this.onedit?.(before, 'move fault');
@@ -566,7 +588,7 @@ export class SimClient {
   async replace(doc: ScenarioDoc): Promise<boolean> {
     // A seek still on its way (the one a previous edit's reload asked for) is where the learner is.
     const atUs = this.playing ? (this.frame?.nowUs ?? 0) : (this.pendingSeekUs ?? this.frame?.nowUs ?? 0);
-    const ok = await this.load({ ...doc, format: 'faultline/1' }, { atUs: Math.min(atUs, doc.durationMs * 1000) });
+    const ok = await this.load({ ...doc, format: 'faultline/1' }, { atUs: Math.min(atUs, doc.durationMs * 1000), sameWork: true });
     if (!ok) {
       this.notice = this.errors.map((e) => (e.message.startsWith(e.path) ? e.message : `${e.path}: ${e.message}`)).join('; ');
       this.errors = [];

@@ -5,6 +5,7 @@
 
 import type { SimClient, ScenarioDoc } from './sim-client.svelte';
 import type { Point } from './stage/layout';
+import type { PendingSave } from './autosave';
 
 export interface FaultlineHook {
   state(): {
@@ -20,6 +21,10 @@ export interface FaultlineHook {
   doc(): ScenarioDoc | null;
   /** The node selected on the stage or in the inspector. */
   selected(): string | null;
+  /** True while an autosave of the learner's work waits for its delay or is being written. */
+  savePending(): boolean;
+  /** The autosave's delay after the last change, ms: a test makes the window of a race wide. */
+  setAutosaveDelay(ms: number): void;
   /** The linearizability check's step budget (undefined: the default); a tiny one shows `unknown`. */
   setCheckBudget(steps: number | undefined): void;
   load(doc: unknown): Promise<boolean>;
@@ -50,7 +55,7 @@ export function installTestHook(
   nodePoint: (id: string) => Point | null,
   speeds: readonly number[],
   setSpeedIndex: (i: number) => void,
-  page: { selected: () => string | null; setCheckBudget?: (steps: number | undefined) => void } = { selected: () => null },
+  page: { selected: () => string | null; setCheckBudget?: (steps: number | undefined) => void; autosave?: PendingSave } = { selected: () => null },
 ): void {
   if (!new URLSearchParams(location.search).has('testhook')) return;
   let recording = false;
@@ -80,6 +85,10 @@ export function installTestHook(
     doc: () => (sim.doc ? JSON.parse(JSON.stringify(sim.doc)) : null),
     selected: () => page.selected(),
     setCheckBudget: (steps) => page.setCheckBudget?.(steps),
+    savePending: () => page.autosave?.pending ?? false,
+    setAutosaveDelay: (ms) => {
+      if (page.autosave) page.autosave.delayMs = ms;
+    },
     load: (doc) => sim.load(doc),
     seek: (ms) => sim.seek(ms),
     play: () => sim.play(),

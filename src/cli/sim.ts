@@ -1,5 +1,7 @@
 // npm run sim -- <scenario.json | built-in-id | share link> [--seed N] [--until MS] [--json]
 //                                             [--seeds A..B] [--max-events N] [--what-if ID]
+// npm run sim -- <scenario.json | built-in-id | share link> --compare <what-if id | changes.json>
+//                                             [--seed N] [--until MS] [--json]
 // npm run sim -- <scenario.json | built-in-id | share link> --link
 // npm run sim -- --list
 //
@@ -9,18 +11,20 @@
 // could not complete (an internal failure, or a limit such as the event budget).
 
 import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { BUILT_INS, builtIn } from '../scenario/library';
 import { decodeShareLink, encodeShareLink, looksLikeLink } from '../scenario/share-link';
 import { applyWhatIf, whatIfsOf } from '../scenario/what-if';
-import { validateScenario } from '../scenario/validate';
-import type { ValidationResult } from '../scenario/types';
+import { validateChanges, validateScenario } from '../scenario/validate';
+import type { Scenario, ValidationResult } from '../scenario/types';
+import { comparisonOfWhatIf, diffSummaries, titleOfChanges, type Comparison } from '../scenario/compare';
 import { loadScenarioArg } from './load';
-import { runScenario, type RunOutput } from './run';
+import { compareScenarios, runScenario, type CompareOutput, type RunOutput } from './run';
 import { parseSeedRange, sweep, type SweepOutput } from './seeds';
 import { forTerminal, jsonForTerminal, linesForTerminal } from './terminal';
 
 const USAGE = `usage: npm run sim -- <scenario.json | built-in-id | share link> [--seed N] [--until MS] [--json] [--seeds A..B] [--max-events N] [--what-if ID]
+       npm run sim -- <scenario.json | built-in-id | share link> --compare <what-if id | changes.json> [--seed N] [--until MS] [--json]
        npm run sim -- <scenario.json | built-in-id | share link> --link
        npm run sim -- --list`;
 
@@ -63,6 +67,68 @@ function printRun(o: RunOutput): void {
   print(out);
 }
 
+/** A changes file is small; a bigger one is a mistake (a scenario given by accident). */
+const MAX_CHANGES_FILE_BYTES = 1_000_000;
+
+/**
+ * What `--compare` names: a what-if of the scenario, or a JSON file holding a list of what-if
+ * changes (or a what-if entry, `{ "title", "changes" }`). Exits 2 with a sentence otherwise.
+ */
+function comparisonArg(scenario: Scenario, arg: string): { comparison: Comparison; b: Scenario } {
+  const w = comparisonOfWhatIf(scenario, arg);
+  let comparison: Comparison;
+  if (w) comparison = w;
+  else if (existsSync(arg) && statSync(arg).isFile()) {
+    const size = statSync(arg).size;
+    if (size > MAX_CHANGES_FILE_BYTES) fail(2, [`--compare: ${arg} is ${(size / 1e6).toFixed(1)} MB; a list of changes is far smaller (the limit is 1 MB)`]);
+    let value: unknown;
+    try {
+      value = JSON.parse(readFileSync(arg, 'utf8'));
+    } catch (e) {
+      fail(2, [`--compare: ${arg} is not valid JSON: ${(e as Error).message}`]);
+    }
+    const o = value as { title?: unknown; changes?: unknown } | null;
+    const isEntry = typeof o === 'object' && o !== null && !Array.isArray(o) && 'changes' in o;
+    const res = validateChanges(scenario, isEntry ? o.changes : value);
+    if (!res.ok) fail(2, res.errors.map((e) => `${arg}: ${e.message}`));
+    const title = isEntry && typeof o.title === 'string' && o.title.trim() ? o.title.trim().slice(0, 200) : titleOfChanges(res.changes);
+    return { comparison: { title, changes: res.changes }, b: res.scenario };
+  } else {
+    const ids = whatIfsOf(scenario).map((x) => x.id);
+    fail(2, [`--compare: '${arg}' is neither a what-if of this scenario (${ids.length ? `it has ${ids.join(', ')}` : 'it has none'}) nor a file of changes`]);
+  }
+  const res = validateChanges(scenario, comparison.changes, `whatIf '${arg}'`);
+  if (!res.ok) fail(2, res.errors.map((e) => e.message));
+  return { comparison, b: res.scenario };
+}
+
+function printCompare(o: CompareOutput, title: string): void {
+  const rows = diffSummaries(o.a, o.b);
+  const cells: [string, string, string][] = [
+    ['', 'A: as written', `B: ${title}`],
+    ['trace', o.a.trace, o.b.trace],
+    ['events', fmt(o.a.events), fmt(o.b.events)],
+    ...rows.map((r): [string, string, string] => [r.label, r.aText, r.bText]),
+  ];
+  const w0 = Math.max(...cells.map((c) => c[0].length));
+  const w1 = Math.max(...cells.map((c) => c[1].length));
+  const out = [o.a.scenario, `seed ${o.a.seed}, until ${fmt(o.a.untilMs)} ms`, ''];
+  for (const [k, a, b] of cells) {
+    const changed = k !== '' && k !== 'trace' && a !== b;
+    out.push(`${k.padEnd(w0)}  ${a.padStart(k === '' ? 0 : w1).padEnd(w1)}  ${changed ? '->' : '  '}  ${b}`);
+  }
+  out.push('');
+  out.push(
+    o.divergedAtMs === null
+      ? 'The two runs are the same run: the same trace at every moment to the end.'
+      : `The two runs are the same until ${fmt(o.divergedAtMs)} ms, where they first differ (divergedAtMs ${o.divergedAtMs}).`,
+  );
+  for (const [name, run] of [['A', o.a], ['B', o.b]] as const) {
+    for (const a of run.anomalies) out.push(`${name}: ${a.kind} x${a.count} from ${fmt(a.firstAtMs)} ms: ${a.explanation}`);
+  }
+  console.log(out.join('\n'));
+}
+
 function printSweep(s: SweepOutput): void {
   const out = [`${s.scenario}: seeds ${s.seeds.from}..${s.seeds.to} (${s.runs} runs), until ${fmt(s.untilMs)} ms`];
   const kinds = Object.entries(s.anomalies);
@@ -88,6 +154,7 @@ async function main(): Promise<void> {
         list: { type: 'boolean' },
         link: { type: 'boolean' },
         'what-if': { type: 'string' },
+        compare: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -123,6 +190,9 @@ async function main(): Promise<void> {
     scenario = res.scenario;
   }
 
+  const compare = values.compare !== undefined ? comparisonArg(scenario, values.compare) : null;
+  if (compare && (values.seeds !== undefined || values.link)) fail(2, ['--compare runs two versions of one scenario with one seed; it does not go with --seeds or --link']);
+
   if (values.link) {
     if (values.seeds !== undefined || values.json || untilFlag(values.until)) fail(2, ['--link prints a link; it does not go with --seeds, --json or --until']);
     const doc = seed === undefined ? scenario : { ...scenario, seed };
@@ -149,6 +219,15 @@ async function main(): Promise<void> {
     const result = await sweep({ scenario, untilMs, maxEvents }, range.from, range.to);
     if (values.json) console.log(jsonForTerminal(result));
     else printSweep(result);
+    return;
+  }
+
+  if (compare) {
+    const both = compareScenarios({ scenario, seed, untilMs, maxEvents }, compare.b);
+    if (values.json) console.log(JSON.stringify(both));
+    else printCompare(both, compare.comparison.title);
+    const stopped = both.a.aborted ?? both.b.aborted;
+    if (stopped) fail(1, [`run ${both.a.aborted ? 'A' : 'B'} stopped at ${fmt(stopped.atMs)} ms: ${stopped.reason}`]);
     return;
   }
 

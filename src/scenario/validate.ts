@@ -11,7 +11,7 @@
 import { FAULT_KIND_NAMES, SIMULATED_KINDS } from '../sim/world';
 import type { NodeKind } from '../sim/spec';
 import { migrate } from './migrate';
-import { applyWhatIf, type WhatIf } from './what-if';
+import { applyWhatIf, type WhatIf, type WhatIfChange } from './what-if';
 import type { Scenario, ValidationError, ValidationResult } from './types';
 
 /** Every bound the validator enforces, in one place so the UI and docs can quote them. */
@@ -1390,33 +1390,7 @@ function checkWhatIfs(r: Report, doc: Rec, ix: Index): void {
     str(r, o, 'title', base, { required: true, min: 1, max: L.titleChars });
     str(r, o, 'text', base, { max: L.narrationChars });
     const changes = list(r, o, 'changes', base, { required: true, min: 1, max: L.whatIfChanges, of: 'changes' });
-    changes?.forEach((cv, k) => {
-      const path = at(at(base, 'changes'), k);
-      const c = record(r, cv, path, WHAT_IF_CHANGE);
-      if (!c) return;
-      const forms = ['set', 'addFault', 'removeFault'].filter((key) => get(c, key) !== undefined);
-      if (forms.length !== 1) {
-        r.add(path, forms.length === 0 ? `changes nothing; it must be ${WHAT_IF_CHANGE}` : `mixes ${listOf(forms)}; one change per entry`);
-        return;
-      }
-      if (forms[0] === 'set') {
-        nodeRef(r, ix, get(c, 'node'), at(path, 'node'), 'any');
-        const set = record(r, get(c, 'set'), at(path, 'set'), 'an object of node fields, such as { "fencing": true }');
-        if (set) {
-          if (Object.keys(set).length === 0) r.add(at(path, 'set'), 'sets no field');
-          for (const key of ['id', 'kind']) if (get(set, key) !== undefined) r.add(at(at(path, 'set'), key), `cannot be changed by a what-if; a fix changes a node's parameters, not which node it is`);
-        }
-      } else if (get(c, 'node') !== undefined) {
-        r.add(at(path, 'node'), `goes with "set"; ${forms[0]} names no node`);
-      } else if (forms[0] === 'addFault') {
-        record(r, get(c, 'addFault'), at(path, 'addFault'), 'a fault, such as { "atMs": 90000, "kind": "refresh-statistics", "target": "db" }');
-      } else {
-        const fid = get(c, 'removeFault');
-        // A fault that is not there is not an error: the fix may be applied already (a
-        // learner's document keeps its what-ifs), and applying it again changes nothing.
-        if (typeof fid !== 'string' || !ID_PATTERN.test(fid)) r.add(at(path, 'removeFault'), `must be the id of a fault (${ID_RULE}); found ${show(fid)}`);
-      }
-    });
+    changes?.forEach((cv, k) => checkChange(r, ix, cv, at(at(base, 'changes'), k)));
     // Only a well-formed fix of an otherwise valid scenario is worth trying out.
     if (!cleanBefore || r.errors.length !== errorsBefore) return;
     const { whatIf: _drop, ...rest } = doc;
@@ -1425,4 +1399,81 @@ function checkWhatIfs(r: Report, doc: Rec, ix: Index): void {
       for (const e of res.errors.slice(0, 5)) r.add(base, `gives an invalid scenario when applied: ${e.message}`);
     }
   });
+}
+
+/** One what-if change: its form, and that what it names exists. */
+function checkChange(r: Report, ix: Index, cv: unknown, path: string): void {
+  const c = record(r, cv, path, WHAT_IF_CHANGE);
+  if (!c) return;
+  const forms = ['set', 'addFault', 'removeFault'].filter((key) => get(c, key) !== undefined);
+  if (forms.length !== 1) {
+    r.add(path, forms.length === 0 ? `changes nothing; it must be ${WHAT_IF_CHANGE}` : `mixes ${listOf(forms)}; one change per entry`);
+    return;
+  }
+  if (forms[0] === 'set') {
+    nodeRef(r, ix, get(c, 'node'), at(path, 'node'), 'any');
+    const set = record(r, get(c, 'set'), at(path, 'set'), 'an object of node fields, such as { "fencing": true }');
+    if (set) {
+      if (Object.keys(set).length === 0) r.add(at(path, 'set'), 'sets no field');
+      for (const key of ['id', 'kind']) if (get(set, key) !== undefined) r.add(at(at(path, 'set'), key), `cannot be changed by a what-if; a fix changes a node's parameters, not which node it is`);
+    }
+  } else if (get(c, 'node') !== undefined) {
+    r.add(at(path, 'node'), `goes with "set"; ${forms[0]} names no node`);
+  } else if (forms[0] === 'addFault') {
+    record(r, get(c, 'addFault'), at(path, 'addFault'), 'a fault, such as { "atMs": 90000, "kind": "refresh-statistics", "target": "db" }');
+  } else {
+    const fid = get(c, 'removeFault');
+    // A fault that is not there is not an error: the fix may be applied already (a
+    // learner's document keeps its what-ifs), and applying it again changes nothing.
+    if (typeof fid !== 'string' || !ID_PATTERN.test(fid)) r.add(at(path, 'removeFault'), `must be the id of a fault (${ID_RULE}); found ${show(fid)}`);
+  }
+}
+
+/** The result of a list of changes to a document: the changes as checked, and the document they give. */
+export type ChangesResult = { ok: true; changes: WhatIfChange[]; scenario: Scenario } | { ok: false; errors: ValidationError[] };
+
+/**
+ * A list of what-if changes to a valid document, from outside the document (the second run of
+ * a comparison, in a share link or a CLI's changes.json): each checked as a what-if's change
+ * is, at `base` (`changes[2].set`), and the document they give checked whole.
+ */
+export function validateChanges(doc: Scenario, value: unknown, base = 'changes'): ChangesResult {
+  try {
+    const r = new Report();
+    const copied = copyJsonData(value, r);
+    if (!copied.ok) {
+      // The copy names places from the list's root: put them under `base`.
+      return {
+        ok: false,
+        errors: r.errors.map((e) => {
+          const path = e.path === '' ? base : e.path.startsWith('[') ? `${base}${e.path}` : `${base}.${e.path}`;
+          return { path, message: path + e.message.slice((e.path === '' ? 'the scenario' : e.path).length) };
+        }),
+      };
+    }
+    const changes = copied.value;
+    if (!Array.isArray(changes)) {
+      r.add(base, `must be a list of changes, each ${WHAT_IF_CHANGE}; found ${typeName(changes)}`);
+      return { ok: false, errors: r.errors };
+    }
+    if (changes.length === 0) r.add(base, `is empty: a comparison needs at least one change, such as ${WHAT_IF_CHANGE}`);
+    if (changes.length > L.whatIfChanges) r.add(base, `has ${fmt(changes.length)} entries; the limit is ${fmt(L.whatIfChanges)}`);
+    // The document is valid: its references are indexed with a report nobody reads.
+    const ix: Index = { sites: new Set(), nodes: new Map(), spares: new Set(), linked: new Set() };
+    const scratch = new Report();
+    const copy = structuredClone(doc) as Rec;
+    checkSites(scratch, copy, ix);
+    checkLinks(scratch, copy, ix);
+    checkNodes(scratch, copy, ix);
+    changes.forEach((c, k) => checkChange(r, ix, c, at(base, k)));
+    if (r.errors.length) return { ok: false, errors: r.errors };
+    const res = validateScenario(applyWhatIf(doc, { id: 'changes', title: 'changes', changes: changes as WhatIfChange[] }));
+    if (!res.ok) {
+      for (const e of res.errors.slice(0, 10)) r.add(base, `give an invalid scenario when applied: ${e.message}`);
+      return { ok: false, errors: r.errors };
+    }
+    return { ok: true, changes: changes as WhatIfChange[], scenario: res.scenario };
+  } catch (e) {
+    return unexpected(e) as { ok: false; errors: ValidationError[] };
+  }
 }

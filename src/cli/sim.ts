@@ -1,6 +1,6 @@
 // npm run sim -- <scenario.json | built-in-id | share link> [--seed N] [--until MS] [--json]
 //                                             [--seeds A..B] [--max-events N] [--what-if ID]
-// npm run sim -- <scenario.json | built-in-id | share link> --compare <what-if id | changes.json>
+// npm run sim -- <scenario.json | built-in-id | share link> --compare <what-if id | changes.json | link>
 //                                             [--seed N] [--until MS] [--json]
 // npm run sim -- <scenario.json | built-in-id | share link> --link
 // npm run sim -- --list
@@ -13,9 +13,9 @@
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { BUILT_INS, builtIn } from '../scenario/library';
-import { decodeShareLink, encodeShareLink, looksLikeLink } from '../scenario/share-link';
+import { decodeShareLink, encodeShareLink, looksLikeLink, type LinkView } from '../scenario/share-link';
 import { applyWhatIf, whatIfsOf } from '../scenario/what-if';
-import { validateChanges, validateScenario } from '../scenario/validate';
+import { validateChanges, validateComparison, validateScenario } from '../scenario/validate';
 import type { Scenario, ValidationResult } from '../scenario/types';
 import { comparisonOfWhatIf, diffSummaries, titleOfChanges, type Comparison } from '../scenario/compare';
 import { loadScenarioArg } from './load';
@@ -24,7 +24,7 @@ import { parseSeedRange, sweep, type SweepOutput } from './seeds';
 import { forTerminal, jsonForTerminal, linesForTerminal } from './terminal';
 
 const USAGE = `usage: npm run sim -- <scenario.json | built-in-id | share link> [--seed N] [--until MS] [--json] [--seeds A..B] [--max-events N] [--what-if ID]
-       npm run sim -- <scenario.json | built-in-id | share link> --compare <what-if id | changes.json> [--seed N] [--until MS] [--json]
+       npm run sim -- <scenario.json | built-in-id | share link> --compare <what-if id | changes.json | link> [--seed N] [--until MS] [--json]
        npm run sim -- <scenario.json | built-in-id | share link> --link
        npm run sim -- --list`;
 
@@ -74,10 +74,16 @@ const MAX_CHANGES_FILE_BYTES = 1_000_000;
  * What `--compare` names: a what-if of the scenario, or a JSON file holding a list of what-if
  * changes (or a what-if entry, `{ "title", "changes" }`). Exits 2 with a sentence otherwise.
  */
-function comparisonArg(scenario: Scenario, arg: string): { comparison: Comparison; b: Scenario } {
+function comparisonArg(scenario: Scenario, arg: string, fromLink: LinkView | null): { comparison: Comparison; b: Scenario } {
   const w = comparisonOfWhatIf(scenario, arg);
   let comparison: Comparison;
   if (w) comparison = w;
+  else if (arg === 'link' && fromLink) {
+    if (!fromLink.compare) fail(2, ['--compare link: the share link holds no comparison; name a what-if or a file of changes']);
+    const res = validateComparison(scenario, fromLink.compare, "the link's comparison");
+    if (!res.ok) fail(2, res.errors.map((e) => e.message));
+    return { comparison: { title: res.title, changes: res.changes }, b: res.scenario };
+  }
   else if (existsSync(arg) && statSync(arg).isFile()) {
     const size = statSync(arg).size;
     if (size > MAX_CHANGES_FILE_BYTES) fail(2, [`--compare: ${arg} is ${(size / 1e6).toFixed(1)} MB; a list of changes is far smaller (the limit is 1 MB)`]);
@@ -190,7 +196,9 @@ async function main(): Promise<void> {
     scenario = res.scenario;
   }
 
-  const compare = values.compare !== undefined ? comparisonArg(scenario, values.compare) : null;
+  const linkView: LinkView | null = fromLink && 'view' in loaded ? (loaded as { view: LinkView }).view : null;
+  const compare = values.compare !== undefined ? comparisonArg(scenario, values.compare, linkView) : null;
+  if (!compare && linkView?.compare && !values.json) process.stderr.write(`(the link compares with "${linkView.compare.title}"; add --compare link to run both)\n`);
   if (compare && (values.seeds !== undefined || values.link)) fail(2, ['--compare runs two versions of one scenario with one seed; it does not go with --seeds or --link']);
 
   if (values.link) {

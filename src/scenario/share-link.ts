@@ -13,6 +13,11 @@
 // zlib's Adler-32 checksum makes an altered or cut link fail loudly instead of opening as a
 // different scenario.
 //
+// A comparison (two runs side by side: the document, and the document with a few what-if
+// changes) adds `"c": { "title": ..., "changes": [...] }` to the header; a link without it
+// opens as before, and the changes go through the one validator (validateComparison) before
+// anything runs. A version that does not know `c` opens the first run alone.
+//
 // Decoding never trusts the link: its length is capped before anything is decoded, the
 // decompressed size is capped while streaming (reading stops at the cap: a "zip bomb" costs
 // nothing), every failure becomes an error that names what is wrong, and the document goes
@@ -28,8 +33,8 @@ export const SHARE_LIMITS = {
   linkChars: 2_000_000,
   /** Decompressed bytes read at most: the validator's 5 MB document limit, plus the header. */
   decompressedBytes: 5_000_000 + 4_096,
-  /** The header line's length at most. */
-  headerChars: 2_048,
+  /** The header line's length at most (a comparison's changes are in it: 50 of them, each a fault or a few fields). */
+  headerChars: 65_536,
   /** Changes a built-in-based link may list at most. */
   changes: 20_000,
   /** Nesting of the change list at most (the validator's document limit). */
@@ -42,6 +47,12 @@ export interface LinkView {
   atMs?: number;
   /** The selected node's id. */
   selected?: string;
+  /**
+   * A comparison shown beside the scenario: what it is called and the changes that make the
+   * second run. As read from a link it is unchecked: validateComparison checks it against the
+   * document.
+   */
+  compare?: { title: string; changes: unknown };
 }
 
 /** A document a link may build on (the built-in scenarios). */
@@ -73,6 +84,7 @@ export async function encodeShareLink(doc: object, view: LinkView = {}, bases: r
   const header: Record<string, unknown> = {};
   if (view.atMs !== undefined && Number.isFinite(view.atMs) && view.atMs > 0) header.t = Math.round(view.atMs * 1000) / 1000;
   if (view.selected) header.s = view.selected;
+  if (view.compare) header.c = { title: view.compare.title, changes: view.compare.changes };
   const candidates: string[] = [`${JSON.stringify(header)}\n${JSON.stringify(doc)}`];
   for (const b of bases) {
     const changes = diff(b.document, doc);
@@ -190,6 +202,14 @@ async function unpack(input: string, resolveBase: BaseResolver): Promise<Unpacke
   if (h.s !== undefined) {
     if (typeof h.s !== 'string' || h.s.length > 64) return fail('names a selected node that cannot be one');
     view.selected = h.s;
+  }
+  if (h.c !== undefined) {
+    // Its shape only: the changes are checked against the document by the validator.
+    const c = h.c as Record<string, unknown> | null;
+    if (typeof c !== 'object' || c === null || Array.isArray(c) || typeof c.title !== 'string' || !Array.isArray(c.changes)) {
+      return fail('holds a comparison that cannot be one: it needs a title and a list of changes');
+    }
+    view.compare = { title: c.title, changes: c.changes };
   }
   const rest = text.slice(nl + 1);
   if (h.b === undefined) return { ok: true, document: rest, view };

@@ -1441,7 +1441,7 @@ export function validateChanges(doc: Scenario, value: unknown, base = 'changes')
   try {
     const r = new Report();
     const copied = copyJsonData(value, r);
-    if (!copied.ok) {
+    if (!copied.ok || r.errors.length) {
       // The copy names places from the list's root: put them under `base`.
       return {
         ok: false,
@@ -1476,4 +1476,19 @@ export function validateChanges(doc: Scenario, value: unknown, base = 'changes')
   } catch (e) {
     return unexpected(e) as { ok: false; errors: ValidationError[] };
   }
+}
+
+/**
+ * A comparison read from outside (a share link): its title and its changes, checked against
+ * the document it compares with, at `base`.
+ */
+export function validateComparison(doc: Scenario, value: unknown, base = 'compare'): ChangesResult & ({ ok: false } | { title: string }) {
+  const o = value as Rec | null;
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return failure(base, 'must be an object such as { "title": "Turn fencing on", "changes": [...] }') as { ok: false; errors: ValidationError[] };
+  const title = get(o, 'title');
+  if (typeof title !== 'string' || title.trim() === '' || title.length > L.titleChars) {
+    return failure(at(base, 'title'), `must be a title of 1 to ${fmt(L.titleChars)} characters; found ${typeof title === 'string' ? `${fmt(title.length)} characters` : typeName(title)}`) as { ok: false; errors: ValidationError[] };
+  }
+  const res = validateChanges(doc, get(o, 'changes'), at(base, 'changes'));
+  return res.ok ? { ...res, title } : res;
 }

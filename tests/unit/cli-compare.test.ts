@@ -104,6 +104,21 @@ describe('npm run sim -- --compare', () => {
     expect(r.out).toMatch(/The two runs are the same until [\d,.]+ ms, where they first differ/);
   });
 
+  it('--compare link runs the comparison a share link carries', async () => {
+    const { encodeShareLink } = await import('../../src/scenario/share-link');
+    const { BUILT_INS } = await import('../../src/scenario/library');
+    const link = await encodeShareLink(builtIn('split-brain')!.document as object, { compare: { title: 'Fenced', changes: [{ node: 'orch', set: { fencing: true } }] } }, BUILT_INS);
+    const both = JSON.parse(sim(link, '--compare', 'link', '--json').out);
+    const fixed = JSON.parse(sim('split-brain', '--compare', 'fencing', '--json').out);
+    expect(both).toEqual(fixed);
+    const alone = sim(link, '--until', '1000');
+    expect(alone.code).toBe(0);
+    expect(alone.err).toMatch(/the link compares with "Fenced"; add --compare link to run both/);
+    const none = sim(await encodeShareLink(builtIn('split-brain')!.document as object, {}, BUILT_INS), '--compare', 'link');
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/the share link holds no comparison/);
+  });
+
   it('a bad --compare is exit 2 with a sentence naming what is wrong', () => {
     const unknown = sim('split-brain', '--compare', 'no-such-fix');
     expect(unknown.code).toBe(2);

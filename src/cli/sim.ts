@@ -132,7 +132,7 @@ function printCompare(o: CompareOutput, title: string): void {
   for (const [name, run] of [['A', o.a], ['B', o.b]] as const) {
     for (const a of run.anomalies) out.push(`${name}: ${a.kind} x${a.count} from ${fmt(a.firstAtMs)} ms: ${a.explanation}`);
   }
-  console.log(out.join('\n'));
+  print(out);
 }
 
 function printSweep(s: SweepOutput): void {
@@ -198,7 +198,7 @@ async function main(): Promise<void> {
 
   const linkView: LinkView | null = fromLink && 'view' in loaded ? (loaded as { view: LinkView }).view : null;
   const compare = values.compare !== undefined ? comparisonArg(scenario, values.compare, linkView) : null;
-  if (!compare && linkView?.compare && !values.json) process.stderr.write(`(the link compares with "${linkView.compare.title}"; add --compare link to run both)\n`);
+  if (!compare && linkView?.compare && !values.json) process.stderr.write(forTerminal(`(the link compares with "${linkView.compare.title}"; add --compare link to run both)`) + '\n');
   if (compare && (values.seeds !== undefined || values.link)) fail(2, ['--compare runs two versions of one scenario with one seed; it does not go with --seeds or --link']);
 
   if (values.link) {
@@ -232,7 +232,7 @@ async function main(): Promise<void> {
 
   if (compare) {
     const both = compareScenarios({ scenario, seed, untilMs, maxEvents }, compare.b);
-    if (values.json) console.log(JSON.stringify(both));
+    if (values.json) console.log(jsonForTerminal(both));
     else printCompare(both, compare.comparison.title);
     const stopped = both.a.aborted ?? both.b.aborted;
     if (stopped) fail(1, [`run ${both.a.aborted ? 'A' : 'B'} stopped at ${fmt(stopped.atMs)} ms: ${stopped.reason}`]);

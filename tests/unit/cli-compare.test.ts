@@ -102,6 +102,12 @@ describe('npm run sim -- --compare', () => {
     expect(r.out).toMatch(/A: as written\s+B: Turn fencing on/);
     expect(r.out).toMatch(/lost writes\s+1,316\s+->\s+106/);
     expect(r.out).toMatch(/The two runs are the same until [\d,.]+ ms, where they first differ/);
+    // A title is the user's text: printed without the escape sequences it may hold.
+    const sly = file('sly.json', { title: '\u001b]0;owned\u0007Fenced\u001b[2J', changes: [{ node: 'orch', set: { fencing: true } }] });
+    const safe = sim('split-brain', '--compare', sly);
+    expect(safe.code).toBe(0);
+    expect(safe.out).toMatch(/B: Fenced/);
+    expect(safe.out).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
   });
 
   it('--compare link runs the comparison a share link carries', async () => {

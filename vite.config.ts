@@ -22,6 +22,7 @@ export default defineConfig({
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',
     setupFiles: ['tests/unit/setup.ts'],
+    globalSetup: ['tests/unit/global-setup.ts'],
     // Property tests and many-seed runs are CPU-bound; the machine has two cores.
     pool: 'threads',
     testTimeout: 60_000,

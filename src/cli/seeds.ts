@@ -45,13 +45,14 @@ export async function sweep(request: RunRequest, from: number, to: number): Prom
   const shares: number[][] = Array.from({ length: workers }, () => []);
   seeds.forEach((s, i) => shares[i % workers].push(s));
   const bySeed = new Map<number, SeedRun>();
-  const boot = new URL('./worker-boot.mjs', import.meta.url);
-  const entry = new URL('./seed-worker.ts', import.meta.url).href;
+  // This module runs from the CLI's bundle (src/cli/launch.mjs), where every command is a
+  // file beside it: the worker is seed-worker.mjs.
+  const entry = new URL('./seed-worker.mjs', import.meta.url);
   await Promise.all(
     shares.map(
       (share) =>
         new Promise<void>((resolve, reject) => {
-          const w = new Worker(boot, { workerData: { entry, request, seeds: share } });
+          const w = new Worker(entry, { workerData: { request, seeds: share } });
           w.on('message', (m: { seed: number; output?: RunOutput; error?: string }) => {
             bySeed.set(m.seed, m.output ? toSeedRun(m.seed, m.output) : { seed: m.seed, error: m.error });
           });

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { spawnSync } from 'node:child_process';
+import { runCli } from '../cli';
 import { goTo, openPlayground } from './helpers';
 
 // axe-core finds no serious or critical problem, in either theme, with the panels filled.
@@ -59,7 +59,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('share-dialog')).toBeHidden();
 
-    const link = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/sim.ts', 'split-brain', '--link'], { encoding: 'utf8' }).stdout.trim();
+    const link = runCli('sim', ['split-brain', '--link']).out.trim();
     await page.goto(`/embed.html#${link}`);
     await expect(page.getByTestId('time')).toHaveAttribute('data-us', '0');
     await expectNoSeriousIssues(page);
@@ -68,7 +68,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
 
 test('the embed honours reduced motion: messages as flows, never moving dots', async ({ page }) => {
   await page.emulateMedia({ reducedMotion: 'reduce' });
-  const link = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/sim.ts', 'first-failover', '--link'], { encoding: 'utf8' }).stdout.trim();
+  const link = runCli('sim', ['first-failover', '--link']).out.trim();
   await page.goto(`/embed.html?speed=0.01&autoplay=1#${link}`);
   await expect.poll(async () => Number(await page.getByTestId('time').getAttribute('data-us'))).toBeGreaterThan(0);
   await expect(page.getByTestId('stage-canvas')).toHaveAttribute('data-mode', 'flows');

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import { spawnSync } from 'node:child_process';
+import { runCli } from '../cli';
 import { serveStatic, type StaticServer } from './static-server';
 import { collectErrors } from './helpers';
 
@@ -12,9 +12,9 @@ const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const PREFIX = '/static/tools/faultline/';
 
 function linkFor(id: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/sim.ts', id, '--link', ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return r.stdout.trim();
+  const r = runCli('sim', [id, '--link', ...args]);
+  if (r.code !== 0) throw new Error(r.err);
+  return r.out.trim();
 }
 
 let host: StaticServer;

@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
+import { runCli } from '../cli';
 
 // The determinism check across runtimes: the page runs the built-in scenario in a Web
 // Worker in Chromium; the CLI runs it in Node. Same scenario, same seed: same trace.
 function cliRun(id: string, args: string[] = []) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/sim.ts', id, '--json', ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`sim failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout) as { trace: string; events: number; seed: number; untilMs: number };
+  const r = runCli('sim', [id, '--json', ...args]);
+  if (r.code !== 0) throw new Error(`sim failed (${r.code}): ${r.err}`);
+  return JSON.parse(r.out) as { trace: string; events: number; seed: number; untilMs: number };
 }
 
 test('the first page plays a built-in scenario live, and its trace matches the CLI', async ({ page }) => {

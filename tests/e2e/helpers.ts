@@ -4,7 +4,7 @@
 
 import { expect, type Page } from '@playwright/test';
 import type { FaultlineHook } from '../../src/app/test-hook';
-import { spawnSync } from 'node:child_process';
+import { runCli } from '../cli';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,9 +64,9 @@ export function nodeButton(page: Page, text: RegExp) {
 }
 
 export function cli(target: string, args: string[] = []): { trace: string; events: number; anomalies: { kind: string; count: number; firstAtMs: number }[] } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/sim.ts', target, '--json', ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`sim failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout);
+  const r = runCli('sim', [target, '--json', ...args]);
+  if (r.code !== 0) throw new Error(`sim failed (${r.code}): ${r.err}`);
+  return JSON.parse(r.out);
 }
 
 /** Run the page's own scenario document (with the learner's faults) through the CLI. */

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { spawnSync } from 'node:child_process';
+import { runCli } from '../cli';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,9 +32,9 @@ async function applyWhatIf(page: Page, id: string): Promise<void> {
 }
 
 function lincheckCli(file: string): { verdict: string; operations: number; counterexample: { key: string; stuck: { ref: string }[] } | null } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/lincheck.ts', file, '--json'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`lincheck failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout);
+  const r = runCli('lincheck', [file, '--json']);
+  if (r.code !== 0) throw new Error(`lincheck failed (${r.code}): ${r.err}`);
+  return JSON.parse(r.out);
 }
 
 test('async failover with reads from the replica: not linearizable, the offending operations shown, one chosen on the stage; the export agrees', async ({ page }) => {

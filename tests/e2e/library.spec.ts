@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
+import { runCli } from '../cli';
 import { readFileSync } from 'node:fs';
 import { collectErrors, state, waitForTime } from './helpers';
 
 // The built-ins as the CLI lists them, with each one's teaser from its file.
-const BUILT_INS = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/sim.ts', '--list'], { encoding: 'utf8' })
-  .stdout.trim()
+const BUILT_INS = runCli('sim', ['--list'])
+  .out.trim()
   .split('\n')
   .map((line) => {
     const id = line.split(/\s+/)[0];

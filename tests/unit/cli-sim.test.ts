@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILT_INS } from '../../src/scenario/library';
+import { runCli } from '../cli';
 
-// The CLI as other tools use it: a process, its stdout, its stderr, its exit code.
+// The CLI as other tools use it: a process (the built bundle), its stdout, its stderr, its exit code.
 function sim(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/sim.ts', ...args], { encoding: 'utf8', cwd: process.cwd() });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+  return runCli('sim', args);
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'faultline-cli-'));

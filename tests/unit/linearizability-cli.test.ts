@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../src/sim/kernel/component';
 import { LINEARIZABILITY_DATA_DIR } from '../fixtures/linearizability';
+import { runCli } from '../cli';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DATA_DIR = LINEARIZABILITY_DATA_DIR;
@@ -22,9 +22,8 @@ function smallest(dir: string, verdict?: boolean): string {
 }
 
 function lincheck(...args: string[]) {
-  const r = spawnSync('npx', ['tsx', 'src/cli/lincheck.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  if (r.error) throw r.error;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  const r = runCli('lincheck', args, { cwd: ROOT });
+  return { status: r.code, stdout: r.out, stderr: r.err };
 }
 
 const verdictOf = (linearizable: boolean) => (linearizable ? 'linearizable' : 'not linearizable');

@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_FLAGS, findChromium } from '../tests/e2e/browser';
 import type { NodeSpec } from '../src/sim/spec';
-import { fmt, type BenchSection } from './report';
+import { fmt, quantile, type BenchSection } from './report';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -83,7 +83,7 @@ function newestMtimeMs(dir: string): number {
   return newest;
 }
 
-function buildIfNeeded(): string {
+export function buildIfNeeded(): string {
   const built = join(ROOT, 'dist/index.html');
   const sources = Math.max(newestMtimeMs(join(ROOT, 'src')), newestMtimeMs(join(ROOT, 'workers')), statSync(join(ROOT, 'index.html')).mtimeMs);
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return 'up to date';
@@ -92,7 +92,7 @@ function buildIfNeeded(): string {
   return 'rebuilt';
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -103,7 +103,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startPreview(port: number): Promise<ChildProcess> {
+export async function startPreview(port: number): Promise<ChildProcess> {
   const child = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: ROOT, stdio: 'ignore', detached: true });
   const t0 = Date.now();
   for (;;) {
@@ -122,19 +122,13 @@ async function startPreview(port: number): Promise<ChildProcess> {
 }
 
 /** npx starts vite as a child of its own: stop the whole group it leads, by its pid. */
-function stopPreview(child: ChildProcess): void {
+export function stopPreview(child: ChildProcess): void {
   if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, 'SIGTERM');
   } catch {
     // Already gone.
   }
-}
-
-function quantile(xs: number[], q: number): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
 function bundleRows(): BenchSection['rows'] {
@@ -156,6 +150,7 @@ function bundleRows(): BenchSection['rows'] {
 
 export async function benchBrowser(): Promise<BenchSection> {
   const rows: BenchSection['rows'] = [];
+  const data: Record<string, unknown> = {};
   rows.push(['build', buildIfNeeded()]);
   const port = await freePort();
   const server = await startPreview(port);
@@ -199,6 +194,14 @@ export async function benchBrowser(): Promise<BenchSection> {
       rows.push([`worker per frame ${label}`, `median ${fmt(quantile(perf.workerMs, 0.5), 1)} ms, p95 ${fmt(quantile(perf.workerMs, 0.95), 1)} ms over ${fmt(perf.workerMs.length)} requests`]);
       rows.push([`in flight ${label}`, `${fmt(inFlightSum / Math.max(1, inFlightN))} messages on average`]);
       const wallS = PLAY_WALL_MS / 1000;
+      data[`at${speedX}x`] = {
+        mode,
+        frameP50Ms: quantile(perf.frameMs, 0.5),
+        frameP95Ms: quantile(perf.frameMs, 0.95),
+        workerP95Ms: quantile(perf.workerMs, 0.95),
+        inFlight: inFlightSum / Math.max(1, inFlightN),
+        virtualPerWall: (st.nowUs - start.nowUs) / 1e6 / wallS,
+      };
       rows.push([`playback ${label}`, `${fmt((st.nowUs - start.nowUs) / 1e6 / wallS, 2)} virtual s per wall s, ${fmt((st.events - start.events) / wallS)} events/s simulated`]);
     }
   } finally {
@@ -206,7 +209,7 @@ export async function benchBrowser(): Promise<BenchSection> {
     stopPreview(server);
   }
   rows.push(...bundleRows());
-  return { title: 'Browser (Chromium, production build)', rows };
+  return { title: 'Browser (Chromium, production build): playback and frames', rows, data };
 }
 
 // Run on its own: `npx tsx bench/browser.ts`.

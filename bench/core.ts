@@ -4,3 +4,4 @@ export { benchKernel } from './kernel';
 export { benchFailover } from './failover';
 export { benchSurge } from './surge';
 export { benchLincheck } from './lincheck';
+export { bareLoopRate } from './bare';

@@ -2,30 +2,14 @@
 // loop over the same kind of queue doing no work; and what checkpoints and seeks cost.
 
 import { createSim } from '../src/sim/world';
-import { heapPop, heapPush } from '../src/sim/kernel/queue';
-import { forkStream, nextFloat } from '../src/sim/kernel/rng';
-import type { SimEvent } from '../src/sim/kernel/sim';
 import { fmt, msSince, type BenchSection } from './report';
 import { syntheticWorld } from './worlds';
+import { bareLoopMs } from './bare';
 
 const REPEATS = 3;
 
 function best<T extends { ms: number }>(runs: T[]): T {
   return runs.reduce((a, b) => (b.ms < a.ms ? b : a));
-}
-
-/** Pop an event, push one like it a random delay later: the queue's cost alone. */
-function bareLoop(events: number, pending: number): number {
-  const rng = forkStream(1, 'bare');
-  const heap: SimEvent[] = [];
-  let seq = 0;
-  for (let i = 0; i < pending; i++) heapPush(heap, { t: Math.floor(nextFloat(rng) * 1e6), s: seq++, k: 1, n: i % 100, i: 0, p: null });
-  const t0 = performance.now();
-  for (let i = 0; i < events; i++) {
-    const e = heapPop(heap)!;
-    heapPush(heap, { t: e.t + 1 + Math.floor(nextFloat(rng) * 2000), s: seq++, k: e.k, n: e.n, i: 0, p: null });
-  }
-  return msSince(t0);
 }
 
 export async function benchKernel(): Promise<BenchSection> {
@@ -51,7 +35,7 @@ export async function benchKernel(): Promise<BenchSection> {
   rows.push(['simulated events', `${fmt(run.events)} (mean queue ${fmt(run.pending)} pending)`]);
   rows.push(['simulation speed', `${fmt(simRate)} events/s (best of ${REPEATS}: ${fmt(run.ms)} ms)`]);
 
-  const bare = best(Array.from({ length: REPEATS }, () => ({ ms: bareLoop(run.events, run.pending) })));
+  const bare = best(Array.from({ length: REPEATS }, () => ({ ms: bareLoopMs(run.events, run.pending) })));
   const bareRate = run.events / (bare.ms / 1000);
   rows.push(['bare event loop', `${fmt(bareRate)} events/s (same queue size, no work)`]);
   rows.push(['ratio to bare loop', fmt(simRate / bareRate, 2)]);
@@ -107,5 +91,9 @@ export async function benchKernel(): Promise<BenchSection> {
   );
   rows.push(['seek end -> middle', `${fmt(seekMid.ms, 1)} ms`]);
   if (sim.traceHex() === '' || runs.some((r) => r.trace !== run.trace)) rows.push(['WARNING', 'runs of the same world gave different traces']);
-  return { title: 'Kernel (npm run bench)', rows };
+  return {
+    title: 'Kernel (npm run bench)',
+    rows,
+    data: { events: run.events, pending: run.pending, eventsPerSec: simRate, bareEventsPerSec: bareRate, ratio: simRate / bareRate, checkpointTakeMs: snap.ms, checkpointRestoreMs: restore.ms, seekEndToMiddleMs: seekMid.ms },
+  };
 }

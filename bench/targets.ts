@@ -1,0 +1,47 @@
+// The targets of issue 11, each beside the figure it is judged on. Figures, not tests: a
+// missed target is printed as such, and the benchmark still exits 0.
+
+import { fmt } from './report';
+
+export interface TargetResult {
+  target: string;
+  figure: string;
+  /** undefined: not measured (its section did not run, or failed). */
+  met?: boolean;
+  section?: string;
+}
+
+type Data = Record<string, Record<string, any>>;
+
+interface ScenarioFigures {
+  id: string;
+  cli: { seconds: number; peakRssBytes: number };
+  browser?: { coldToEndMs: number; seekP95Ms: number; rendererRssBytes: number; error?: string };
+}
+
+const MiB = 1024 * 1024;
+
+export function evaluateTargets(d: Data): TargetResult[] {
+  const out: TargetResult[] = [];
+  const add = (section: string, target: string, value: number | undefined, unit: (v: number) => string, ok: (v: number) => boolean) => {
+    const measured = value !== undefined && Number.isFinite(value);
+    out.push({ target, section, figure: measured ? unit(value) : 'not measured', met: measured ? ok(value) : undefined });
+  };
+  add('kernel', 'kernel >= 0.5x the bare loop', d.kernel?.ratio, (v) => `${fmt(v, 3)}x`, (v) => v >= 0.5);
+  add('cli', 'CLI on a 100-node world >= 0.3x the bare loop', d.cli?.ratio, (v) => `${fmt(v, 3)}x`, (v) => v >= 0.3);
+
+  const scenarios = (d.builtins?.scenarios ?? []) as ScenarioFigures[];
+  const storm = scenarios.find((s) => s.id === 'catchup-storm');
+  const stormB = storm?.browser && !storm.browser.error ? storm.browser : undefined;
+  add('builtins', 'catchup-storm cold page to its end <= 2.5 s', stormB?.coldToEndMs, (v) => `${fmt(v / 1000, 2)} s`, (v) => v <= 2500);
+  const withSeeks = scenarios.filter((s) => s.browser && !s.browser.error);
+  const worst = withSeeks.reduce<ScenarioFigures | undefined>((w, s) => (!w || s.browser!.seekP95Ms > w.browser!.seekP95Ms ? s : w), undefined);
+  const allMeasured = withSeeks.length > 0 && withSeeks.length === scenarios.length;
+  add('builtins', 'seek p95 <= 150 ms, every built-in', allMeasured ? worst?.browser?.seekP95Ms : undefined, (v) => `worst ${fmt(v)} ms (${worst!.id}); ${withSeeks.filter((s) => s.browser!.seekP95Ms > 150).length} of ${withSeeks.length} over`, (v) => v <= 150);
+  add('builtins', 'catchup-storm renderer (tab) memory at its end <= 600 MiB', stormB?.rendererRssBytes, (v) => `${fmt(v / MiB)} MiB`, (v) => v <= 600 * MiB);
+  add('builtins', 'catchup-storm CLI peak RSS <= 300 MB', storm?.cli.peakRssBytes, (v) => `${fmt(v / 1e6)} MB`, (v) => v <= 300e6);
+  add('browser', 'playback at 20x >= 19x (50-node world)', d.browser?.at20x?.virtualPerWall, (v) => `${fmt(v, 2)}x`, (v) => v >= 19);
+  const slow = d.browser?.['at0.2x'];
+  add('browser', 'frames with ~4,000 dots: p95 <= 16.7 ms', slow?.frameP95Ms, (v) => `${fmt(v, 1)} ms (${fmt(slow.inFlight)} in flight, ${slow.mode})`, (v) => v <= 16.7);
+  return out;
+}

@@ -36,8 +36,8 @@ export function evaluateTargets(d: Data): TargetResult[] {
   add('builtins', 'catchup-storm cold page to its end <= 2.5 s', stormB?.coldToEndMs, (v) => `${fmt(v / 1000, 2)} s`, (v) => v <= 2500);
   const withSeeks = scenarios.filter((s) => s.browser && !s.browser.error);
   const worst = withSeeks.reduce<ScenarioFigures | undefined>((w, s) => (!w || s.browser!.seekP95Ms > w.browser!.seekP95Ms ? s : w), undefined);
-  const allMeasured = withSeeks.length > 0 && withSeeks.length === scenarios.length;
-  add('builtins', 'seek p95 <= 150 ms, every built-in', allMeasured ? worst?.browser?.seekP95Ms : undefined, (v) => `worst ${fmt(v)} ms (${worst!.id}); ${withSeeks.filter((s) => s.browser!.seekP95Ms > 150).length} of ${withSeeks.length} over`, (v) => v <= 150);
+  const over = withSeeks.filter((s) => s.browser!.seekP95Ms > 150).length;
+  add('builtins', 'seek p95 <= 150 ms, every built-in', worst?.browser?.seekP95Ms, (v) => `worst ${fmt(v)} ms (${worst!.id}); ${over} of ${withSeeks.length} measured over${withSeeks.length < scenarios.length ? `, ${scenarios.length - withSeeks.length} not measured` : ''}`, (v) => v <= 150 && withSeeks.length === scenarios.length);
   add('builtins', 'catchup-storm renderer (tab) memory at its end <= 600 MiB', stormB?.rendererRssBytes, (v) => `${fmt(v / MiB)} MiB`, (v) => v <= 600 * MiB);
   add('builtins', 'catchup-storm CLI peak RSS <= 300 MB', storm?.cli.peakRssBytes, (v) => `${fmt(v / 1e6)} MB`, (v) => v <= 300e6);
   add('browser', 'playback at 20x >= 19x (50-node world)', d.browser?.at20x?.virtualPerWall, (v) => `${fmt(v, 2)}x`, (v) => v >= 19);

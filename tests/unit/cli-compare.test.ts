@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,15 +8,16 @@ import { applyWhatIf, whatIfsOf, type WhatIfChange } from '../../src/scenario/wh
 import type { Scenario } from '../../src/scenario/types';
 import { createSim } from '../../src/sim/world';
 import { compareScenarios } from '../../src/cli/run';
+import { runCli } from '../cli';
 
 // `npm run sim -- <scenario> --compare <what-if id | changes.json>`: two versions of one
 // scenario, one seed, and the first moment they differ. Checked from outside: the prefix
 // before `divergedAtMs` is the same run in both (the same trace hash 1 µs before it), and
 // they differ at it.
 
+// The CLI as a user runs it: the built bundle, through the launcher.
 function sim(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/sim.ts', ...args], { encoding: 'utf8', cwd: process.cwd() });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+  return runCli('sim', args);
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'faultline-compare-'));

@@ -3,7 +3,6 @@
 // a run never goes past the scenario's end. (Issue 14, items 5 and 6.)
 
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +10,11 @@ import { builtIn } from '../../src/scenario/library';
 import { forTerminal, jsonForTerminal } from '../../src/cli/terminal';
 import { runScenario } from '../../src/cli/run';
 import { validateScenario } from '../../src/scenario/validate';
+import { runCli } from '../cli';
 
-function run(script: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { encoding: 'utf8', cwd: process.cwd() });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-const sim = (...args: string[]) => run('src/cli/sim.ts', ...args);
+// The CLI as a user runs it: the built bundle, through the launcher.
+const run = (command: 'sim' | 'lincheck', ...args: string[]) => runCli(command, args);
+const sim = (...args: string[]) => run('sim', ...args);
 
 const tmp = mkdtempSync(join(tmpdir(), 'faultline-terminal-'));
 function file(name: string, content: unknown): string {
@@ -88,7 +86,7 @@ describe('npm run sim prints user text safely', () => {
       { process: 'c1', type: 'invoke', f: 'write', key: 'k\x1b]0;t\x07', value: 1, time: 0 },
       { process: 'c1', type: 'ok', f: 'write', key: 'k\x1b]0;t\x07', value: 1, time: 1 },
     ];
-    const r = run('src/cli/lincheck.ts', file('hostile\x1b[2J.json', history));
+    const r = run('lincheck', file('hostile\x1b[2J.json', history));
     expect(r.out + r.err).not.toMatch(CONTROL);
     expect(r.out + r.err).toContain('hostile.json');
   });

@@ -10,6 +10,9 @@
 
 import { FAULT_KIND_NAMES, SIMULATED_KINDS } from '../sim/world';
 import type { NodeKind } from '../sim/spec';
+import { LINK_PARAMS, NODE_BASE_PARAMS, NODE_KINDS, SITE_PARAMS, nodeParams, type AddressForms, type NumberParam, type Param, type ParamTable } from '../sim/params';
+import { DAY_MS, WEEK_MS } from '../sim/params/bounds';
+import { ENDPOINT_REPOINT, REQUEST_TARGET } from '../sim/params/address';
 import { migrate } from './migrate';
 import { applyWhatIf, type WhatIf, type WhatIfChange } from './what-if';
 import type { Scenario, ValidationError, ValidationResult } from './types';
@@ -42,10 +45,7 @@ export const SCENARIO_LIMITS = {
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** The node kinds format v1 names; SIMULATED_KINDS says which of them this version runs. */
-export const V1_NODE_KINDS: readonly NodeKind[] = [
-  'database', 'client', 'endpoint', 'orchestrator', 'cache',
-  'balancer', 'monitor', 'queue', 'worker', 'autoscaler',
-];
+export const V1_NODE_KINDS: readonly NodeKind[] = NODE_KINDS;
 
 // Keys that reach Object.prototype through ordinary property writes in code that later handles
 // the scenario (a merge, a spread into a class...): refused wherever they appear.
@@ -438,6 +438,8 @@ interface NumberRule {
   above?: number;
   max?: number;
   integer?: boolean;
+  /** A value outside the range that is allowed too, and what it means ("0: no throttle"). */
+  off?: { value: number; means: string };
   /** Why the bound is what it is, when that is not obvious. */
   note?: string;
 }
@@ -493,7 +495,8 @@ function numberExpectation(rule: NumberRule): string {
   else if (above !== undefined) range = ` greater than ${fmt(above)}`;
   else if (min !== undefined) range = ` of at least ${fmt(min)}`;
   else if (max !== undefined) range = ` of at most ${fmt(max)}`;
-  return `${what}${range}${rule.note ? ` ${rule.note}` : ''}`;
+  const off = rule.off ? `${fmt(rule.off.value)} (${rule.off.means}) or ` : '';
+  return `${off}${what}${range}${rule.note ? ` ${rule.note}` : ''}`;
 }
 
 function missing(r: Report, path: string, expected: string): void {
@@ -505,7 +508,7 @@ function checkNumber(r: Report, value: unknown, path: string, rule: NumberRule):
     r.add(path, `must be ${numberExpectation(rule)}; found ${typeName(value)}`);
     return undefined;
   }
-  const ok = Number.isFinite(value)
+  const ok = (rule.off !== undefined && value === rule.off.value) || Number.isFinite(value)
     && (!rule.integer || Number.isSafeInteger(value))
     && (rule.min === undefined || value >= rule.min)
     && (rule.above === undefined || value > rule.above)
@@ -679,13 +682,7 @@ function siteRef(r: Report, ix: Index, value: unknown, path: string): string | u
  * Where requests go: a client's target, an endpoint's record, a repoint's destination. Each
  * accepts a different subset of the three spellings, as the components do.
  */
-interface AddressRule {
-  rolePrimary: boolean;
-  endpoint: boolean;
-  bareDatabase: boolean;
-  /** A cache or a balancer, which answer the database's request protocol themselves. */
-  proxies?: boolean;
-}
+type AddressRule = AddressForms;
 
 function addressExpectation(rule: AddressRule): string {
   const forms: string[] = [];
@@ -730,10 +727,11 @@ function address(r: Report, ix: Index, value: unknown, path: string, rule: Addre
 // The v1 rules
 
 const MS_60S: NumberRule = { min: 0, max: 60_000 };
-const RATE: NumberRule = { min: 0, max: 100_000 };
-const DAY_MS: NumberRule = { min: 0, max: 86_400_000 };
 const PROBABILITY: NumberRule = { min: 0, max: 1 };
-const POSITIVE: NumberRule = { above: 0 };
+/** A moment of a run: from its start to the end of the longest run there can be. */
+const MOMENT: NumberRule = { min: 0, max: WEEK_MS, note: '(7 days, the longest run)' };
+/** When a fault heals: past the end of the run it never heals in it, so a year is plenty. */
+const HEAL: NumberRule = { min: 0, max: 365 * DAY_MS, note: '(a year; a time past the end of the run means it never heals)' };
 
 function checkScenario(doc: Rec, r: Report): void {
   str(r, doc, 'title', '', { max: L.titleChars });
@@ -777,10 +775,7 @@ function checkSites(r: Report, doc: Rec, ix: Index): void {
         ix.sites.add(id);
       }
     }
-    str(r, o, 'label', base, { max: L.labelChars });
-    num(r, o, 'lanLatencyMs', base, MS_60S);
-    num(r, o, 'lanJitterMs', base, MS_60S);
-    num(r, o, 'lanBytesPerSec', base, POSITIVE);
+    checkTable(r, ix, o, base, SITE_PARAMS, ['id']);
   });
 }
 
@@ -801,11 +796,7 @@ function checkLinks(r: Report, doc: Rec, ix: Index): void {
         ix.linked.add(key);
       }
     }
-    num(r, o, 'latencyMs', base, { ...MS_60S, required: true });
-    num(r, o, 'jitterMs', base, MS_60S);
-    num(r, o, 'bytesPerSec', base, POSITIVE);
-    num(r, o, 'queueBytes', base, { min: 0 });
-    num(r, o, 'lossRate', base, PROBABILITY);
+    checkTable(r, ix, o, base, LINK_PARAMS);
   });
 }
 
@@ -855,29 +846,10 @@ function checkNodes(r: Report, doc: Rec, ix: Index): void {
   });
 
   for (const { o, base, kind } of entries) {
-    const site = get(o, 'site');
-    const declaredKind = get(o, 'kind');
-    if (site !== undefined) siteRef(r, ix, site, at(base, 'site'));
-    else if (isV1Kind(declaredKind) && declaredKind !== 'endpoint') missing(r, at(base, 'site'), 'the id of the site the node runs in');
-    str(r, o, 'label', base, { max: L.labelChars });
-    const position = get(o, 'position');
-    if (position !== undefined) {
-      const p = record(r, position, at(base, 'position'), 'an object { "x": number, "y": number }');
-      if (p) {
-        num(r, p, 'x', at(base, 'position'), { required: true });
-        num(r, p, 'y', at(base, 'position'), { required: true });
-      }
-    }
-    if (kind === 'database') checkDatabase(r, ix, o, base);
-    else if (kind === 'client') checkClient(r, ix, o, base);
-    else if (kind === 'endpoint') checkEndpoint(r, ix, o, base);
-    else if (kind === 'orchestrator') checkOrchestrator(r, ix, o, base);
-    else if (kind === 'monitor') checkMonitor(r, ix, o, base);
-    else if (kind === 'cache') checkCache(r, ix, o, base);
-    else if (kind === 'balancer') checkBalancer(r, ix, o, base);
-    else if (kind === 'queue') checkQueue(r, o, base);
-    else if (kind === 'worker') checkWorker(r, ix, o, base);
-    else if (kind === 'autoscaler') checkAutoscaler(r, ix, o, base);
+    // A kind's own rules first (they know what a field means next to the others); the table's
+    // rules then check every field they left alone.
+    if (kind !== undefined) KIND_RULES[kind](r, ix, o, base);
+    checkTable(r, ix, o, base, kind === undefined ? NODE_BASE_PARAMS : nodeParams(kind), ['id', 'kind']);
   }
   checkReplicationCycles(r, ix, entries);
 }
@@ -905,8 +877,52 @@ function isV1Kind(value: unknown): value is NodeKind {
 
 const FOLLOWER_ROLES = ['replica', 'standby'];
 
-function checkDatabase(r: Report, ix: Index, o: Rec, base: string): void {
-  const role = oneOf(r, o, 'role', base, ['primary', 'replica', 'standby'] as const, true);
+type KindRule = (r: Report, ix: Index, o: Rec, base: string) => void;
+
+/**
+ * What a kind's table cannot say: rules between fields, and between nodes. Every field's
+ * type, bounds and references are checked from the tables (checkTable).
+ */
+const KIND_RULES: Record<NodeKind, KindRule> = {
+  database: checkDatabase,
+  client: () => {},
+  endpoint: () => {},
+  orchestrator: () => {},
+  monitor: () => {},
+  cache: () => {},
+  balancer: (r, ix, o, base) => {
+    eachString(o, 'targets', (id, path) => {
+      if (ix.nodes.get(id)?.kind === 'database' && isSpare(ix, id)) {
+        r.add(path, `names ${quote(id)}, a spare (provisioned: false); an autoscaler attaches it once it is provisioned`);
+      }
+    }, base);
+  },
+  queue: () => {},
+  worker: () => {},
+  autoscaler: (r, ix, o, base) => {
+    eachString(o, 'spares', (id, path) => {
+      if (ix.nodes.get(id)?.kind === 'database' && !isSpare(ix, id)) {
+        r.add(path, `names ${quote(id)}, which is not a spare; declare it with "provisioned": false`);
+      }
+    }, base);
+  },
+};
+
+/** Calls `f` on each string of the list at `key`, once per distinct value. */
+function eachString(o: Rec, key: string, f: (value: string, path: string) => void, base: string): void {
+  const list = get(o, key);
+  if (!Array.isArray(list)) return;
+  const seen = new Set<string>();
+  list.forEach((v, i) => {
+    if (typeof v !== 'string' || seen.has(v)) return;
+    seen.add(v);
+    f(v, at(at(base, key), i));
+  });
+}
+
+function checkDatabase(r: Report, _ix: Index, o: Rec, base: string): void {
+  const rawRole = get(o, 'role');
+  const role = typeof rawRole === 'string' && ['primary', 'replica', 'standby'].includes(rawRole) ? rawRole : undefined;
   const from = get(o, 'replicateFrom');
   const fromPath = at(base, 'replicateFrom');
   if (role === 'primary') {
@@ -915,26 +931,8 @@ function checkDatabase(r: Report, ix: Index, o: Rec, base: string): void {
   } else if (role !== undefined) {
     if (from === undefined) missing(r, fromPath, `the id of the database this ${role} follows`);
     else if (from === get(o, 'id')) r.add(fromPath, `names the node itself; a ${role} follows another database`);
-    else nodeRef(r, ix, from, fromPath, ['database']);
   }
-  if (role !== 'primary') oneOf(r, o, 'replication', base, ['async', 'semi-sync', 'sync'] as const, false);
-  num(r, o, 'serviceMs', base, { above: 0, max: 60_000 });
-  num(r, o, 'logRetainEntries', base, { integer: true, min: 1, max: 10_000_000 });
-  num(r, o, 'semiSyncTimeoutMs', base, { min: 0, max: 3_600_000 });
-  num(r, o, 'applyMs', base, MS_60S);
-  num(r, o, 'shipIntervalMs', base, MS_60S);
-  num(r, o, 'cores', base, { integer: true, min: 1, max: 256 });
-  num(r, o, 'ioMs', base, MS_60S);
-  num(r, o, 'cacheHitRatio', base, PROBABILITY);
-  num(r, o, 'cacheWarmth', base, PROBABILITY);
-  num(r, o, 'cacheWarmupOps', base, { integer: true, min: 1, max: 1e9 });
-  num(r, o, 'catchupMs', base, MS_60S);
-  num(r, o, 'catchupEntriesPerSec', base, { min: 0, max: 1e9 });
-  num(r, o, 'replicationWindowEntries', base, { integer: true, min: 1, max: 10_000_000 });
-  num(r, o, 'maxConnections', base, { integer: true, min: 0, max: 1e6 });
-  num(r, o, 'diskBytes', base, { min: 0, max: 1e15 });
-  num(r, o, 'diskUsedBytes', base, { min: 0, max: 1e15 });
-  if (bool(r, o, 'provisioned', base, false) === false) {
+  if (get(o, 'provisioned') === false) {
     // A spare starts empty and follows its source once provisioned: only as an async replica,
     // or its source would wait for it (sync) from the start.
     if (role !== undefined && role !== 'replica') r.add(at(base, 'provisioned'), `is false, but only a replica can be a spare; this one is ${aKind(role)}`);
@@ -981,180 +979,145 @@ function nodeIndex(path: string): number {
   return Number(/\[(\d+)\]/.exec(path)?.[1] ?? 0);
 }
 
-const CLIENT_TARGET: AddressRule = { rolePrimary: false, endpoint: true, bareDatabase: true, proxies: true };
-const ENDPOINT_RECORD: AddressRule = { rolePrimary: true, endpoint: false, bareDatabase: false };
-const ENDPOINT_REPOINT: AddressRule = { rolePrimary: true, endpoint: false, bareDatabase: true };
+const CLIENT_TARGET: AddressRule = REQUEST_TARGET;
 
-function checkClient(r: Report, ix: Index, o: Rec, base: string): void {
-  const target = get(o, 'target');
-  if (target === undefined) missing(r, at(base, 'target'), addressExpectation(CLIENT_TARGET));
-  else address(r, ix, target, at(base, 'target'), CLIENT_TARGET);
-  const readTarget = get(o, 'readTarget');
-  if (readTarget !== undefined) address(r, ix, readTarget, at(base, 'readTarget'), CLIENT_TARGET);
-  num(r, o, 'writesPerSec', base, RATE);
-  num(r, o, 'readsPerSec', base, RATE);
-  num(r, o, 'keys', base, { integer: true, min: 1, max: 1_000_000 });
-  num(r, o, 'timeoutMs', base, { above: 0, max: 3_600_000 });
-  num(r, o, 'retries', base, { integer: true, min: 0, max: 10 });
-  num(r, o, 'retryDelayMs', base, MS_60S);
-  oneOf(r, o, 'keyDistribution', base, ['uniform', 'zipf'] as const, false);
-  num(r, o, 'zipfExponent', base, { above: 0, max: 10 });
-  num(r, o, 'poolSize', base, { integer: true, min: 0, max: 100_000 });
-  num(r, o, 'acquireTimeoutMs', base, { min: 0, max: 3_600_000 });
-  const jobsTo = get(o, 'jobsTo');
-  if (jobsTo !== undefined) nodeRef(r, ix, jobsTo, at(base, 'jobsTo'), ['queue']);
-  const diurnal = get(o, 'diurnal');
-  if (diurnal !== undefined) {
-    const d = record(r, diurnal, at(base, 'diurnal'), 'an object { "amplitude": 0.5, "periodMs": 86400000 }');
-    if (d) {
-      num(r, d, 'amplitude', at(base, 'diurnal'), { required: true, ...PROBABILITY });
-      num(r, d, 'periodMs', at(base, 'diurnal'), { above: 0 });
-      num(r, d, 'peakAtMs', at(base, 'diurnal'), {});
-    }
+// ---------------------------------------------------------------------------------------------
+// The parameter tables' rules
+
+/** A number descriptor's rule, as checkNumber takes it. */
+export function numberRule(p: NumberParam): NumberRule {
+  return { min: p.min, above: p.above, max: p.max, integer: p.integer, off: p.off, note: p.note };
+}
+
+/**
+ * Why a value cannot go in a number field, in the words the validator would use (the
+ * inspector says it beside the field before anything is sent), or null when it can.
+ */
+export function numberProblem(p: NumberParam, value: unknown, path: string): string | null {
+  const r = new Report();
+  checkNumber(r, value, path, numberRule(p));
+  return r.errors[0]?.message ?? null;
+}
+
+/** What a field should hold, in words, for "is missing; it must be ...". */
+function expectation(p: Param): string {
+  switch (p.type) {
+    case 'number': return numberExpectation(numberRule(p));
+    case 'enum': return `one of ${p.values.join(', ')}`;
+    case 'boolean': return 'true or false';
+    case 'text': return `a string of at most ${fmt(p.maxChars)} characters`;
+    case 'id': return `an id (${ID_RULE})`;
+    case 'site': return 'the id of the site the node runs in';
+    case 'ref': return p.missing ?? (p.kinds === 'any' ? 'a node id' : `the id of ${listOf(p.kinds.map(aKind))}`);
+    case 'address': return addressExpectation(p.forms);
+    case 'refs': return `a list of ${p.min ? `${p.min} to ${fmt(p.max)}` : `at most ${fmt(p.max)}`} ${p.of}`;
+    case 'strings': return `a list of at most ${fmt(p.max)} ${p.of}`;
+    case 'site-pair': return 'a list of two site ids';
+    case 'sides': return 'two lists of node or site ids, such as [["db1"], ["dc-b"]]';
+    case 'object':
+    case 'objects': return `an object such as ${p.example}`;
   }
 }
 
-function checkEndpoint(r: Report, ix: Index, o: Rec, base: string): void {
-  const resolvesTo = get(o, 'resolvesTo');
-  if (resolvesTo === undefined) missing(r, at(base, 'resolvesTo'), addressExpectation(ENDPOINT_RECORD));
-  else address(r, ix, resolvesTo, at(base, 'resolvesTo'), ENDPOINT_RECORD);
-  num(r, o, 'ttlMs', base, DAY_MS);
-  num(r, o, 'updateDelayMs', base, DAY_MS);
-  const dbs = list(r, o, 'databases', base, { min: 1, max: L.nodes, of: 'database ids' });
-  dbs?.forEach((id, i) => nodeRef(r, ix, id, at(at(base, 'databases'), i), ['database']));
-}
-
-function checkOrchestrator(r: Report, ix: Index, o: Rec, base: string): void {
-  const watches = list(r, o, 'watches', base, { required: true, min: 1, max: L.nodes, of: 'database ids' });
-  const seen = new Map<unknown, number>();
-  watches?.forEach((value, i) => {
-    const path = at(at(base, 'watches'), i);
-    if (seen.has(value)) r.add(path, `repeats ${show(value)}, already at index ${seen.get(value)}`);
-    else {
-      seen.set(value, i);
-      nodeRef(r, ix, value, path, ['database']);
+/**
+ * Checks every field of `o` that `table` describes, except those in `skip` (checked by the
+ * caller) and those a rule has already reported on.
+ */
+function checkTable(r: Report, ix: Index, o: Rec, base: string, table: ParamTable, skip: readonly string[] = []): void {
+  for (const key of Object.keys(table)) {
+    const p = table[key];
+    if (skip.includes(key) || p.checkedBy === 'rule') continue;
+    const path = at(base, key);
+    if (r.mentions(path)) continue;
+    const value = get(o, key);
+    if (value === undefined) {
+      if (p.required) missing(r, path, expectation(p));
+      continue;
     }
-  });
-  oneOf(r, o, 'detector', base, ['timeout', 'phi'] as const, true);
-  num(r, o, 'timeoutMs', base, POSITIVE);
-  num(r, o, 'phiThreshold', base, { above: 0, max: 100 });
-  num(r, o, 'heartbeatMs', base, POSITIVE);
-  oneOf(r, o, 'promotion', base, ['auto', 'manual'] as const, true);
-  bool(r, o, 'fencing', base, true);
-  num(r, o, 'operatorDelayMs', base, { min: 0 });
-  num(r, o, 'leaseMs', base, POSITIVE);
-}
-
-const MONITOR_METRICS = ['node-up', 'error-rate', 'write-error-rate', 'latency-p99', 'replication-lag', 'disk-usage', 'cpu-busy'] as const;
-
-function checkMonitor(r: Report, ix: Index, o: Rec, base: string): void {
-  num(r, o, 'scrapeMs', base, POSITIVE);
-  const rules = list(r, o, 'rules', base, { required: true, max: 100, of: 'alert rules' });
-  rules?.forEach((value, i) => {
-    const path = at(at(base, 'rules'), i);
-    const rule = record(r, value, path, 'an object such as { "metric": "error-rate", "above": 0.05, "forMs": 60000 }');
-    if (!rule) return;
-    str(r, rule, 'name', path, { max: L.labelChars });
-    oneOf(r, rule, 'metric', path, MONITOR_METRICS, true);
-    const nodes = list(r, rule, 'nodes', path, { max: L.nodes, of: 'node ids' });
-    nodes?.forEach((id, k) => nodeRef(r, ix, id, at(at(path, 'nodes'), k), 'any'));
-    num(r, rule, 'above', path, {});
-    num(r, rule, 'forMs', path, { min: 0 });
-    num(r, rule, 'notifyDelayMs', path, { min: 0 });
-  });
-}
-
-/** Where a cache's misses or a worker's requests go: like a client's target. */
-const BACKEND: AddressRule = CLIENT_TARGET;
-
-function selfRef(r: Report, o: Rec, key: string, base: string): boolean {
-  const value = get(o, key);
-  if (typeof value === 'string' && value === get(o, 'id')) {
-    r.add(at(base, key), 'names the node itself');
-    return true;
+    checkValue(r, ix, o, value, path, p);
   }
-  return false;
 }
 
-function checkCache(r: Report, ix: Index, o: Rec, base: string): void {
-  const backend = get(o, 'backend');
-  if (backend === undefined) missing(r, at(base, 'backend'), addressExpectation(BACKEND));
-  else if (!selfRef(r, o, 'backend', base)) address(r, ix, backend, at(base, 'backend'), BACKEND);
-  num(r, o, 'ttlMs', base, DAY_MS);
-  num(r, o, 'maxEntries', base, { integer: true, min: 1, max: 1_000_000 });
-  bool(r, o, 'serveStale', base, false);
-  num(r, o, 'timeoutMs', base, { above: 0, max: 3_600_000 });
-  num(r, o, 'serviceMs', base, { above: 0, max: 60_000 });
-  num(r, o, 'cores', base, { integer: true, min: 1, max: 256 });
-}
-
-function checkBalancer(r: Report, ix: Index, o: Rec, base: string): void {
-  const targets = list(r, o, 'targets', base, { required: true, max: L.nodes, of: 'database ids' });
-  const seen = new Map<unknown, number>();
-  targets?.forEach((value, i) => {
-    const path = at(at(base, 'targets'), i);
-    if (seen.has(value)) return r.add(path, `repeats ${show(value)}, already at index ${seen.get(value)}`);
-    seen.set(value, i);
-    if (nodeRef(r, ix, value, path, ['database']) && isSpare(ix, value as string)) {
-      r.add(path, `names ${quote(value as string)}, a spare (provisioned: false); an autoscaler attaches it once it is provisioned`);
+function checkValue(r: Report, ix: Index, o: Rec, value: unknown, path: string, p: Param): void {
+  switch (p.type) {
+    case 'number':
+      checkNumber(r, value, path, numberRule(p));
+      return;
+    case 'enum':
+      if (typeof value !== 'string' || !p.values.includes(value)) r.add(path, `must be ${expectation(p)}; found ${show(value)}`);
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') r.add(path, `must be true or false; found ${show(value)}`);
+      return;
+    case 'text':
+      if (typeof value !== 'string') r.add(path, `must be ${expectation(p)}; found ${typeName(value)}`);
+      else if (value.length > p.maxChars) r.add(path, `is ${fmt(value.length)} characters long; the limit is ${fmt(p.maxChars)}`);
+      return;
+    case 'id':
+      if (typeof value !== 'string') r.add(path, `must be an id (${ID_RULE}); found ${typeName(value)}`);
+      else if (!ID_PATTERN.test(value)) r.add(path, `${quote(value)} is not a valid id: use ${ID_RULE}`);
+      return;
+    case 'site':
+      siteRef(r, ix, value, path);
+      return;
+    case 'ref':
+      if (p.notSelf && typeof value === 'string' && value === get(o, 'id')) r.add(path, 'names the node itself');
+      else nodeRef(r, ix, value, path, p.kinds);
+      return;
+    case 'address':
+      if (p.notSelf && typeof value === 'string' && value === get(o, 'id')) r.add(path, 'names the node itself');
+      else address(r, ix, value, path, p.forms);
+      return;
+    case 'refs': {
+      const items = listValue(r, value, path, p.min ?? 0, p.max, expectation(p));
+      const seen = new Map<unknown, number>();
+      items?.forEach((item, i) => {
+        const itemPath = at(path, i);
+        if (p.unique && seen.has(item)) r.add(itemPath, `repeats ${show(item)}, already at index ${seen.get(item)}`);
+        else if (!r.mentions(itemPath)) nodeRef(r, ix, item, itemPath, p.kinds);
+        if (!seen.has(item)) seen.set(item, i);
+      });
+      return;
     }
-  });
-  num(r, o, 'healthCheckMs', base, { above: 0, max: 3_600_000 });
-  num(r, o, 'checkTimeoutMs', base, { above: 0, max: 3_600_000 });
-  num(r, o, 'unhealthyAfter', base, { integer: true, min: 1, max: 100 });
-  num(r, o, 'healthyAfter', base, { integer: true, min: 1, max: 100 });
-}
-
-function checkQueue(r: Report, o: Rec, base: string): void {
-  num(r, o, 'maxJobs', base, { integer: true, min: 1, max: 1_000_000 });
-}
-
-function checkWorker(r: Report, ix: Index, o: Rec, base: string): void {
-  const q = get(o, 'queue');
-  if (q === undefined) missing(r, at(base, 'queue'), 'the id of the queue it takes jobs from');
-  else nodeRef(r, ix, q, at(base, 'queue'), ['queue']);
-  const target = get(o, 'target');
-  if (target === undefined) missing(r, at(base, 'target'), addressExpectation(BACKEND));
-  else address(r, ix, target, at(base, 'target'), BACKEND);
-  const readTarget = get(o, 'readTarget');
-  if (readTarget !== undefined) address(r, ix, readTarget, at(base, 'readTarget'), BACKEND);
-  num(r, o, 'count', base, { integer: true, min: 1, max: 1000 });
-  num(r, o, 'jobMs', base, { min: 0, max: 3_600_000 });
-  bool(r, o, 'race', base, false);
-  num(r, o, 'timeoutMs', base, { above: 0, max: 3_600_000 });
-}
-
-const SCALE_STEP_MS: NumberRule = { min: 0, max: 86_400_000 };
-
-function checkAutoscaler(r: Report, ix: Index, o: Rec, base: string): void {
-  const b = get(o, 'balancer');
-  if (b === undefined) missing(r, at(base, 'balancer'), 'the id of the balancer new replicas are attached to');
-  else nodeRef(r, ix, b, at(base, 'balancer'), ['balancer']);
-  const spares = list(r, o, 'spares', base, { required: true, min: 1, max: L.nodes, of: 'database ids' });
-  const seen = new Map<unknown, number>();
-  spares?.forEach((value, i) => {
-    const path = at(at(base, 'spares'), i);
-    if (seen.has(value)) return r.add(path, `repeats ${show(value)}, already at index ${seen.get(value)}`);
-    seen.set(value, i);
-    if (nodeRef(r, ix, value, path, ['database']) && !isSpare(ix, value as string)) {
-      r.add(path, `names ${quote(value as string)}, which is not a spare; declare it with "provisioned": false`);
+    case 'strings': {
+      const items = listValue(r, value, path, 0, p.max, expectation(p));
+      items?.forEach((item, i) => {
+        if (typeof item !== 'string') r.add(at(path, i), `must be ${p.example}; found ${typeName(item)}`);
+      });
+      return;
     }
-  });
-  const trigger = get(o, 'trigger');
-  if (trigger !== undefined) {
-    const path = at(base, 'trigger');
-    const t = record(r, trigger, path, 'an object such as { "metric": "cpu-busy", "above": 0.9, "forMs": 60000 }');
-    if (t) {
-      oneOf(r, t, 'metric', path, ['cpu-busy'] as const, true);
-      num(r, t, 'above', path, { required: true, min: 0, max: 1 });
-      num(r, t, 'forMs', path, { min: 0 });
-      const nodes = list(r, t, 'nodes', path, { min: 1, max: L.nodes, of: 'database ids' });
-      nodes?.forEach((id, k) => nodeRef(r, ix, id, at(at(path, 'nodes'), k), ['database']));
+    case 'object': {
+      const inner = record(r, value, path, expectation(p));
+      if (inner) checkTable(r, ix, inner, path, p.fields);
+      return;
     }
+    case 'objects': {
+      const items = listValue(r, value, path, 0, p.max, `a list of at most ${fmt(p.max)} ${p.of}`);
+      items?.forEach((item, i) => {
+        const itemPath = at(path, i);
+        const inner = record(r, item, itemPath, expectation(p));
+        if (inner) checkTable(r, ix, inner, itemPath, p.fields);
+      });
+      return;
+    }
+    case 'site-pair':
+    case 'sides':
+      // Their rules depend on what holds them (a link, a degraded link, a partition): the
+      // caller checks them.
+      return;
   }
-  num(r, o, 'scrapeMs', base, POSITIVE);
-  for (const step of ['snapshotMs', 'provisionMs', 'loadMs', 'attachMs']) num(r, o, step, base, SCALE_STEP_MS);
-  num(r, o, 'caughtUpEntries', base, { integer: true, min: 0, max: 1e9 });
+}
+
+/** A list's length against its bounds; the list, to check its entries, when it is one. */
+function listValue(r: Report, value: unknown, path: string, min: number, max: number, expected: string): unknown[] | undefined {
+  if (!Array.isArray(value)) {
+    r.add(path, `must be ${expected}; found ${typeName(value)}`);
+    return undefined;
+  }
+  if (value.length < min) r.add(path, `must not be empty; it must be ${expected}`);
+  // Entries past the limit are still checked: one run shows every problem.
+  if (value.length > max) r.add(path, `has ${fmt(value.length)} entries; the limit is ${fmt(max)}`);
+  return value;
 }
 
 function isSpare(ix: Index, id: string): boolean {
@@ -1179,7 +1142,7 @@ function checkFaults(r: Report, doc: Rec, ix: Index, durationMs: number | undefi
       min: 0,
       ...(durationMs !== undefined && { max: durationMs, note: "(the run's durationMs)" }),
     });
-    const untilMs = num(r, o, 'untilMs', base, { min: 0 });
+    const untilMs = num(r, o, 'untilMs', base, HEAL);
     if (atMs !== undefined && untilMs !== undefined && untilMs <= atMs) {
       r.add(at(base, 'untilMs'), `must be later than atMs (${fmt(atMs)}); found ${String(untilMs)}`);
     }
@@ -1330,7 +1293,7 @@ function checkNarration(r: Report, doc: Rec, ix: Index): void {
     const base = at('narration', i);
     const o = record(r, value, base, 'an object such as { "atMs": 0, "text": "..." }');
     if (!o) return;
-    num(r, o, 'atMs', base, { required: true, min: 0 });
+    num(r, o, 'atMs', base, { required: true, ...MOMENT });
     str(r, o, 'text', base, { required: true, min: 1, max: L.narrationChars });
     const focus = list(r, o, 'focus', base, { max: L.nodes, of: 'node ids' });
     focus?.forEach((id, k) => nodeRef(r, ix, id, at(at(base, 'focus'), k), 'any'));

@@ -359,9 +359,9 @@ describe('negative or NaN times', () => {
     ['faults[0].atMs', (d: any) => (d.faults[0].atMs = 120_001), 'found 120001'],
     ['faults[0].untilMs', (d: any) => (d.faults[0].untilMs = 30_000), 'faults[0].untilMs must be later than atMs (30,000); found 30000'],
     ['faults[0].untilMs', (d: any) => (d.faults[0].untilMs = Infinity), 'found Infinity'],
-    ['narration[0].atMs', (d: any) => (d.narration[0].atMs = -0.5), 'narration[0].atMs must be a number of at least 0; found -0.5'],
+    ['narration[0].atMs', (d: any) => (d.narration[0].atMs = -0.5), 'narration[0].atMs must be a number from 0 to 604,800,000 (7 days, the longest run); found -0.5'],
     ['durationMs', (d: any) => (d.durationMs = -5), 'found -5'],
-    ['nodes[0].serviceMs', (d: any) => (d.nodes[0].serviceMs = NaN), 'greater than 0 and at most 60,000; found NaN'],
+    ['nodes[0].serviceMs', (d: any) => (d.nodes[0].serviceMs = NaN), 'from 0.001 to 60,000; found NaN'],
   ])('%s: %s', (path, change, fragment) => {
     expect(errorAt(withChange(change), path).message).toContain(fragment);
   });

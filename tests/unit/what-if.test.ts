@@ -164,7 +164,7 @@ describe('what-ifs and questions in the validator', () => {
     expect(errs.some((e) => e.startsWith('whatIf[2].changes[3] changes nothing'))).toBe(true);
     expect(errs.some((e) => e.startsWith('whatIf[2].changes[4] mixes set or removeFault'))).toBe(true);
     // Only once the rest is right is the fix tried out.
-    expect(errorsOf({ ...base, whatIf: [bad.whatIf[3]] })).toEqual(['whatIf[0] gives an invalid scenario when applied: nodes[2].timeoutMs must be a number greater than 0; found -1']);
+    expect(errorsOf({ ...base, whatIf: [bad.whatIf[3]] })).toEqual(['whatIf[0] gives an invalid scenario when applied: nodes[2].timeoutMs must be a number from 1 to 3,600,000; found -1']);
   });
 
   it('name every mistake in a question', () => {

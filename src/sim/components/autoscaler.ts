@@ -24,15 +24,10 @@
 import type { Component, Ctx, Message } from '../kernel/component';
 import type { AutoscalerSpec, BalancerSpec, DatabaseSpec } from '../spec';
 import type { DbSnapshotData as DbSnapshot } from './database';
+import { AUTOSCALER_PARAMS } from '../params/autoscaler';
+import { defaultsOf } from '../params/param';
 
-export const AUTOSCALER_DEFAULTS = {
-  scrapeMs: 15_000,
-  snapshotMs: 300_000,
-  provisionMs: 300_000,
-  loadMs: 300_000,
-  attachMs: 60_000,
-  caughtUpEntries: 100,
-};
+export const AUTOSCALER_DEFAULTS = defaultsOf(AUTOSCALER_PARAMS);
 
 const SCRAPE_BYTES = 60;
 /** How often the replay's progress is looked at. */

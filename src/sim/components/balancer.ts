@@ -20,8 +20,10 @@
 
 import type { Component, Ctx, Message } from '../kernel/component';
 import type { BalancerSpec } from '../spec';
+import { BALANCER_PARAMS } from '../params/balancer';
+import { defaultsOf } from '../params/param';
 
-export const BALANCER_DEFAULTS = { healthCheckMs: 1000, unhealthyAfter: 3, healthyAfter: 2 };
+export const BALANCER_DEFAULTS = defaultsOf(BALANCER_PARAMS);
 
 const PING_BYTES = 60;
 /** Checks in flight per target, at most: a target that answers nothing gets no more pings piled on it. */

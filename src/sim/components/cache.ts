@@ -30,15 +30,10 @@ import type { DbReply, DbRequest } from './database';
 import { fifo, fifoPeek, fifoPush, fifoShift, fifoSize, type Fifo } from '../kernel/fifo';
 import { release, servers, submit, waitingCount, type Servers } from './servers';
 import { resolveAddress, type DnsCache } from './address';
+import { CACHE_PARAMS } from '../params/cache';
+import { defaultsOf } from '../params/param';
 
-export const CACHE_DEFAULTS = {
-  ttlMs: 60_000,
-  maxEntries: 10_000,
-  serveStale: false,
-  timeoutMs: 1000,
-  serviceMs: 0.05,
-  cores: 1,
-};
+export const CACHE_DEFAULTS = defaultsOf(CACHE_PARAMS);
 
 const REQUEST_BYTES = 120;
 /** Requests forwarded and not yet answered, at most. */

@@ -24,18 +24,11 @@ import { ENDPOINT_DEFAULTS } from './endpoint';
 import { newWindow, record, roll, type LatencyWindow } from '../metrics/histogram';
 import { cosCycle, pow } from '../kernel/fmath';
 import { fifo, fifoPeek, fifoPush, fifoShift, fifoSize, type Fifo } from '../kernel/fifo';
+import { CLIENT_PARAMS, DIURNAL_PARAMS } from '../params/client';
+import { defaultsOf } from '../params/param';
 
-export const CLIENT_DEFAULTS = {
-  writesPerSec: 0,
-  readsPerSec: 0,
-  keys: 100,
-  zipfExponent: 1.1,
-  timeoutMs: 1000,
-  retries: 0,
-  retryDelayMs: 100,
-  poolSize: 0,
-  acquireTimeoutMs: 5000,
-};
+export const CLIENT_DEFAULTS = defaultsOf(CLIENT_PARAMS);
+const DIURNAL_DEFAULTS = defaultsOf(DIURNAL_PARAMS);
 
 const REQUEST_BYTES = 120;
 const JOB_BYTES = 80;
@@ -153,8 +146,8 @@ function rateNow(ctx: Ctx, f: 'read' | 'write'): number {
   const s = spec(ctx);
   let rate = f === 'write' ? (s.writesPerSec ?? 0) : (s.readsPerSec ?? 0);
   if (s.diurnal) {
-    const period = s.diurnal.periodMs ?? 86_400_000;
-    rate *= 1 + s.diurnal.amplitude * cosCycle(ctx.nowUs / 1000 - (s.diurnal.peakAtMs ?? 0), period);
+    const period = s.diurnal.periodMs ?? DIURNAL_DEFAULTS.periodMs;
+    rate *= 1 + s.diurnal.amplitude * cosCycle(ctx.nowUs / 1000 - (s.diurnal.peakAtMs ?? DIURNAL_DEFAULTS.peakAtMs), period);
   }
   return rate * (ctx.p as P).surge;
 }

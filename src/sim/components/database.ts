@@ -48,25 +48,10 @@ import type { DatabaseSpec, ReplicationMode, Role } from '../spec';
 import { fifo, fifoPeek, fifoPush, fifoShift, fifoSize, type Fifo } from '../kernel/fifo';
 import { cancel, dominantKind, release as releaseServer, servers, submit, waitUs, waitingCount, type Servers } from './servers';
 import { newWindow, record, roll, type LatencyWindow } from '../metrics/histogram';
+import { DATABASE_PARAMS } from '../params/database';
+import { defaultsOf } from '../params/param';
 
-export const DATABASE_DEFAULTS = {
-  serviceMs: 0.2,
-  cores: 1,
-  ioMs: 0,
-  cacheHitRatio: 1,
-  cacheWarmth: 1,
-  cacheWarmupOps: 5000,
-  catchupMs: 0.01,
-  catchupEntriesPerSec: 0,
-  replicationWindowEntries: 1024,
-  maxConnections: 0,
-  diskBytes: 0,
-  diskUsedBytes: 0,
-  applyMs: 0,
-  shipIntervalMs: 0,
-  logRetainEntries: 100_000,
-  semiSyncTimeoutMs: 10_000,
-};
+export const DATABASE_DEFAULTS = defaultsOf(DATABASE_PARAMS);
 
 /** Entries in one replication message. */
 const BATCH_ENTRIES = 64;

@@ -10,8 +10,10 @@
 
 import type { Component, Ctx } from '../kernel/component';
 import type { DatabaseSpec, EndpointSpec } from '../spec';
+import { ENDPOINT_PARAMS } from '../params/endpoint';
+import { defaultsOf } from '../params/param';
 
-export const ENDPOINT_DEFAULTS = { ttlMs: 5000, updateDelayMs: 1000 };
+export const ENDPOINT_DEFAULTS = defaultsOf(ENDPOINT_PARAMS);
 
 export interface EndpointPersisted {
   resolvesTo: string;

@@ -16,8 +16,10 @@
 
 import type { Component, Ctx, Message } from '../kernel/component';
 import type { AlertRule, MonitorMetric, MonitorSpec } from '../spec';
+import { MONITOR_PARAMS } from '../params/monitor';
+import { defaultsOf } from '../params/param';
 
-export const MONITOR_DEFAULTS = { scrapeMs: 15_000 };
+export const MONITOR_DEFAULTS = defaultsOf(MONITOR_PARAMS);
 
 const SCRAPE_BYTES = 60;
 

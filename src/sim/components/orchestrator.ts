@@ -26,13 +26,10 @@
 import type { Component, Ctx, Message } from '../kernel/component';
 import { exp, log10 } from '../kernel/fmath';
 import type { DatabaseSpec, OrchestratorSpec } from '../spec';
+import { ORCHESTRATOR_PARAMS } from '../params/orchestrator';
+import { defaultsOf } from '../params/param';
 
-export const ORCHESTRATOR_DEFAULTS = {
-  heartbeatMs: 1000,
-  timeoutMs: 10_000,
-  phiThreshold: 8,
-  operatorDelayMs: 300_000,
-};
+export const ORCHESTRATOR_DEFAULTS = defaultsOf(ORCHESTRATOR_PARAMS);
 
 const PING_BYTES = 60;
 /** Intervals remembered per node for phi: enough for a stable estimate, bounded. */

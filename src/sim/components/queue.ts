@@ -23,8 +23,10 @@
 
 import type { Component, Ctx, Message } from '../kernel/component';
 import type { QueueSpec } from '../spec';
+import { QUEUE_PARAMS } from '../params/queue';
+import { defaultsOf } from '../params/param';
 
-export const QUEUE_DEFAULTS = { maxJobs: 100_000 };
+export const QUEUE_DEFAULTS = defaultsOf(QUEUE_PARAMS);
 
 /** An atomic claim hides a job this long; a daemon that died lets it go after that. */
 const CLAIM_US = 60_000_000;

@@ -24,8 +24,10 @@ import type { WorkerSpec } from '../spec';
 import type { DbReply, DbRequest } from './database';
 import { resolveAddress, type DnsCache } from './address';
 import { LONG_POLL_US } from './queue';
+import { WORKER_PARAMS } from '../params/worker';
+import { defaultsOf } from '../params/param';
 
-export const WORKER_DEFAULTS = { count: 1, jobMs: 50, race: false, timeoutMs: 1000 };
+export const WORKER_DEFAULTS = defaultsOf(WORKER_PARAMS);
 
 /** A job's effect is the key `cmd:<job id>`, written once per job by design: what checkers look for. */
 export const EFFECT_KEY_PREFIX = 'cmd:';

@@ -16,11 +16,13 @@
 
 import type { LinkSpec, SiteSpec } from '../spec';
 import { nextFloat, type RngState } from '../kernel/rng';
+import { LINK_PARAMS, SITE_PARAMS } from '../params/network';
 
 const US_PER_MS = 1000;
 
-export const LAN_DEFAULTS = { latencyMs: 0.25, jitterMs: 0.05, bytesPerSec: 1.25e9 };
-export const LINK_DEFAULTS = { bytesPerSec: 1.25e8, queueSeconds: 0.5, jitterShare: 0.1 };
+export const LAN_DEFAULTS = { latencyMs: SITE_PARAMS.lanLatencyMs.default, jitterMs: SITE_PARAMS.lanJitterMs.default, bytesPerSec: SITE_PARAMS.lanBytesPerSec.default };
+// The two shares are the words of LINK_PARAMS's defaultText ("half a second", "a tenth").
+export const LINK_DEFAULTS = { bytesPerSec: LINK_PARAMS.bytesPerSec.default, queueSeconds: 0.5, jitterShare: 0.1 };
 
 /** One direction of a link (or a site's own network), as the topology defines it. */
 export interface Direction {

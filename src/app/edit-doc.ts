@@ -4,6 +4,8 @@
 // these only make the common edits easy and say in words why an edit cannot be made.
 
 import type { ScenarioDoc } from './scenario-doc';
+import { LINK_PARAMS } from '../sim/params';
+import { numberProblem } from '../scenario/validate';
 
 type Rec = Record<string, unknown>;
 export type EditResult = { ok: true; doc: ScenarioDoc; id?: string } | { ok: false; error: string };
@@ -149,11 +151,18 @@ export function removeSite(doc: ScenarioDoc, id: string): EditResult {
   };
 }
 
+/** A link's latency the validator would refuse, in its words (from the link table's bounds). */
+function latencyProblem(latencyMs: number): string | null {
+  const problem = numberProblem(LINK_PARAMS.latencyMs, latencyMs, 'latencyMs');
+  return problem && `The link's ${problem} ms.`;
+}
+
 export function addLink(doc: ScenarioDoc, a: string, b: string, latencyMs: number): EditResult {
   if (a === b) return { ok: false, error: 'A link joins two different sites.' };
   if (!doc.sites.some((s) => s.id === a) || !doc.sites.some((s) => s.id === b)) return { ok: false, error: 'Pick two sites.' };
   if (doc.links.some((l) => l.between.includes(a) && l.between.includes(b))) return { ok: false, error: `${a} and ${b} are already linked.` };
-  if (!(latencyMs >= 0 && latencyMs <= 60_000)) return { ok: false, error: 'Latency must be from 0 to 60,000 ms.' };
+  const problem = latencyProblem(latencyMs);
+  if (problem) return { ok: false, error: problem };
   return { ok: true, doc: { ...doc, links: [...doc.links, { between: [a, b], latencyMs }] } };
 }
 
@@ -167,7 +176,8 @@ export function removeLink(doc: ScenarioDoc, index: number): EditResult {
 
 export function setLinkLatency(doc: ScenarioDoc, index: number, latencyMs: number): EditResult {
   if (!doc.links[index]) return { ok: false, error: 'There is no such link.' };
-  if (!(latencyMs >= 0 && latencyMs <= 60_000)) return { ok: false, error: 'Latency must be from 0 to 60,000 ms.' };
+  const problem = latencyProblem(latencyMs);
+  if (problem) return { ok: false, error: problem };
   const links = doc.links.map((l, i) => {
     if (i !== index) return l;
     const next = { ...l, latencyMs };

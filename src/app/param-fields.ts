@@ -1,0 +1,109 @@
+// The inspector's fields, read off the parameter tables (src/sim/params): a parameter added
+// to a table shows up here with its label, unit, bounds and default, and nothing else needs
+// to know about it. No DOM: unit tests call these directly.
+
+import { NODE_BASE_PARAMS, nodeParams, type NumberParam, type Param, type ParamTable } from '../sim/params';
+import type { NodeKind, NodeSpec } from '../sim/spec';
+import { numberProblem } from '../scenario/validate';
+
+interface FieldBase {
+  /** The field's path in the node: `writesPerSec`, or `diurnal.periodMs` inside an object. */
+  key: string;
+  label: string;
+  help: string;
+  /** What leaving it empty means: the default, in words. */
+  placeholder: string;
+}
+
+export type InspectorField =
+  | (FieldBase & { type: 'number'; param: NumberParam; min?: number; max?: number; step: number | 'any'; unit: string })
+  | (FieldBase & { type: 'select'; options: readonly string[] })
+  | (FieldBase & { type: 'checkbox' })
+  | (FieldBase & { type: 'text' })
+  | (FieldBase & { type: 'site' });
+
+function placeholder(p: Param): string {
+  if ('default' in p && p.default !== undefined) return `default ${String(p.default)}`;
+  if (p.defaultText) return `default: ${p.defaultText.replaceAll('`', '')}`;
+  return '';
+}
+
+function fieldOf(key: string, label: string, p: Param): InspectorField | null {
+  const base = { key, label, help: p.help.replaceAll('`', ''), placeholder: placeholder(p) };
+  switch (p.type) {
+    case 'number': {
+      // An allowed "off" value below the range (0: no throttle) must stay reachable with the arrows.
+      const low = p.min ?? p.above;
+      const min = p.off && low !== undefined ? Math.min(p.off.value, low) : low;
+      // "Keys (keys)" says nothing twice.
+      const unit = label.toLowerCase().includes(p.unit) ? '' : p.unit;
+      return { ...base, type: 'number', param: p, min, max: p.max, step: p.step ?? 'any', unit };
+    }
+    case 'enum':
+      return { ...base, type: 'select', options: p.values };
+    case 'boolean':
+      return { ...base, type: 'checkbox' };
+    case 'text':
+    case 'ref':
+    case 'address':
+      return { ...base, type: 'text' };
+    case 'site':
+      return { ...base, type: 'site' };
+    default:
+      // Lists and pairs are edited on the stage and in the JSON, not in a one-line field.
+      return null;
+  }
+}
+
+/**
+ * The fields the inspector shows for a node: those marked for the player, or in editor mode
+ * every field a person sets by hand (an object's fields one by one: "Daily cycle: Cycle length").
+ */
+export function inspectorFields(kind: NodeKind, extended: boolean): InspectorField[] {
+  const table: ParamTable = { ...NODE_BASE_PARAMS, ...nodeParams(kind) };
+  const out: InspectorField[] = [];
+  for (const [key, p] of Object.entries(table)) {
+    const ui = p.ui ?? 'editor';
+    if (ui === 'none' || (ui === 'editor' && !extended)) continue;
+    if (p.type === 'object') {
+      for (const [inner, q] of Object.entries(p.fields)) {
+        const f = fieldOf(`${key}.${inner}`, `${p.label}: ${q.label}`, q);
+        if (f) out.push(f);
+      }
+      continue;
+    }
+    const f = fieldOf(key, p.label, p);
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+/** A field's value in a node (`diurnal.periodMs` reads inside `diurnal`). */
+export function fieldValue(spec: NodeSpec, key: string): unknown {
+  let v: unknown = spec;
+  for (const part of key.split('.')) {
+    if (typeof v !== 'object' || v === null || !Object.hasOwn(v, part)) return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+/**
+ * The change to send for a new value (undefined: back to the default). A field inside an
+ * object changes that object, which disappears when nothing is left in it.
+ */
+export function fieldPatch(spec: NodeSpec, key: string, value: unknown): Record<string, unknown> {
+  const [outer, inner] = key.split('.');
+  if (inner === undefined) return { [outer]: value };
+  const current = fieldValue(spec, outer);
+  const next: Record<string, unknown> = typeof current === 'object' && current !== null ? { ...(current as Record<string, unknown>) } : {};
+  if (value === undefined) delete next[inner];
+  else next[inner] = value;
+  return { [outer]: Object.keys(next).length ? next : undefined };
+}
+
+/** Why a typed number cannot be used, in the validator's words, or null when it can. */
+export function fieldProblem(f: InspectorField, value: unknown): string | null {
+  if (f.type !== 'number' || value === undefined) return null;
+  return numberProblem(f.param, value, f.key);
+}

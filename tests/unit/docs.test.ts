@@ -4,6 +4,7 @@ import { FAULT_KIND_NAMES, SIMULATED_KINDS } from '../../src/sim/world';
 import { validateScenario } from '../../src/scenario/validate';
 import { runScenario } from '../../src/cli/run';
 import { BUILT_INS } from '../../src/scenario/library';
+import { renderFormatDoc, sectionNames } from '../../src/scenario/param-docs';
 
 // docs/scenario-format.md is what course authors write from: it must stay true.
 const doc = readFileSync('docs/scenario-format.md', 'utf8');
@@ -28,5 +29,11 @@ describe('the scenario format reference', () => {
   it('documents every fault kind and every simulated node kind', () => {
     for (const k of FAULT_KIND_NAMES) expect(doc, `fault kind ${k}`).toContain(`| \`${k}\` |`);
     for (const k of SIMULATED_KINDS) expect(doc, `node kind ${k}`).toContain(`### \`${k}\``);
+  });
+
+  it('lists every parameter with its default, unit and bounds, as the tables say (npm run docs rewrites them)', () => {
+    for (const name of sectionNames()) expect(doc, `section ${name}`).toContain(`<!-- params:${name} -->`);
+    // Compared line by line so a failure shows the lines that differ, not the whole page.
+    expect(doc.split('\n')).toEqual(renderFormatDoc(doc).split('\n'));
   });
 });

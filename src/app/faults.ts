@@ -7,6 +7,7 @@
 import type { FaultSpec, NodeSpec } from '../sim/spec';
 import type { StageTarget } from './stage/layout';
 import type { FaultDraft, ScenarioDoc } from './scenario-doc';
+import { FAULT_PARAMS, type FaultDescriptor } from '../sim/params/faults';
 
 export type { FaultDraft } from './scenario-doc';
 
@@ -51,6 +52,31 @@ export interface FaultKindUi {
   build(doc: ScenarioDoc, target: StageTarget, atMs: number, option?: string): FaultDraft | null;
 }
 
+/**
+ * What the fault table says about a kind, for its palette entry: its name, group, help line,
+ * and (for faults aimed at a node) the nodes it may be dropped on. `suffix` names the
+ * palette's own choice of duration ("Pause (15 s)").
+ */
+function fromTable(kind: FaultSpec['kind'], suffix = ''): Pick<FaultKindUi, 'kind' | 'label' | 'group' | 'help' | 'targetsHelp' | 'targets'> {
+  const d: FaultDescriptor = FAULT_PARAMS[kind];
+  const t = d.target;
+  const words = t === 'any' || t === 'none' ? 'a node' : listOfKinds(t);
+  return {
+    kind,
+    label: `${d.label}${suffix}`,
+    group: d.group,
+    help: d.help.replaceAll('`', ''),
+    targetsHelp: words,
+    // An endpoint is a name record: there is no process to crash or pause.
+    targets: (doc) => nodeTargets(doc, (n) => (t === 'any' || t === 'none' ? isProcess(n) : t.includes(n.kind))),
+  };
+}
+
+function listOfKinds(kinds: readonly string[]): string {
+  const a = kinds.map((k) => `${/^[aeiou]/.test(k) ? 'an' : 'a'} ${k}`);
+  return a.length <= 1 ? a.join('') : `${a.slice(0, -1).join(', ')} or ${a[a.length - 1]}`;
+}
+
 function nodeTargets(doc: ScenarioDoc, keep: (n: NodeSpec) => boolean): StageTarget[] {
   return doc.nodes.filter(keep).map((n) => ({ kind: 'node', id: n.id, nodeKind: n.kind }));
 }
@@ -72,40 +98,22 @@ function nodeId(t: StageTarget): string | null {
 
 export const FAULT_UI: readonly FaultKindUi[] = [
   {
-    kind: 'crash',
-    label: 'Crash',
-    group: 'failure',
-    help: 'The process dies: memory lost, disk kept. It stays down until restarted.',
-    targetsHelp: 'a node',
-    targets: (doc) => nodeTargets(doc, isProcess),
+    ...fromTable('crash'),
     build: (_doc, t, atMs) => (nodeId(t) ? { kind: 'crash', target: nodeId(t)!, atMs } : null),
   },
   {
-    kind: 'restart',
-    label: 'Restart',
-    group: 'failure',
-    help: 'A crashed node starts again from what it persisted.',
-    targetsHelp: 'a node',
-    targets: (doc) => nodeTargets(doc, isProcess),
+    ...fromTable('restart'),
     build: (_doc, t, atMs) => (nodeId(t) ? { kind: 'restart', target: nodeId(t)!, atMs } : null),
   },
   {
-    kind: 'pause',
-    label: 'Pause (15 s)',
-    group: 'failure',
-    help: 'A long GC or a frozen VM: alive but silent, then it carries on as if no time had passed.',
-    targetsHelp: 'a node',
-    targets: (doc) => nodeTargets(doc, isProcess),
+    ...fromTable('pause', ' (15 s)'),
     build: (doc, t, atMs) => {
       const untilMs = until(doc, atMs, PAUSE_MS);
       return nodeId(t) && untilMs > atMs ? { kind: 'pause', target: nodeId(t)!, atMs, untilMs } : null;
     },
   },
   {
-    kind: 'partition',
-    label: 'Partition (20 s)',
-    group: 'failure',
-    help: 'The network drops every message between a node (or a site) and the rest.',
+    ...fromTable('partition', ' (20 s)'),
     targetsHelp: 'a node or a site',
     targets: (doc) => [...nodeTargets(doc, (n) => isProcess(n) && !!n.site), ...(doc.sites.length > 1 ? siteTargets(doc) : [])],
     build: (doc, t, atMs) => {
@@ -123,9 +131,7 @@ export const FAULT_UI: readonly FaultKindUi[] = [
     },
   },
   {
-    kind: 'degrade-link',
-    label: 'Slow link (+200 ms, 30 s)',
-    group: 'failure',
+    ...fromTable('degrade-link', ' (+200 ms, 30 s)'),
     help: 'A congested or flapping network: 200 ms more latency and 5% loss.',
     targetsHelp: 'a link or a site (its own network)',
     targets: (doc) => [...doc.links.map((l): StageTarget => ({ kind: 'link', between: l.between })), ...siteTargets(doc)],
@@ -137,43 +143,26 @@ export const FAULT_UI: readonly FaultKindUi[] = [
     },
   },
   {
-    kind: 'slow-queries',
-    label: 'Slow queries',
-    group: 'failure',
+    ...fromTable('slow-queries'),
     help: 'Stale statistics: queries on the 10 hottest keys become 100 times slower until someone refreshes the statistics.',
-    targetsHelp: 'a database',
-    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'database'),
     build: (_doc, t, atMs) => (isDatabase(t) ? { kind: 'slow-queries', target: t.id, hottest: 10, factor: 100, atMs } : null),
   },
   {
-    kind: 'fill-disk',
-    label: 'Fill the disk',
-    group: 'failure',
-    help: 'Something else takes space on the disk (a runaway log, a forgotten dump). A full disk stops the database.',
-    targetsHelp: 'a database',
-    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'database'),
+    ...fromTable('fill-disk'),
     options: () => BYTES_CHOICES.map((b) => ({ value: String(b), label: `take ${fmtBytes(b)}` })),
     build: (_doc, t, atMs, option) => (isDatabase(t) ? { kind: 'fill-disk', target: t.id, bytes: Number(option ?? BYTES_CHOICES[1]), atMs } : null),
   },
   {
-    kind: 'move-machine',
-    label: 'Machine replaced (60 s)',
-    group: 'failure',
+    ...fromTable('move-machine', ' (60 s)'),
     help: 'The provider moves the database to a new machine: down for a minute, then back with its disk and a cold cache.',
-    targetsHelp: 'a database',
-    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'database'),
     build: (doc, t, atMs) => {
       const untilMs = until(doc, atMs, MOVE_MS);
       return isDatabase(t) && untilMs > atMs ? { kind: 'move-machine', target: t.id, atMs, untilMs } : null;
     },
   },
   {
-    kind: 'surge',
-    label: 'Traffic surge (30 s)',
-    group: 'failure',
+    ...fromTable('surge', ' (30 s)'),
     help: "A client's request rates are multiplied for 30 s.",
-    targetsHelp: 'a client',
-    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'client'),
     options: () => [2, 5, 10].map((x) => ({ value: String(x), label: `${x} times the traffic` })),
     build: (doc, t, atMs, option) => {
       const untilMs = until(doc, atMs, SURGE_MS);
@@ -181,21 +170,11 @@ export const FAULT_UI: readonly FaultKindUi[] = [
     },
   },
   {
-    kind: 'promote',
-    label: 'Promote',
-    group: 'operator',
-    help: 'An operator promotes a replica to primary by hand.',
-    targetsHelp: 'a database',
-    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'database'),
+    ...fromTable('promote'),
     build: (_doc, t, atMs) => (t.kind === 'node' && t.nodeKind === 'database' ? { kind: 'promote', target: t.id, atMs } : null),
   },
   {
-    kind: 'repoint',
-    label: 'Re-point',
-    group: 'operator',
-    help: 'Reconfigure where a client sends requests, or where an endpoint resolves: the fix, or the misconfiguration.',
-    targetsHelp: 'a client or an endpoint',
-    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'client' || n.kind === 'endpoint'),
+    ...fromTable('repoint'),
     options: (doc, t) => {
       const dbs = doc.nodes.filter((n) => n.kind === 'database');
       if (t.kind === 'node' && t.nodeKind === 'endpoint') {
@@ -207,21 +186,11 @@ export const FAULT_UI: readonly FaultKindUi[] = [
     build: (_doc, t, atMs, option) => (t.kind === 'node' && option ? { kind: 'repoint', target: t.id, to: option, atMs } : null),
   },
   {
-    kind: 'fence',
-    label: 'Fence',
-    group: 'operator',
-    help: 'Shoot the other node in the head, politely: it keeps running but refuses every write from now on.',
-    targetsHelp: 'a database',
-    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'database'),
+    ...fromTable('fence'),
     build: (_doc, t, atMs) => (t.kind === 'node' && t.nodeKind === 'database' ? { kind: 'fence', target: t.id, atMs } : null),
   },
   {
-    kind: 'demote',
-    label: 'Demote',
-    group: 'operator',
-    help: 'An operator turns a primary back into a replica, optionally following another node.',
-    targetsHelp: 'a database',
-    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'database'),
+    ...fromTable('demote'),
     options: (doc, t) => [
       { value: '-', label: 'follow nobody until re-pointed' },
       ...doc.nodes.filter((n) => n.kind === 'database' && n.id !== (t.kind === 'node' ? t.id : '')).map((d) => ({ value: d.id, label: `follow ${d.id}` })),
@@ -232,12 +201,7 @@ export const FAULT_UI: readonly FaultKindUi[] = [
     },
   },
   {
-    kind: 'managed-failover',
-    label: 'Managed failover',
-    group: 'operator',
-    help: 'A planned failover, as a managed service runs one: fence the primary, promote a replica, re-point everyone.',
-    targetsHelp: 'an orchestrator',
-    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'orchestrator'),
+    ...fromTable('managed-failover'),
     options: (doc, t) => {
       const o = doc.nodes.find((n) => t.kind === 'node' && n.id === t.id);
       const watched = o && o.kind === 'orchestrator' ? o.watches : [];
@@ -249,69 +213,36 @@ export const FAULT_UI: readonly FaultKindUi[] = [
     },
   },
   {
-    kind: 'throttle',
-    label: 'Throttle catch-up',
-    group: 'operator',
-    help: 'Limit how fast a primary feeds followers that are catching up, so they stop taking its capacity from clients.',
+    ...fromTable('throttle'),
     targetsHelp: 'a database (a primary)',
-    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'database'),
     options: () => [...[1000, 5000, 20000].map((x) => ({ value: String(x), label: `${x.toLocaleString('en-US')} entries/s` })), { value: '0', label: 'remove the throttle' }],
     build: (_doc, t, atMs, option) => (isDatabase(t) ? { kind: 'throttle', target: t.id, entriesPerSec: Number(option ?? 1000), atMs } : null),
   },
   {
-    kind: 'refresh-statistics',
-    label: 'Refresh statistics',
-    group: 'operator',
-    help: 'Run ANALYZE: queries are planned well again.',
-    targetsHelp: 'a database',
-    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'database'),
+    ...fromTable('refresh-statistics'),
     build: (_doc, t, atMs) => (isDatabase(t) ? { kind: 'refresh-statistics', target: t.id, atMs } : null),
   },
   {
-    kind: 'resize-disk',
-    label: 'Resize disk',
-    group: 'operator',
-    help: 'Give a database a bigger (or smaller) disk. A database stopped by a full disk still needs a restart.',
-    targetsHelp: 'a database',
-    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'database'),
+    ...fromTable('resize-disk'),
     options: () => DISK_CHOICES.map((b) => ({ value: String(b), label: fmtBytes(b) })),
     build: (_doc, t, atMs, option) => (isDatabase(t) ? { kind: 'resize-disk', target: t.id, bytes: Number(option ?? DISK_CHOICES[1]), atMs } : null),
   },
   {
-    kind: 'add-workers',
-    label: 'Add workers',
-    group: 'operator',
-    help: 'Start more worker daemons. With the check-then-act race in their code, they mostly add contenders for the same jobs.',
-    targetsHelp: 'a worker',
-    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'worker'),
+    ...fromTable('add-workers'),
     options: () => [2, 4, 8].map((x) => ({ value: String(x), label: `${x} more daemons` })),
     build: (_doc, t, atMs, option) => (t.kind === 'node' && t.nodeKind === 'worker' ? { kind: 'add-workers', target: t.id, count: Number(option ?? 4), atMs } : null),
   },
   {
-    kind: 'fix-race',
-    label: 'Fix the race',
-    group: 'operator',
-    help: 'Ship the fix: a daemon claims its job atomically, so no two daemons work on the same job.',
-    targetsHelp: 'a worker',
-    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'worker'),
+    ...fromTable('fix-race'),
     build: (_doc, t, atMs) => (t.kind === 'node' && t.nodeKind === 'worker' ? { kind: 'fix-race', target: t.id, atMs } : null),
   },
   {
-    kind: 'add-replica',
-    label: 'Add a replica',
-    group: 'operator',
-    help: 'Ask the autoscaler for one more read replica: snapshot, provision, load, replay, attach. It takes a while.',
-    targetsHelp: 'an autoscaler',
-    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'autoscaler'),
+    ...fromTable('add-replica'),
     build: (_doc, t, atMs) => (t.kind === 'node' && t.nodeKind === 'autoscaler' ? { kind: 'add-replica', target: t.id, atMs } : null),
   },
   {
-    kind: 'restore-backup',
-    label: 'Restore a backup (30 s)',
-    group: 'operator',
+    ...fromTable('restore-backup', ' (30 s)'),
     help: 'Rebuild a database from a backup of another, taken now: out of service for 30 s while it loads, then it starts with that data and a cold cache and replays the log written since.',
-    targetsHelp: 'a database',
-    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'database'),
     options: (doc, t) => {
       const self = doc.nodes.find((n) => n.id === (t.kind === 'node' ? t.id : ''));
       const others = doc.nodes.filter((n) => n.kind === 'database' && n.id !== self?.id);
@@ -326,12 +257,7 @@ export const FAULT_UI: readonly FaultKindUi[] = [
     },
   },
   {
-    kind: 'resize-pool',
-    label: 'Resize pool',
-    group: 'operator',
-    help: "Change an app server's connection pool size.",
-    targetsHelp: 'a client',
-    targets: (doc) => nodeTargets(doc, (n) => n.kind === 'client'),
+    ...fromTable('resize-pool'),
     options: () => [10, 50, 200].map((x) => ({ value: String(x), label: `${x} connections` })),
     build: (_doc, t, atMs, option) => (t.kind === 'node' && t.nodeKind === 'client' ? { kind: 'resize-pool', target: t.id, poolSize: Number(option ?? 50), atMs } : null),
   },

@@ -13,6 +13,7 @@ import type { NodeKind } from '../sim/spec';
 import { LINK_PARAMS, NODE_BASE_PARAMS, NODE_KINDS, SITE_PARAMS, nodeParams, type AddressForms, type NumberParam, type Param, type ParamTable } from '../sim/params';
 import { DAY_MS, WEEK_MS } from '../sim/params/bounds';
 import { ENDPOINT_REPOINT, REQUEST_TARGET } from '../sim/params/address';
+import { FAULT_PARAMS, type FaultDescriptor, type FaultKind } from '../sim/params/faults';
 import { migrate } from './migrate';
 import { applyWhatIf, type WhatIf, type WhatIfChange } from './what-if';
 import type { Scenario, ValidationError, ValidationResult } from './types';
@@ -570,18 +571,6 @@ function oneOf<T extends string>(r: Report, o: Rec, key: string, base: string, a
   return undefined;
 }
 
-function bool(r: Report, o: Rec, key: string, base: string, required: boolean): boolean | undefined {
-  const path = at(base, key);
-  const value = get(o, key);
-  if (value === undefined) {
-    if (required) missing(r, path, 'true or false');
-    return undefined;
-  }
-  if (typeof value === 'boolean') return value;
-  r.add(path, `must be true or false; found ${show(value)}`);
-  return undefined;
-}
-
 const ID_RULE = "1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit";
 
 function idField(r: Report, o: Rec, key: string, base: string, required: boolean): string | undefined {
@@ -726,8 +715,6 @@ function address(r: Report, ix: Index, value: unknown, path: string, rule: Addre
 // ---------------------------------------------------------------------------------------------
 // The v1 rules
 
-const MS_60S: NumberRule = { min: 0, max: 60_000 };
-const PROBABILITY: NumberRule = { min: 0, max: 1 };
 /** A moment of a run: from its start to the end of the longest run there can be. */
 const MOMENT: NumberRule = { min: 0, max: WEEK_MS, note: '(7 days, the longest run)' };
 /** When a fault heals: past the end of the run it never heals in it, so a year is plenty. */
@@ -1146,103 +1133,40 @@ function checkFaults(r: Report, doc: Rec, ix: Index, durationMs: number | undefi
     if (atMs !== undefined && untilMs !== undefined && untilMs <= atMs) {
       r.add(at(base, 'untilMs'), `must be later than atMs (${fmt(atMs)}); found ${String(untilMs)}`);
     }
-    const kind = oneOf(r, o, 'kind', base, FAULT_KIND_NAMES, true);
-    switch (kind) {
-      case 'crash':
-      case 'restart':
-        return void nodeField(r, ix, o, base, 'any');
-      case 'pause':
-        nodeField(r, ix, o, base, 'any');
-        if (get(o, 'untilMs') === undefined) missing(r, at(base, 'untilMs'), 'the time the paused process resumes');
-        return;
-      case 'promote':
-      case 'fence':
-      case 'refresh-statistics':
-        return void nodeField(r, ix, o, base, ['database']);
-      case 'move-machine':
-        nodeField(r, ix, o, base, ['database']);
-        if (get(o, 'untilMs') === undefined) missing(r, at(base, 'untilMs'), 'the time it is back on its new machine');
-        return;
-      case 'restore-backup': {
-        nodeField(r, ix, o, base, ['database']);
-        const from = get(o, 'from');
-        if (from === undefined) missing(r, at(base, 'from'), 'the id of the database the backup is taken from');
-        else if (nodeRef(r, ix, from, at(base, 'from'), ['database']) !== undefined && from === get(o, 'target')) {
-          r.add(at(base, 'from'), 'must be another database than the one restored');
-        }
-        if (get(o, 'untilMs') === undefined) missing(r, at(base, 'untilMs'), 'the time the restore is done and the database starts');
-        return;
-      }
-      case 'throttle':
-        nodeField(r, ix, o, base, ['database']);
-        num(r, o, 'entriesPerSec', base, { required: true, min: 0, max: 1e9 });
-        return;
-      case 'slow-queries': {
-        nodeField(r, ix, o, base, ['database']);
-        const keys = list(r, o, 'keys', base, { max: 10_000, of: 'keys' });
-        keys?.forEach((k, i) => {
-          if (typeof k !== 'string') r.add(at(at(base, 'keys'), i), `must be a key such as "k3"; found ${typeName(k)}`);
-        });
-        const hottest = num(r, o, 'hottest', base, { integer: true, min: 1, max: 1_000_000 });
-        if (keys === undefined && hottest === undefined) r.add(base, 'names no keys; set keys, hottest, or both');
-        num(r, o, 'factor', base, { min: 1, max: 1e6 });
-        return;
-      }
-      case 'fill-disk':
-        nodeField(r, ix, o, base, ['database']);
-        num(r, o, 'bytes', base, { required: true, min: 0, max: 1e15 });
-        return;
-      case 'resize-disk':
-        nodeField(r, ix, o, base, ['database']);
-        num(r, o, 'bytes', base, { required: true, min: 1, max: 1e15 });
-        return;
-      case 'resize-pool':
-        nodeField(r, ix, o, base, ['client']);
-        num(r, o, 'poolSize', base, { required: true, integer: true, min: 1, max: 100_000 });
-        return;
-      case 'surge':
-        nodeField(r, ix, o, base, ['client']);
-        num(r, o, 'factor', base, { required: true, above: 0, max: 1000 });
-        return;
-      case 'add-workers':
-        nodeField(r, ix, o, base, ['worker']);
-        num(r, o, 'count', base, { required: true, integer: true, min: 1, max: 1000 });
-        return;
-      case 'fix-race':
-        return void nodeField(r, ix, o, base, ['worker']);
-      case 'add-replica':
-        return void nodeField(r, ix, o, base, ['autoscaler']);
-      case 'demote': {
-        nodeField(r, ix, o, base, ['database']);
-        const follow = get(o, 'follow');
-        if (follow !== undefined) nodeRef(r, ix, follow, at(base, 'follow'), ['database']);
-        return;
-      }
-      case 'managed-failover': {
-        nodeField(r, ix, o, base, ['orchestrator']);
-        const to = get(o, 'to');
-        if (to !== undefined) nodeRef(r, ix, to, at(base, 'to'), ['database']);
-        return;
-      }
-      case 'partition':
-        checkSides(r, ix, o, base);
-        bool(r, o, 'oneWay', base, false);
-        return;
-      case 'repoint': {
-        const targetKind = nodeField(r, ix, o, base, ['client', 'endpoint']);
-        const to = get(o, 'to');
-        const rule = targetKind === 'endpoint' ? ENDPOINT_REPOINT : CLIENT_TARGET;
-        if (to === undefined) missing(r, at(base, 'to'), addressExpectation(rule));
-        else if (targetKind !== undefined) address(r, ix, to, at(base, 'to'), rule);
-        else if (typeof to !== 'string') r.add(at(base, 'to'), `must be a string naming where requests go; found ${typeName(to)}`);
-        return;
-      }
-      case 'degrade-link':
-        checkDegradeLink(r, ix, o, base);
-        return;
-    }
+    const kind = oneOf(r, o, 'kind', base, FAULT_KIND_NAMES as FaultKind[], true);
+    if (kind === undefined) return;
+    // What the fault acts on, its end and its fields come from its table; FAULT_RULES says
+    // what a table cannot (one field's meaning depending on another).
+    const d: FaultDescriptor = FAULT_PARAMS[kind];
+    if (d.target !== 'none') nodeField(r, ix, o, base, d.target);
+    if (d.untilMs === 'required' && get(o, 'untilMs') === undefined) missing(r, at(base, 'untilMs'), d.untilMissing ?? 'the time it ends');
+    FAULT_RULES[kind]?.(r, ix, o, base);
+    checkTable(r, ix, o, base, d.fields);
   });
 }
+
+const FAULT_RULES: Partial<Record<FaultKind, KindRule>> = {
+  partition: checkSides,
+  'degrade-link': checkDegradeLink,
+  repoint: (r, ix, o, base) => {
+    const target = get(o, 'target');
+    const targetKind = typeof target === 'string' ? ix.nodes.get(target)?.kind : undefined;
+    const to = get(o, 'to');
+    const rule = targetKind === 'endpoint' ? ENDPOINT_REPOINT : CLIENT_TARGET;
+    if (to === undefined) missing(r, at(base, 'to'), addressExpectation(rule));
+    else if (targetKind === 'client' || targetKind === 'endpoint') address(r, ix, to, at(base, 'to'), rule);
+    else if (typeof to !== 'string') r.add(at(base, 'to'), `must be a string naming where requests go; found ${typeName(to)}`);
+  },
+  'slow-queries': (r, _ix, o, base) => {
+    if (get(o, 'keys') === undefined && get(o, 'hottest') === undefined) r.add(base, 'names no keys; set keys, hottest, or both');
+  },
+  'restore-backup': (r, ix, o, base) => {
+    const from = get(o, 'from');
+    if (typeof from === 'string' && from === get(o, 'target') && ix.nodes.get(from)?.kind === 'database') {
+      r.add(at(base, 'from'), 'must be another database than the one restored');
+    }
+  },
+};
 
 function nodeField(r: Report, ix: Index, o: Rec, base: string, kinds: readonly NodeKind[] | 'any'): NodeKind | undefined {
   const value = get(o, 'target');
@@ -1283,8 +1207,6 @@ function checkDegradeLink(r: Report, ix: Index, o: Rec, base: string): void {
   if (addLatencyMs === undefined && lossRate === undefined) {
     r.add(base, 'sets neither addLatencyMs nor lossRate, so it would change nothing; set one or both');
   }
-  num(r, o, 'addLatencyMs', base, MS_60S);
-  num(r, o, 'lossRate', base, PROBABILITY);
 }
 
 function checkNarration(r: Report, doc: Rec, ix: Index): void {

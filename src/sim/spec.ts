@@ -16,6 +16,7 @@ import type { BALANCER_PARAMS } from './params/balancer';
 import type { QUEUE_PARAMS } from './params/queue';
 import type { WORKER_PARAMS } from './params/worker';
 import type { AUTOSCALER_PARAMS, AUTOSCALER_TRIGGER_PARAMS } from './params/autoscaler';
+import type { FAULT_PARAMS } from './params/faults';
 
 // Nodes, sites and links are read off the parameter tables in ./params (one per kind), so a
 // field's type, default, bounds and docs cannot drift apart: a new parameter is one line there.
@@ -77,114 +78,38 @@ export interface FaultBase {
   untilMs?: number;
 }
 
-export interface CrashFault extends FaultBase { kind: 'crash'; target: string }
-export interface RestartFault extends FaultBase { kind: 'restart'; target: string }
-export interface PauseFault extends FaultBase { kind: 'pause'; target: string; untilMs: number }
-export interface PartitionFault extends FaultBase {
-  kind: 'partition';
-  /** Two lists of node or site ids. */
-  sides: [string[], string[]];
-  /** Only the first side's messages to the second are lost. */
-  oneWay?: boolean;
-}
-export interface RepointFault extends FaultBase {
-  kind: 'repoint';
-  /** A client or an endpoint. */
-  target: string;
-  /** A node id, an endpoint id, `role:primary` or `node:<id>`. */
-  to: string;
-}
-export interface PromoteFault extends FaultBase { kind: 'promote'; target: string }
-export interface DegradeLinkFault extends FaultBase {
-  kind: 'degrade-link';
-  /** Two site ids (the same id twice for a site's own network). */
-  between: [string, string];
-  /** Added to the link's latency while the fault lasts. */
-  addLatencyMs?: number;
-  /** Replaces the link's loss rate while the fault lasts. */
-  lossRate?: number;
-}
+// Faults are read off their table (./params/faults.ts) the same way: a fault kind is one
+// entry there, and FAULT_KINDS (the implementations) must then have it too.
+type FaultTable = typeof FAULT_PARAMS;
+type TargetOf<T> = T extends 'none' ? unknown : { target: string };
+type UntilOf<U> = U extends 'required' ? { untilMs: number } : unknown;
+type FaultOf<K extends keyof FaultTable> = FaultBase & { kind: K } & TargetOf<FaultTable[K]['target']> & UntilOf<FaultTable[K]['untilMs']> & SpecOf<FaultTable[K]['fields']>;
 
-export interface DemoteFault extends FaultBase {
-  kind: 'demote';
-  /** A primary. */
-  target: string;
-  /** The node it should follow from now on (default: none until re-pointed). */
-  follow?: string;
-}
-export interface FenceFault extends FaultBase { kind: 'fence'; target: string }
-export interface ManagedFailoverFault extends FaultBase {
-  kind: 'managed-failover';
-  /** The orchestrator that carries it out. */
-  target: string;
-  /** The replica to promote (default: the orchestrator's choice). */
-  to?: string;
-}
-
-export interface ThrottleFault extends FaultBase {
-  kind: 'throttle';
-  /** A primary. */
-  target: string;
-  /** Catch-up entries per second to its followers (0 removes the throttle). */
-  entriesPerSec: number;
-}
-export interface SlowQueriesFault extends FaultBase {
-  kind: 'slow-queries';
-  target: string;
-  /** The keys whose queries get slow, and/or the `hottest` N keys (k0..k(N-1)). */
-  keys?: string[];
-  hottest?: number;
-  /** How many times slower (default 100). */
-  factor?: number;
-}
-export interface RefreshStatisticsFault extends FaultBase { kind: 'refresh-statistics'; target: string }
-export interface FillDiskFault extends FaultBase { kind: 'fill-disk'; target: string; bytes: number }
-export interface ResizeDiskFault extends FaultBase { kind: 'resize-disk'; target: string; bytes: number }
-export interface MoveMachineFault extends FaultBase { kind: 'move-machine'; target: string; untilMs: number }
-export interface ResizePoolFault extends FaultBase { kind: 'resize-pool'; target: string; poolSize: number }
-export interface SurgeFault extends FaultBase {
-  kind: 'surge';
-  /** A client. */
-  target: string;
-  /** Its rates are multiplied by this while the surge lasts. */
-  factor: number;
-}
-
-export interface AddWorkersFault extends FaultBase {
-  kind: 'add-workers';
-  /** A worker node. */
-  target: string;
-  /** Daemons to start. */
-  count: number;
-}
-export interface FixRaceFault extends FaultBase { kind: 'fix-race'; target: string }
-export interface AddReplicaFault extends FaultBase { kind: 'add-replica'; target: string }
+export type CrashFault = FaultOf<'crash'>;
+export type RestartFault = FaultOf<'restart'>;
+export type PauseFault = FaultOf<'pause'>;
+export type PartitionFault = FaultOf<'partition'>;
+export type RepointFault = FaultOf<'repoint'>;
+export type PromoteFault = FaultOf<'promote'>;
+export type DegradeLinkFault = FaultOf<'degrade-link'>;
+export type DemoteFault = FaultOf<'demote'>;
+export type FenceFault = FaultOf<'fence'>;
+export type ManagedFailoverFault = FaultOf<'managed-failover'>;
+export type ThrottleFault = FaultOf<'throttle'>;
+export type SlowQueriesFault = FaultOf<'slow-queries'>;
+export type RefreshStatisticsFault = FaultOf<'refresh-statistics'>;
+export type FillDiskFault = FaultOf<'fill-disk'>;
+export type ResizeDiskFault = FaultOf<'resize-disk'>;
+export type MoveMachineFault = FaultOf<'move-machine'>;
+export type ResizePoolFault = FaultOf<'resize-pool'>;
+export type SurgeFault = FaultOf<'surge'>;
+export type AddWorkersFault = FaultOf<'add-workers'>;
+export type FixRaceFault = FaultOf<'fix-race'>;
+export type AddReplicaFault = FaultOf<'add-replica'>;
 /** `target` (a database) is rebuilt from a backup of `from` taken at `atMs`, back at `untilMs`. */
-export interface RestoreBackupFault extends FaultBase { kind: 'restore-backup'; target: string; from: string; untilMs: number }
+export type RestoreBackupFault = FaultOf<'restore-backup'>;
 
-export type FaultSpec =
-  | AddWorkersFault
-  | FixRaceFault
-  | AddReplicaFault
-  | RestoreBackupFault
-  | ThrottleFault
-  | SlowQueriesFault
-  | RefreshStatisticsFault
-  | FillDiskFault
-  | ResizeDiskFault
-  | MoveMachineFault
-  | ResizePoolFault
-  | SurgeFault
-  | DemoteFault
-  | FenceFault
-  | ManagedFailoverFault
-  | CrashFault
-  | RestartFault
-  | PauseFault
-  | PartitionFault
-  | RepointFault
-  | PromoteFault
-  | DegradeLinkFault;
+export type FaultSpec = { [K in keyof FaultTable]: FaultOf<K> }[keyof FaultTable];
 
 export type FaultKind = FaultSpec['kind'];
 

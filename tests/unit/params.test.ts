@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { validateScenario } from '../../src/scenario/validate';
 import type { ValidationResult } from '../../src/scenario/types';
 import { BOUNDS, LINK_PARAMS, NODE_KINDS, NODE_PARAMS, SITE_PARAMS, fieldInfo, nodeParams, type BoundClass, type NumberParam, type ParamTable } from '../../src/sim/params';
-import { SIMULATED_KINDS } from '../../src/sim/world';
+import { FAULT_KIND_NAMES, SIMULATED_KINDS } from '../../src/sim/world';
+import { FAULT_PARAMS } from '../../src/sim/params/faults';
 import { runScenario } from '../../src/cli/run';
 import type { Scenario } from '../../src/scenario/types';
 
@@ -227,6 +228,23 @@ describe('physically sensible bounds on times, intervals and rates (issue 14)', 
       }),
       { seed: 14_004, numRuns: 400 },
     );
+  });
+});
+
+describe('faults, from their table', () => {
+  const withFault = (fault: object) => validateScenario({ ...everyKind(), faults: [fault] });
+
+  it('every fault kind the simulation runs has a table entry, and the other way round', () => {
+    expect(Object.keys(FAULT_PARAMS).sort()).toEqual([...FAULT_KIND_NAMES].sort());
+  });
+
+  it('a fault names a target of the kinds its table allows, and its fields keep their bounds', () => {
+    expect(errorAt(withFault({ atMs: 1, kind: 'surge', target: 'db1', factor: 2 }), 'faults[0].target')).toBe("faults[0].target names 'db1', which is a database, not a client");
+    expect(errorAt(withFault({ atMs: 1, kind: 'surge', target: 'app', factor: 1001 }), 'faults[0].factor')).toBe('faults[0].factor must be a number greater than 0 and at most 1,000; found 1001');
+    expect(errorAt(withFault({ atMs: 1, kind: 'throttle', target: 'db1', entriesPerSec: 1e-300 }), 'faults[0].entriesPerSec')).toContain('must be 0 (no throttle) or a number from 1 to 1,000,000,000');
+    expect(errorAt(withFault({ atMs: 1, kind: 'degrade-link', between: ['dc-a', 'dc-b'], addLatencyMs: 1e9 }), 'faults[0].addLatencyMs')).toContain('from 0 to 60,000');
+    expect(errorAt(withFault({ atMs: 1, kind: 'move-machine', target: 'db1' }), 'faults[0].untilMs')).toBe('faults[0].untilMs is missing; it must be the time it is back on its new machine');
+    expect(withFault({ atMs: 1, kind: 'throttle', target: 'db1', entriesPerSec: 0, untilMs: 2 }).ok).toBe(true);
   });
 });
 

@@ -2,9 +2,11 @@
 // the tables in src/sim/params (tests/unit/docs.test.ts fails until this has been run).
 
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { renderFormatDoc } from '../scenario/param-docs';
 
-const PAGE = new URL('../../docs/scenario-format.md', import.meta.url);
+// npm runs scripts from the package's root; the command runs from a bundle elsewhere.
+const PAGE = join(process.cwd(), 'docs/scenario-format.md');
 const before = readFileSync(PAGE, 'utf8');
 const after = renderFormatDoc(before);
 if (after === before) console.log('docs/scenario-format.md is up to date');

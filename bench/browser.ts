@@ -6,13 +6,14 @@
 // It builds first if the build is missing or older than the sources, serves `dist/` with
 // `vite preview` on a free port, and stops that server (by its own pid) when done.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_FLAGS, findChromium } from '../tests/e2e/browser';
+import { buildAppIfNeeded } from '../src/cli/browser/app-build';
 import type { NodeSpec } from '../src/sim/spec';
 import { fmt, quantile, type BenchSection } from './report';
 
@@ -74,22 +75,8 @@ export function busyWorld(): Record<string, unknown> {
   };
 }
 
-function newestMtimeMs(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtimeMs(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 export function buildIfNeeded(): string {
-  const built = join(ROOT, 'dist/index.html');
-  const sources = Math.max(newestMtimeMs(join(ROOT, 'src')), newestMtimeMs(join(ROOT, 'workers')), statSync(join(ROOT, 'index.html')).mtimeMs);
-  if (existsSync(built) && statSync(built).mtimeMs >= sources) return 'up to date';
-  const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stderr}`);
-  return 'rebuilt';
+  return buildAppIfNeeded(ROOT);
 }
 
 export function freePort(): Promise<number> {

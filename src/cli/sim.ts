@@ -11,14 +11,13 @@
 // could not complete (an internal failure, or a limit such as the event budget).
 
 import { parseArgs } from 'node:util';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { BUILT_INS, builtIn } from '../scenario/library';
-import { decodeShareLink, encodeShareLink, looksLikeLink, type LinkView } from '../scenario/share-link';
+import { BUILT_INS } from '../scenario/library';
+import { encodeShareLink } from '../scenario/share-link';
 import { applyWhatIf, whatIfsOf } from '../scenario/what-if';
-import { validateChanges, validateComparison, validateScenario } from '../scenario/validate';
-import type { Scenario, ValidationResult } from '../scenario/types';
-import { comparisonOfWhatIf, diffSummaries, titleOfChanges, type Comparison } from '../scenario/compare';
-import { loadScenarioArg } from './load';
+import { validateScenario } from '../scenario/validate';
+import type { Scenario } from '../scenario/types';
+import { diffSummaries, type Comparison } from '../scenario/compare';
+import { comparisonArg, loadInputArg } from './load';
 import { compareScenarios, runScenario, type CompareOutput, type RunOutput } from './run';
 import { parseSeedRange, sweep, type SweepOutput } from './seeds';
 import { forTerminal, jsonForTerminal, linesForTerminal } from './terminal';
@@ -65,47 +64,6 @@ function printRun(o: RunOutput): void {
   if (o.anomalies.length === 0) out.push('anomalies: none found');
   for (const a of o.anomalies) out.push(`${a.kind} x${a.count} from ${fmt(a.firstAtMs)} ms (${a.nodes.join(', ')}): ${a.explanation}`);
   print(out);
-}
-
-/** A changes file is small; a bigger one is a mistake (a scenario given by accident). */
-const MAX_CHANGES_FILE_BYTES = 1_000_000;
-
-/**
- * What `--compare` names: a what-if of the scenario, or a JSON file holding a list of what-if
- * changes (or a what-if entry, `{ "title", "changes" }`). Exits 2 with a sentence otherwise.
- */
-function comparisonArg(scenario: Scenario, arg: string, fromLink: LinkView | null): { comparison: Comparison; b: Scenario } {
-  const w = comparisonOfWhatIf(scenario, arg);
-  let comparison: Comparison;
-  if (w) comparison = w;
-  else if (arg === 'link' && fromLink) {
-    if (!fromLink.compare) fail(2, ['--compare link: the share link holds no comparison; name a what-if or a file of changes']);
-    const res = validateComparison(scenario, fromLink.compare, "the link's comparison");
-    if (!res.ok) fail(2, res.errors.map((e) => e.message));
-    return { comparison: { title: res.title, changes: res.changes }, b: res.scenario };
-  }
-  else if (existsSync(arg) && statSync(arg).isFile()) {
-    const size = statSync(arg).size;
-    if (size > MAX_CHANGES_FILE_BYTES) fail(2, [`--compare: ${arg} is ${(size / 1e6).toFixed(1)} MB; a list of changes is far smaller (the limit is 1 MB)`]);
-    let value: unknown;
-    try {
-      value = JSON.parse(readFileSync(arg, 'utf8'));
-    } catch (e) {
-      fail(2, [`--compare: ${arg} is not valid JSON: ${(e as Error).message}`]);
-    }
-    const o = value as { title?: unknown; changes?: unknown } | null;
-    const isEntry = typeof o === 'object' && o !== null && !Array.isArray(o) && 'changes' in o;
-    const res = validateChanges(scenario, isEntry ? o.changes : value);
-    if (!res.ok) fail(2, res.errors.map((e) => `${arg}: ${e.message}`));
-    const title = isEntry && typeof o.title === 'string' && o.title.trim() ? o.title.trim().slice(0, 200) : titleOfChanges(res.changes);
-    return { comparison: { title, changes: res.changes }, b: res.scenario };
-  } else {
-    const ids = whatIfsOf(scenario).map((x) => x.id);
-    fail(2, [`--compare: '${arg}' is neither a what-if of this scenario (${ids.length ? `it has ${ids.join(', ')}` : 'it has none'}) nor a file of changes`]);
-  }
-  const res = validateChanges(scenario, comparison.changes, `whatIf '${arg}'`);
-  if (!res.ok) fail(2, res.errors.map((e) => e.message));
-  return { comparison, b: res.scenario };
 }
 
 function printCompare(o: CompareOutput, title: string): void {
@@ -180,9 +138,7 @@ async function main(): Promise<void> {
   if (positionals.length !== 1) fail(2, [positionals.length === 0 ? 'name a scenario file or a built-in id' : `one scenario at a time; found ${positionals.length}`, ...USAGE.split('\n')]);
 
   const arg = positionals[0];
-  // A share link (the link itself, or an address whose fragment is one); a file of that name wins.
-  const fromLink = looksLikeLink(arg) && !existsSync(arg);
-  const loaded: ValidationResult = fromLink ? await decodeShareLink(arg, builtIn) : loadScenarioArg(arg);
+  const loaded = await loadInputArg(arg);
   if (!loaded.ok) fail(2, loaded.errors.map((e) => e.message));
   let scenario = loaded.scenario;
   const seed = parseIntArg('seed', values.seed, Number.MIN_SAFE_INTEGER);
@@ -196,20 +152,25 @@ async function main(): Promise<void> {
     scenario = res.scenario;
   }
 
-  const linkView: LinkView | null = fromLink && 'view' in loaded ? (loaded as { view: LinkView }).view : null;
-  const compare = values.compare !== undefined ? comparisonArg(scenario, values.compare, linkView) : null;
+  const linkView = loaded.view;
+  let compare: { comparison: Comparison; b: Scenario } | null = null;
+  if (values.compare !== undefined) {
+    const c = comparisonArg(scenario, values.compare, linkView);
+    if (!c.ok) fail(2, c.errors);
+    compare = c;
+  }
   if (!compare && linkView?.compare && !values.json) process.stderr.write(forTerminal(`(the link compares with "${linkView.compare.title}"; add --compare link to run both)`) + '\n');
   if (compare && (values.seeds !== undefined || values.link)) fail(2, ['--compare runs two versions of one scenario with one seed; it does not go with --seeds or --link']);
 
   if (values.link) {
     if (values.seeds !== undefined || values.json || untilFlag(values.until)) fail(2, ['--link prints a link; it does not go with --seeds, --json or --until']);
     const doc = seed === undefined ? scenario : { ...scenario, seed };
-    const view = fromLink && 'view' in loaded ? (loaded as { view: { atMs?: number; selected?: string } }).view : {};
+    const view = loaded.view ?? {};
     console.log(await encodeShareLink(doc, view, BUILT_INS));
     return;
   }
-  if (fromLink && 'view' in loaded) {
-    const atMs = (loaded as { view: { atMs?: number } }).view.atMs;
+  if (loaded.view) {
+    const atMs = loaded.view.atMs;
     if (atMs !== undefined && !values.json) process.stderr.write(`(the link was opened at ${fmt(atMs)} ms; add --until ${Math.round(atMs)} to stop there)\n`);
   }
   const untilMs = parseIntArg('until', values.until, 0);

@@ -18,6 +18,8 @@
 // plus a comparison of two integers per step.
 
 import type { Sim } from './kernel/sim';
+import type { WorldSpec } from './spec';
+import { createSim } from './world';
 
 export interface LockstepResult {
   /** The first moment the two runs differ (see above), or null: the same run to `untilUs`. */
@@ -61,4 +63,13 @@ function sameTrace(a: Sim, b: Sim): boolean {
 
 function stopUs(s: Sim): number {
   return s.aborted ? s.aborted.atUs : s.nowUs;
+}
+
+/**
+ * Where the runs of two worlds (a scenario and a changed copy of it, with the same seed)
+ * first differ, up to the end of the shorter: run both in lock-step from the start.
+ */
+export function divergenceOf(a: WorldSpec, b: WorldSpec): number | null {
+  const untilUs = Math.round(Math.min(a.durationMs, b.durationMs) * 1000);
+  return lockstep(createSim(a, { checkpoints: false }), createSim(b, { checkpoints: false }), untilUs)!.divergedAtUs;
 }

@@ -60,7 +60,7 @@ export async function benchKernel(): Promise<BenchSection> {
     return { ms: msSince(t0), cp };
   });
   const snap = best(snaps);
-  rows.push(['checkpoint (take)', `${fmt(snap.ms, 1)} ms, ${fmt(snap.cp.json.length / 1024)} KiB at the end of the run`]);
+  rows.push(['checkpoint (take)', `${fmt(snap.ms, 1)} ms, ${fmt(snap.cp.ownBytes / 1024)} KiB of its own (${fmt(store.sharedBytes / 1048576, 1)} MiB shared by all) at the end of the run`]);
   const restore = best(
     Array.from({ length: REPEATS }, () => {
       const t0 = performance.now();

@@ -40,7 +40,7 @@ describe('checkpoints and seek', () => {
   });
 
   it('keeps checkpoints within their bounds on a long run', () => {
-    const sim = createSim(smallWorld(3), { checkpoints: { everyEvents: 200, maxCount: 8 } });
+    const sim = createSim(smallWorld(3), { checkpoints: { everyEvents: 200, maxCount: 8, eventsPerByte: 0 } });
     sim.advanceTo(60_000_000);
     expect(sim.checkpoints!.count).toBeLessThanOrEqual(8);
     // Spacing doubled as it thinned, so checkpoints still cover the whole run.

@@ -13,6 +13,9 @@ import { duplicateEffect } from './duplicate-effect';
 
 export type { Anomaly, AnomalyKind, Checker, CheckerFactory, HistoryView } from './checker';
 
+/** History entries materialised at once when feeding the checkers. */
+export const FEED_SLICE_ENTRIES = 16_384;
+
 export const CHECKERS: CheckerFactory[] = [lostWrite, splitBrain, staleRead, writeRejected, requestFailed, duplicateEffect, undetectedOutage];
 
 /**
@@ -41,11 +44,18 @@ export class CheckerSet {
   update(history: HistoryView, marks: readonly Mark[], nowUs: number): Anomaly[] {
     if (history.length < this.historyAt || marks.length < this.marksAt) this.reset();
     if (this.last && this.last.nowUs === nowUs && history.length === this.historyAt && marks.length === this.marksAt) return this.last.anomalies;
-    // Materialise each new entry once, for all the checkers.
-    const entries = [];
-    for (let i = this.historyAt; i < history.length; i++) entries.push(history.get(i));
-    const newMarks = marks.slice(this.marksAt);
-    for (const c of this.checkers) c.feed(entries, newMarks);
+    // Materialise each new entry once, for all the checkers, a slice at a time: after a
+    // rewind the whole history comes again, and a million entries as objects at once would
+    // be hundreds of megabytes. Every checker takes a call's marks before its entries, so
+    // the marks go with the first slice.
+    let newMarks: readonly Mark[] = marks.slice(this.marksAt);
+    for (let start = this.historyAt; start < history.length || newMarks.length > 0; start += FEED_SLICE_ENTRIES) {
+      const end = Math.min(history.length, start + FEED_SLICE_ENTRIES);
+      const entries = [];
+      for (let i = start; i < end; i++) entries.push(history.get(i));
+      for (const c of this.checkers) c.feed(entries, newMarks);
+      newMarks = [];
+    }
     this.historyAt = history.length;
     this.marksAt = marks.length;
     const anomalies = this.checkers.flatMap((c) => c.anomalies(nowUs)).sort((a, b) => a.atUs - b.atUs);

@@ -1,24 +1,35 @@
-// Checkpoints of the whole world, for seeking backwards and for replaying after the fault
-// timeline changes.
+// Checkpoints of the whole world, for seeking and for replaying after the fault timeline
+// changes. A seek restores the latest checkpoint at or before its target and replays the
+// events in between, so checkpoints must be cheap enough to take often.
 //
-// A checkpoint is the world state serialised as JSON (one string: immutable, its size known
-// exactly, restored with JSON.parse), plus the lengths of the append-only journals.
+// A checkpoint is a copy of the world state that shares what cannot change any more with
+// the live state and with the other checkpoints (snapshot.ts): the full chunks of its
+// sequences and the pages of its tables. Each checkpoint therefore costs what changed since
+// the one before (the events in flight, the chunks being filled, the pages written), plus
+// the lengths of the append-only journals. Its memory is `ownBytes` (what its copy made)
+// plus the shared parts, which the store counts once, however many checkpoints hold them.
 //
-// Memory bound: at most `maxCount` checkpoints and at most `maxBytes` in total (defaults 64
-// and 256 MiB). When either would be passed, every second checkpoint is dropped (the first,
-// at time zero, always stays) and the spacing doubles, so a long run keeps evenly spread
-// checkpoints and a seek replays at most about two spacings of events.
+// Memory bound: at most `maxCount` checkpoints and `maxBytes` in all, shared parts included
+// (defaults 1,024 and 192 MiB). When either would be passed, every second checkpoint is
+// dropped (the first, before anything ran, always stays) and the spacing doubles, so a long
+// run keeps evenly spread checkpoints and a seek replays at most about two spacings.
 //
-// Time bound: serialising costs about as much per byte as the simulation spends per 0.01
-// events, so the spacing is also at least `eventsPerByte` x the last checkpoint's size.
-// With the default 0.05, taking checkpoints costs a few percent of the run whatever the
-// world's size, and a seek replays at most a fraction of a second of work.
+// Time bound: the spacing is also at least `eventsPerByte` x the last checkpoint's own
+// bytes, so copying costs a few percent of the run whatever the world's size.
+
+import type { CopyCost } from './snapshot';
+import { sharedBytes } from './snapshot';
 
 export interface Checkpoint {
   atUs: number;
   /** Events executed when it was taken: its position in the run. */
   executed: number;
-  json: string;
+  /** The world state then. Never written: a restore copies it. */
+  state: unknown;
+  /** Estimated bytes of the copy itself (what the live state did not share with it). */
+  ownBytes: number;
+  /** The immutable parts it shares (sequence chunks, table pages). */
+  shared: object[];
   journalLengths: Record<string, number>;
 }
 
@@ -27,23 +38,30 @@ export interface CheckpointPolicy {
   everyEvents: number;
   maxCount: number;
   maxBytes: number;
-  /** Spacing floor per byte of the last checkpoint (0 disables the time bound). */
+  /** Spacing floor per own byte of the last checkpoint (0 disables the time bound). */
   eventsPerByte: number;
 }
 
 export const DEFAULT_CHECKPOINTS: CheckpointPolicy = {
-  everyEvents: 50_000,
-  maxCount: 64,
-  maxBytes: 256 * 1024 * 1024,
-  eventsPerByte: 0.05,
+  everyEvents: 20_000,
+  maxCount: 1024,
+  maxBytes: 192 * 1024 * 1024,
+  eventsPerByte: 0.1,
 };
+
+export function checkpointOf(base: Omit<Checkpoint, 'ownBytes' | 'shared'>, cost: CopyCost): Checkpoint {
+  return { ...base, ownBytes: cost.bytes, shared: cost.shared };
+}
 
 export class CheckpointStore {
   private list: Checkpoint[] = [];
-  private totalBytes = 0;
+  private ownBytes = 0;
+  /** Shared parts held by the checkpoints: how many hold each, and its size. */
+  private readonly held = new Map<object, { refs: number; bytes: number }>();
+  private heldBytes = 0;
   everyEvents: number;
 
-  constructor(private readonly policy: CheckpointPolicy = DEFAULT_CHECKPOINTS) {
+  constructor(readonly policy: CheckpointPolicy = DEFAULT_CHECKPOINTS) {
     this.everyEvents = policy.everyEvents;
   }
 
@@ -51,56 +69,96 @@ export class CheckpointStore {
     return this.list.length;
   }
 
+  /** Estimated bytes the checkpoints hold, shared parts counted once. */
   get bytes(): number {
-    return this.totalBytes;
+    return this.ownBytes + this.heldBytes;
+  }
+
+  /** Of `bytes`: the parts shared between checkpoints (and with the live state). */
+  get sharedBytes(): number {
+    return this.heldBytes;
   }
 
   /** Whether a checkpoint is due at this position (none yet taken at or beyond it, spacing reached). */
   due(executed: number): boolean {
     const last = this.list[this.list.length - 1];
     if (last === undefined) return true;
-    const spacing = Math.max(this.everyEvents, Math.round(last.json.length * this.policy.eventsPerByte));
+    const spacing = Math.max(this.everyEvents, Math.round(last.ownBytes * this.policy.eventsPerByte));
     return executed >= last.executed + spacing;
   }
 
   add(cp: Checkpoint): void {
     this.list.push(cp);
-    this.totalBytes += cp.json.length;
-    while (this.list.length > 1 && (this.list.length > this.policy.maxCount || this.totalBytes > this.policy.maxBytes)) {
-      this.thin();
+    this.hold(cp);
+    while (this.list.length > 1 && (this.list.length > this.policy.maxCount || this.bytes > this.policy.maxBytes)) {
+      if (!this.thin()) break;
     }
   }
 
-  private thin(): void {
-    const kept = this.list.filter((_, i) => i % 2 === 0);
-    // Keep the newest too when thinning would drop it, so the run never loses its latest point.
-    const newest = this.list[this.list.length - 1];
-    if (kept[kept.length - 1] !== newest && kept.length < this.list.length - 1) kept.push(newest);
+  private hold(cp: Checkpoint): void {
+    this.ownBytes += cp.ownBytes;
+    for (const s of cp.shared) {
+      const h = this.held.get(s);
+      if (h) h.refs++;
+      else {
+        const bytes = sharedBytes(s);
+        this.held.set(s, { refs: 1, bytes });
+        this.heldBytes += bytes;
+      }
+    }
+  }
+
+  private release(cp: Checkpoint): void {
+    this.ownBytes -= cp.ownBytes;
+    for (const s of cp.shared) {
+      const h = this.held.get(s)!;
+      if (--h.refs === 0) {
+        this.held.delete(s);
+        this.heldBytes -= h.bytes;
+      }
+    }
+  }
+
+  /** Drop every second checkpoint and double the spacing. False if there was nothing to drop. */
+  private thin(): boolean {
+    const n = this.list.length;
+    if (n <= 2) return false;
+    const kept: Checkpoint[] = [];
+    this.list.forEach((c, i) => {
+      // Keep the first, the newest (the run never loses its latest point), and every second.
+      if (i % 2 === 0 || i === n - 1) kept.push(c);
+      else this.release(c);
+    });
     this.list = kept;
-    this.totalBytes = kept.reduce((sum, c) => sum + c.json.length, 0);
     this.everyEvents *= 2;
+    return true;
   }
 
   /** The latest checkpoint at or before virtual time `atUs`. */
   latestAtOrBefore(atUs: number): Checkpoint | undefined {
-    let best: Checkpoint | undefined;
-    for (const c of this.list) {
-      if (c.atUs <= atUs) best = c;
-      else break;
+    // Binary search: times never decrease along the list.
+    let lo = 0;
+    let hi = this.list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.list[mid].atUs <= atUs) lo = mid + 1;
+      else hi = mid;
     }
-    return best;
+    return lo === 0 ? undefined : this.list[lo - 1];
   }
 
   /** Forget every checkpoint at or after `atUs` (the timeline changed there). */
   dropFrom(atUs: number): void {
-    const keep = this.list.filter((c) => c.atUs < atUs);
-    if (keep.length === this.list.length) return;
-    this.list = keep;
-    this.totalBytes = keep.reduce((sum, c) => sum + c.json.length, 0);
+    while (this.list.length > 0 && this.list[this.list.length - 1].atUs >= atUs) this.release(this.list.pop()!);
   }
 
   /** The checkpoint taken furthest into the run. */
   newest(): Checkpoint | undefined {
     return this.list[this.list.length - 1];
+  }
+
+  /** Every checkpoint, oldest first (for a caller that keeps its own retention). */
+  all(): readonly Checkpoint[] {
+    return this.list;
   }
 }

@@ -150,6 +150,12 @@ export interface Component {
   sample?(ctx: Ctx): Record<string, number>;
   /** Called whether or not the node is up; `ctx.v` is null while it is down. */
   view(ctx: Ctx): Omit<NodeView, 'id' | 'kind' | 'site' | 'status'>;
+  /**
+   * Estimated bytes of what it holds, from counts it keeps anyway (queue lengths, log
+   * length, keys): never by walking its state. The kernel adds these up every few thousand
+   * events against the world's budget (limits.ts). Called whether or not the node is up.
+   */
+  footprint?(ctx: Ctx): number;
 }
 
 export type Registry = Partial<Record<string, Component>>;

@@ -1,29 +1,44 @@
 // The client history journal, stored in columns of typed arrays rather than as one object
 // per entry. A busy run records millions of entries; as objects they all survive young
 // collection and the garbage collector spends more time copying them than the simulation
-// spends simulating (measured: the kernel ran twice as fast without them). Columns cost
-// about 60 bytes an entry and nothing to the collector. Entries are materialised as
-// HistoryEntry objects only when read.
+// spends simulating (measured: the kernel ran twice as fast without them). Entries are
+// materialised as HistoryEntry objects only when read.
+//
+// The columns grow in chunks of CHUNK_ENTRIES entries, allocated as needed and never copied:
+// growing by doubling an array would hold up to three times the entries at the moment of
+// growth, and a quarter of the capacity unused on average. An entry costs BYTES_PER_ENTRY
+// bytes (narrow columns where the range is small: client, node and error are names of
+// which a run has few).
 //
 // Rewinding just lowers `length`: the entries past it stay in the columns, and since the
 // run is deterministic, replaying forward writes the same values again; a jump forward to
 // a later checkpoint raises `length` back, within what was written on this timeline.
 
 import type { HistoryDetail, HistoryEntry } from './component';
-import { SimAbort } from './limits';
+import { SimAbort, count } from './limits';
 
 const TYPES: HistoryEntry['type'][] = ['invoke', 'ok', 'fail', 'info'];
 const FS: HistoryEntry['f'][] = ['read', 'write'];
 const TYPE_CODE: Record<string, number> = { invoke: 0, ok: 1, fail: 2, info: 3 };
 
+const CHUNK_SHIFT = 14;
+export const CHUNK_ENTRIES = 1 << CHUNK_SHIFT;
+const MASK = CHUNK_ENTRIES - 1;
+/** Bytes of one entry across the columns below. */
+export const BYTES_PER_ENTRY = 4 + 2 + 1 + 4 + 8 + 8 + 2 + 2 + 8 + 4 + 8;
+/** Names of clients, nodes and errors fit 16 bits (a scenario has at most a few hundred nodes). */
+const MAX_SMALL_NAMES = 32_767;
+
 /** Interns strings (client ids, keys, node ids, errors) as small integers. */
 class Names {
   private readonly codes = new Map<string, number>();
   readonly list: string[] = [];
+  constructor(private readonly max = Infinity) {}
   code(s: string): number {
     let c = this.codes.get(s);
     if (c === undefined) {
       c = this.list.length;
+      if (c >= this.max) throw new SimAbort('limit', `the client history names more than ${count(this.max)} distinct clients, nodes or errors`);
       this.codes.set(s, c);
       this.list.push(s);
     }
@@ -31,25 +46,30 @@ class Names {
   }
 }
 
+class Chunk {
+  readonly opNum = new Uint32Array(CHUNK_ENTRIES);
+  readonly client = new Uint16Array(CHUNK_ENTRIES);
+  /** type (2 bits) and f (bit 2). */
+  readonly tf = new Uint8Array(CHUNK_ENTRIES);
+  readonly key = new Int32Array(CHUNK_ENTRIES);
+  readonly value = new Float64Array(CHUNK_ENTRIES);
+  readonly atUs = new Float64Array(CHUNK_ENTRIES);
+  /** -1: none. */
+  readonly node = new Int16Array(CHUNK_ENTRIES);
+  readonly error = new Int16Array(CHUNK_ENTRIES);
+  readonly lsn = new Float64Array(CHUNK_ENTRIES);
+  readonly epoch = new Int32Array(CHUNK_ENTRIES);
+  readonly invokedUs = new Float64Array(CHUNK_ENTRIES);
+}
+
 export class HistoryJournal {
   readonly name = 'history';
-  private cap = 0;
   private len = 0;
   /** Entries written on this timeline, including those past `len` after a rewind. */
   private written = 0;
-  private opNum = new Float64Array(0);
-  private client = new Int32Array(0);
-  private type = new Uint8Array(0);
-  private f = new Uint8Array(0);
-  private key = new Int32Array(0);
-  private value = new Float64Array(0);
-  private atUs = new Float64Array(0);
-  private node = new Int32Array(0);
-  private error = new Int32Array(0);
-  private lsn = new Float64Array(0);
-  private epoch = new Int32Array(0);
-  private invokedUs = new Float64Array(0);
-  private readonly names = new Names();
+  private readonly chunks: Chunk[] = [];
+  private readonly small = new Names(MAX_SMALL_NAMES);
+  private readonly keys = new Names();
   // One-entry caches: consecutive entries often name the same client or node, and a string
   // comparison is cheaper than a Map lookup.
   private lastClient = '';
@@ -61,6 +81,11 @@ export class HistoryJournal {
 
   get length(): number {
     return this.len;
+  }
+
+  /** Bytes the columns hold (allocated chunks, entries past `length` included). */
+  get bytes(): number {
+    return this.chunks.length * CHUNK_ENTRIES * BYTES_PER_ENTRY;
   }
 
   push(e: HistoryEntry): void {
@@ -80,59 +105,43 @@ export class HistoryJournal {
     detail?: HistoryDetail,
   ): void {
     if (this.len >= this.maxEntries) {
-      throw new SimAbort('limit', `the history journal reached its limit of ${this.maxEntries.toLocaleString('en-US')} entries`);
+      throw new SimAbort('limit', `the client history passed its limit of ${count(this.maxEntries)} entries`);
     }
-    if (this.len === this.cap) this.grow();
     const i = this.len++;
     // Below `written`, a replay is rewriting the same entry it wrote before: the tail stays known.
     if (this.len > this.written) this.written = this.len;
-    this.opNum[i] = opNum;
+    const c = this.chunks[i >> CHUNK_SHIFT] ?? this.grow();
+    const k = i & MASK;
+    c.opNum[k] = opNum;
     if (client !== this.lastClient || this.lastClientCode < 0) {
       this.lastClient = client;
-      this.lastClientCode = this.names.code(client);
+      this.lastClientCode = this.small.code(client);
     }
-    this.client[i] = this.lastClientCode;
-    this.type[i] = TYPE_CODE[type];
-    this.f[i] = f === 'write' ? 1 : 0;
-    this.key[i] = this.names.code(key);
-    this.value[i] = value === null ? NaN : value;
-    this.atUs[i] = atUs;
+    c.client[k] = this.lastClientCode;
+    c.tf[k] = TYPE_CODE[type] | (f === 'write' ? 4 : 0);
+    c.key[k] = this.keys.code(key);
+    c.value[k] = value === null ? NaN : value;
+    c.atUs[k] = atUs;
     const node = detail?.node;
     const error = detail?.error;
-    if (node === undefined) this.node[i] = -1;
+    if (node === undefined) c.node[k] = -1;
     else {
       if (node !== this.lastNode || this.lastNodeCode < 0) {
         this.lastNode = node;
-        this.lastNodeCode = this.names.code(node);
+        this.lastNodeCode = this.small.code(node);
       }
-      this.node[i] = this.lastNodeCode;
+      c.node[k] = this.lastNodeCode;
     }
-    this.error[i] = error === undefined ? -1 : this.names.code(error);
-    this.lsn[i] = detail?.lsn ?? -1;
-    this.epoch[i] = detail?.epoch ?? -1;
-    this.invokedUs[i] = detail?.invokedUs ?? -1;
+    c.error[k] = error === undefined ? -1 : this.small.code(error);
+    c.lsn[k] = detail?.lsn ?? -1;
+    c.epoch[k] = detail?.epoch ?? -1;
+    c.invokedUs[k] = detail?.invokedUs ?? -1;
   }
 
-  private grow(): void {
-    const cap = Math.min(this.maxEntries, Math.max(1024, this.cap * 2));
-    const g = <A extends Float64Array | Int32Array | Uint8Array>(a: A, make: new (n: number) => A): A => {
-      const b = new make(cap);
-      b.set(a);
-      return b;
-    };
-    this.opNum = g(this.opNum, Float64Array);
-    this.client = g(this.client, Int32Array);
-    this.type = g(this.type, Uint8Array);
-    this.f = g(this.f, Uint8Array);
-    this.key = g(this.key, Int32Array);
-    this.value = g(this.value, Float64Array);
-    this.atUs = g(this.atUs, Float64Array);
-    this.node = g(this.node, Int32Array);
-    this.error = g(this.error, Int32Array);
-    this.lsn = g(this.lsn, Float64Array);
-    this.epoch = g(this.epoch, Int32Array);
-    this.invokedUs = g(this.invokedUs, Float64Array);
-    this.cap = cap;
+  private grow(): Chunk {
+    const c = new Chunk();
+    this.chunks.push(c);
+    return c;
   }
 
   /** Set the length to a checkpoint's (lower after a rewind, higher within what was written). */
@@ -144,26 +153,32 @@ export class HistoryJournal {
   /** Forget entries past the current length (the timeline changed). */
   dropTail(): void {
     this.written = this.len;
+    // Chunks wholly past the end hold nothing known any more.
+    const need = (this.len + MASK) >> CHUNK_SHIFT;
+    if (this.chunks.length > need) this.chunks.length = need;
   }
 
   get(i: number): HistoryEntry {
-    const n = this.names.list;
-    const client = n[this.client[i]];
-    const v = this.value[i];
+    const c = this.chunks[i >> CHUNK_SHIFT];
+    const k = i & MASK;
+    const small = this.small.list;
+    const client = small[c.client[k]];
+    const v = c.value[k];
+    const tf = c.tf[k];
     const e: HistoryEntry = {
-      op: `${client}#${this.opNum[i]}`,
+      op: `${client}#${c.opNum[k]}`,
       client,
-      type: TYPES[this.type[i]],
-      f: FS[this.f[i]],
-      key: n[this.key[i]],
+      type: TYPES[tf & 3],
+      f: FS[tf >> 2],
+      key: this.keys.list[c.key[k]],
       value: Number.isNaN(v) ? null : v,
-      atUs: this.atUs[i],
+      atUs: c.atUs[k],
     };
-    if (this.node[i] >= 0) e.node = n[this.node[i]];
-    if (this.error[i] >= 0) e.error = n[this.error[i]];
-    if (this.lsn[i] >= 0) e.lsn = this.lsn[i];
-    if (this.epoch[i] >= 0) e.epoch = this.epoch[i];
-    if (this.invokedUs[i] >= 0) e.invokedUs = this.invokedUs[i];
+    if (c.node[k] >= 0) e.node = small[c.node[k]];
+    if (c.error[k] >= 0) e.error = small[c.error[k]];
+    if (c.lsn[k] >= 0) e.lsn = c.lsn[k];
+    if (c.epoch[k] >= 0) e.epoch = c.epoch[k];
+    if (c.invokedUs[k] >= 0) e.invokedUs = c.invokedUs[k];
     return e;
   }
 
@@ -182,16 +197,21 @@ export class HistoryJournal {
 
   /** Cheap per-entry reads for counting without materialising objects. */
   typeAt(i: number): HistoryEntry['type'] {
-    return TYPES[this.type[i]];
+    return TYPES[this.chunks[i >> CHUNK_SHIFT].tf[i & MASK] & 3];
   }
   isWrite(i: number): boolean {
-    return this.f[i] === 1;
+    return this.chunks[i >> CHUNK_SHIFT].tf[i & MASK] >> 2 === 1;
   }
   atUsAt(i: number): number {
-    return this.atUs[i];
+    return this.chunks[i >> CHUNK_SHIFT].atUs[i & MASK];
   }
   /** On a completion: when its operation was invoked (-1 if not recorded). */
   invokedUsAt(i: number): number {
-    return this.invokedUs[i];
+    return this.chunks[i >> CHUNK_SHIFT].invokedUs[i & MASK];
+  }
+  /** The error of entry i, if any (without building the entry). */
+  errorAt(i: number): string | undefined {
+    const e = this.chunks[i >> CHUNK_SHIFT].error[i & MASK];
+    return e >= 0 ? this.small.list[e] : undefined;
   }
 }

@@ -7,7 +7,7 @@
 // forward to a later checkpoint can take them back without replaying. When the timeline
 // itself changes, the tail is no longer the future and is dropped.
 
-import { SimAbort } from './limits';
+import { SimAbort, count } from './limits';
 
 export class Journal<T> {
   readonly items: T[] = [];
@@ -15,11 +15,20 @@ export class Journal<T> {
   /** Entries of `tail` already produced again by replay. */
   private tailUsed = 0;
 
-  constructor(readonly name: string, private readonly maxEntries: number) {}
+  /**
+   * `what` and `unit` make the sentence when it is full: "the run's log passed its limit of
+   * 200,000 lines".
+   */
+  constructor(
+    readonly name: string,
+    private readonly maxEntries: number,
+    private readonly what = `the ${name} journal`,
+    private readonly unit = 'entries',
+  ) {}
 
   push(item: T): void {
     if (this.items.length >= this.maxEntries) {
-      throw new SimAbort('limit', `the ${this.name} journal reached its limit of ${this.maxEntries.toLocaleString('en-US')} entries`);
+      throw new SimAbort('limit', `${this.what} passed its limit of ${count(this.maxEntries)} ${this.unit}`);
     }
     this.items.push(item);
     if (this.tailUsed < this.tail.length) this.tailUsed++;
@@ -27,6 +36,11 @@ export class Journal<T> {
 
   get length(): number {
     return this.items.length;
+  }
+
+  /** Entries held, the remembered future included (for memory accounting). */
+  get held(): number {
+    return this.items.length + this.tail.length;
   }
 
   /** Set the length to a checkpoint's: cut back (keeping the cut as tail) or extend from the tail. */

@@ -1,24 +1,92 @@
 // Every run is bounded, so a runaway scenario stops with a sentence instead of hanging the
-// worker, the CLI or the page. The count limits are checked at deterministic points (after
-// each event), so the same scenario and seed stop at the same event everywhere.
+// worker, the CLI or the page, or exhausting their memory. Each thing that grows with the run
+// has a written limit, checked as it grows (on counts kept anyway, never by serialising):
+//
+// | what grows                                   | limit                          | checked          |
+// |----------------------------------------------|--------------------------------|------------------|
+// | events executed                              | Limits.maxEvents               | after each event |
+// | events pending (timers, messages in flight,  | Limits.maxPendingEvents        | at each schedule |
+// |   link queues)                               |                                |                  |
+// | each queue, log and table in a component     | STRUCTURE_LIMITS (below)       | at each push     |
+// | the world state as a whole (estimated bytes) | Limits.maxStateBytes           | every            |
+// |                                              |                                | STATE_CHECK_EVERY events |
+// | client history entries                       | Limits.maxHistoryEntries       | at each entry    |
+// | log lines, marks, metric samples             | Limits.maxLogEntries, maxMarks, maxSamples | at each entry |
+// | checkpoints                                  | CheckpointPolicy.maxCount, maxBytes (checkpoints.ts): thinned, never a stop |
+//
+// The checks run at deterministic points, so the same scenario and seed stop at the same
+// event everywhere (Node, Chromium, with or without checkpoints).
+//
+// The sentence says what passed which limit, where and when: "db1's CPU queue passed its
+// limit of 200,000 waiting requests at t = 12.3 s".
+//
+// Memory: with every limit reached at once (it cannot be: the state budget stops the run
+// first), the pieces are about: state 256 MiB, pending events 2,000,000 x ~300 B, history
+// 5,000,000 x 56 B, samples 1,000,000 x ~200 B, checkpoints 192 MiB. A run stopped by a limit
+// stays well under 1 GB.
 
 export interface Limits {
   /** Events executed in a whole run. At about a million events a second this is ~20 s of CPU. */
   maxEvents: number;
   /** Events waiting in the queue at once (timers and messages in flight). */
   maxPendingEvents: number;
-  /** Entries in each append-only journal (history, log, marks, samples). */
-  maxJournalEntries: number;
-  /** Size of one serialised world state, checked when a checkpoint is taken. */
+  /** Entries in the client history. */
+  maxHistoryEntries: number;
+  /** Lines in the run's log. */
+  maxLogEntries: number;
+  /** Marks (role changes, faults, detections...). */
+  maxMarks: number;
+  /** Metric samples (one per node up, per sampling tick). */
+  maxSamples: number;
+  /**
+   * The world state's estimated size: what the components report holding (their
+   * `footprint`) plus the pending events. Checked every STATE_CHECK_EVERY events.
+   */
   maxStateBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
   maxEvents: 20_000_000,
-  maxPendingEvents: 2_000_000,
-  maxJournalEntries: 2_000_000,
-  maxStateBytes: 64 * 1024 * 1024,
+  maxPendingEvents: 1_000_000,
+  maxHistoryEntries: 5_000_000,
+  maxLogEntries: 200_000,
+  maxMarks: 200_000,
+  maxSamples: 1_000_000,
+  maxStateBytes: 256 * 1024 * 1024,
 };
+
+/** How often (in events) the world state's estimated size is added up. */
+export const STATE_CHECK_EVERY = 4096;
+/** Estimated bytes of one pending event, its message and a small body. */
+export const PENDING_EVENT_BYTES = 320;
+
+/** A bound on one structure inside a component: a queue, a retained log, a table. */
+export interface StructureLimit {
+  max: number;
+  /** What it is, as in "db1's <what>". */
+  what: string;
+  /** What it holds, as in "its limit of 200,000 <items>". */
+  items: string;
+}
+
+/**
+ * The structures components keep, each with its bound. A queue of 200,000 requests holds
+ * about 50 MB; no lesson needs that many (the heaviest built-in, catchup-storm, peaks near
+ * 53,000 waiting in its master's CPU queue).
+ */
+export const STRUCTURE_LIMITS = {
+  queue: { max: 200_000, what: 'queue', items: 'waiting items' },
+  cpu: { max: 200_000, what: 'CPU queue', items: 'waiting requests' },
+  apply: { max: 2_000_000, what: 'apply queue', items: 'received log entries' },
+  commitWait: { max: 200_000, what: 'queue of writes waiting for replication', items: 'writes' },
+  pool: { max: 200_000, what: 'connection pool queue', items: 'waiting requests' },
+  jobs: { max: 2_000_000, what: 'job queue', items: 'jobs' },
+  log: { max: 5_000_000, what: 'retained log', items: 'entries' },
+  data: { max: 5_000_000, what: 'data', items: 'keys' },
+  cacheEntries: { max: 1_000_000, what: 'cache', items: 'entries' },
+} as const satisfies Record<string, StructureLimit>;
+
+export type StructureLimitName = keyof typeof STRUCTURE_LIMITS;
 
 export type AbortKind = 'limit' | 'error';
 
@@ -30,7 +98,40 @@ export interface Aborted {
 
 /** Thrown inside the run loop and turned into the run's `aborted` state; never escapes it. */
 export class SimAbort extends Error {
-  constructor(readonly kind: AbortKind, message: string) {
+  constructor(
+    readonly kind: AbortKind,
+    message: string,
+  ) {
     super(message);
   }
+}
+
+/**
+ * A structure passed its bound. Thrown where it grew, which does not know whose it is: the
+ * kernel, which knows which node was running, completes the sentence.
+ */
+export class LimitExceeded extends SimAbort {
+  constructor(readonly limit: StructureLimitName) {
+    const l = STRUCTURE_LIMITS[limit];
+    super('limit', `its ${l.what} passed its limit of ${count(l.max)} ${l.items}`);
+  }
+
+  /** The sentence, with the node that holds the structure. */
+  sentence(holder: string, atUs: number): string {
+    const l = STRUCTURE_LIMITS[this.limit];
+    return `${holder}'s ${l.what} passed its limit of ${count(l.max)} ${l.items} at ${atTime(atUs)}`;
+  }
+}
+
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** "t = 12.3 s": when a run stopped, in seconds to the millisecond. */
+export function atTime(atUs: number): string {
+  return `t = ${(atUs / 1e6).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 3 })} s`;
+}
+
+export function mib(bytes: number): string {
+  return `${(bytes / 1048576).toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB`;
 }

@@ -7,8 +7,11 @@
 //   timeline's actions due at time t run before the events at t. Keeping them out of the
 //   queue is what lets a learner add or remove a fault during playback: checkpoints before
 //   the change stay valid, the rest are dropped, and the run is replayed from there.
-// - All mutable state is in `state` (plain JSON data) except the append-only journals;
-//   a checkpoint is `JSON.stringify(state)` plus the journals' lengths.
+// - All mutable state is in `state` (plain data) except the append-only journals; a
+//   checkpoint is a copy of `state` that shares what cannot change any more (snapshot.ts),
+//   plus the journals' lengths.
+// - Everything that grows has a limit (limits.ts), checked as it grows: a runaway stops with
+//   a sentence naming what overflowed, where and when.
 // - Every executed event is mixed into a running trace hash, and so is every outcome the
 //   run records (history entries and marks): two runs with the same timing but different
 //   results (a write acknowledged in one, refused in the other) have different traces.
@@ -21,8 +24,9 @@ import { HASH_SEED, hashString, hex64, mix32, mixInt, nameCode, type Hash64 } fr
 import { heapPop, heapPush } from './queue';
 import { Journal } from './journal';
 import { HistoryJournal } from './history';
-import { DEFAULT_LIMITS, SimAbort, type Aborted, type Limits } from './limits';
-import { CheckpointStore, DEFAULT_CHECKPOINTS, type Checkpoint, type CheckpointPolicy } from './checkpoints';
+import { DEFAULT_LIMITS, LimitExceeded, PENDING_EVENT_BYTES, STATE_CHECK_EVERY, SimAbort, atTime, count, mib, type Aborted, type Limits } from './limits';
+import { CheckpointStore, DEFAULT_CHECKPOINTS, checkpointOf, type Checkpoint, type CheckpointPolicy } from './checkpoints';
+import { copyState, type CopyCost } from './snapshot';
 import type {
   Component,
   Ctx,
@@ -135,12 +139,12 @@ export class Sim {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     if (spec.limits?.maxEvents !== undefined) this.limits.maxEvents = spec.limits.maxEvents;
     this.net = new Network(spec.sites, spec.links, spec.nodes.map((n) => n.site));
-    const max = this.limits.maxJournalEntries;
+    const l = this.limits;
     this.journals = {
-      history: new HistoryJournal(max),
-      log: new Journal('log', max),
-      marks: new Journal('marks', max),
-      samples: new Journal('samples', max),
+      history: new HistoryJournal(l.maxHistoryEntries),
+      log: new Journal('log', l.maxLogEntries, "the run's log", 'lines'),
+      marks: new Journal('marks', l.maxMarks, "the run's list of marks", 'marks'),
+      samples: new Journal('samples', l.maxSamples, "the run's list of metric samples", 'samples'),
     };
     this.checkpoints = options.checkpoints === false ? null : new CheckpointStore({ ...DEFAULT_CHECKPOINTS, ...options.checkpoints });
     this.sampleEveryUs = msToUs(options.sampleEveryMs ?? 1000);
@@ -222,8 +226,9 @@ export class Sim {
           this.execute(heapPop(st.queue)!);
         }
         if (st.executed > this.limits.maxEvents) {
-          throw new SimAbort('limit', `the run passed its budget of ${this.limits.maxEvents.toLocaleString('en-US')} events`);
+          throw new SimAbort('limit', `the run passed its budget of ${count(this.limits.maxEvents)} events`);
         }
+        if ((st.executed & (STATE_CHECK_EVERY - 1)) === 0) this.checkStateBytes();
         if (this.checkpoints && this.checkpoints.due(st.executed)) this.takeCheckpoint();
         if (++ran >= budget) return 'budget';
       }
@@ -335,10 +340,10 @@ export class Sim {
 
   schedule(atUs: number, k: number, n: number, i: number, p: unknown): void {
     const st = this.state;
-    heapPush(st.queue, { t: atUs, s: st.seq++, k, n, i, p });
-    if (st.queue.length > this.limits.maxPendingEvents) {
-      throw new SimAbort('limit', `more than ${this.limits.maxPendingEvents.toLocaleString('en-US')} events were waiting at once`);
+    if (st.queue.length >= this.limits.maxPendingEvents) {
+      throw new SimAbort('limit', `the event queue passed its limit of ${count(this.limits.maxPendingEvents)} pending events (timers and messages in flight)`);
     }
+    heapPush(st.queue, { t: atUs, s: st.seq++, k, n, i, p });
   }
 
   private execute(ev: SimEvent): void {
@@ -537,29 +542,70 @@ export class Sim {
   }
 
   /**
-   * Serialise the world now. Does not change it. The state before anything ran is dated -1:
-   * it precedes even the faults and events at time zero, so it stays valid whatever the
+   * A checkpoint of the world now. Does not change it. The state before anything ran is dated
+   * -1: it precedes even the faults and events at time zero, so it stays valid whatever the
    * timeline becomes.
    */
   snapshot(): Checkpoint {
     const st = this.state;
-    const json = JSON.stringify(st);
-    return { atUs: st.executed === 0 ? -1 : st.nowUs, executed: st.executed, json, journalLengths: this.journalLengths() };
+    const cost: CopyCost = { bytes: 0, shared: [] };
+    const state = copyState(st, cost);
+    return checkpointOf({ atUs: st.executed === 0 ? -1 : st.nowUs, executed: st.executed, state, journalLengths: this.journalLengths() }, cost);
   }
 
   private takeCheckpoint(): void {
     if (!this.checkpoints) return;
-    const cp = this.snapshot();
-    if (cp.json.length > this.limits.maxStateBytes) {
-      throw new SimAbort('limit', `the world state grew to ${(cp.json.length / 1048576).toFixed(1)} MiB, past its limit of ${(this.limits.maxStateBytes / 1048576).toFixed(0)} MiB`);
-    }
-    this.checkpoints.add(cp);
+    this.checkpoints.add(this.snapshot());
   }
 
   restore(cp: Checkpoint): void {
-    this.state = JSON.parse(cp.json) as WorldState;
+    this.state = copyState(cp.state as WorldState, { bytes: 0, shared: [] });
     for (const [name, len] of Object.entries(cp.journalLengths)) this.journals[name as keyof Sim['journals']].resize(len);
     this.net.rebuild(this.state.net);
+  }
+
+  /**
+   * The world state's estimated size, from counts kept anyway: the pending events, and what
+   * each component says it holds (its `footprint`). Past the budget, the run stops, naming
+   * the node that holds the most.
+   */
+  stateBytes(): { bytes: number; largest: { node: number; bytes: number } } {
+    const st = this.state;
+    let bytes = st.queue.length * PENDING_EVENT_BYTES;
+    const largest = { node: -1, bytes: 0 };
+    for (let i = 0; i < this.comps.length; i++) {
+      const c = this.comps[i];
+      const node = st.nodes[i];
+      let b = node.deferred.length * PENDING_EVENT_BYTES;
+      if (c.footprint && node.p !== null) {
+        this.enter(i);
+        b += c.footprint(this.ctx);
+      }
+      bytes += b;
+      if (b > largest.bytes) {
+        largest.node = i;
+        largest.bytes = b;
+      }
+    }
+    return { bytes, largest };
+  }
+
+  private checkStateBytes(): void {
+    const { bytes, largest } = this.stateBytes();
+    if (bytes <= this.limits.maxStateBytes) return;
+    const who = largest.node >= 0 ? ` (${this.ids[largest.node]} holds ${mib(largest.bytes)})` : '';
+    throw new SimAbort('limit', `the world state grew to about ${mib(bytes)}${who}, past its budget of ${mib(this.limits.maxStateBytes)}`);
+  }
+
+  /** What the run holds in memory besides the live state: checkpoints and journals, in estimated bytes. */
+  memory(): { checkpointBytes: number; checkpointCount: number; historyBytes: number; journalEntries: number } {
+    const j = this.journals;
+    return {
+      checkpointBytes: this.checkpoints?.bytes ?? 0,
+      checkpointCount: this.checkpoints?.count ?? 0,
+      historyBytes: j.history.bytes,
+      journalEntries: j.log.held + j.marks.held + j.samples.held,
+    };
   }
 
   /** A fingerprint of the whole world now: state, journals and trace. Equal states, equal hashes. */
@@ -573,7 +619,10 @@ export class Sim {
 
   private abortWith(e: unknown): void {
     const st = this.state;
-    if (e instanceof SimAbort) st.aborted = { kind: e.kind, reason: e.message, atUs: st.nowUs };
+    if (e instanceof LimitExceeded) {
+      const holder = this.ctx.index >= 0 ? this.ids[this.ctx.index] : 'the world';
+      st.aborted = { kind: e.kind, reason: e.sentence(holder, st.nowUs), atUs: st.nowUs };
+    } else if (e instanceof SimAbort) st.aborted = { kind: e.kind, reason: e.kind === 'limit' ? `${e.message} at ${atTime(st.nowUs)}` : e.message, atUs: st.nowUs };
     else {
       const where = this.ctx.index >= 0 ? ` in ${this.ids[this.ctx.index]}` : '';
       st.aborted = { kind: 'error', reason: `internal error${where}: ${e instanceof Error ? e.message : String(e)}`, atUs: st.nowUs };

@@ -4,6 +4,7 @@
 // a persisted counter, to tell crash (memory lost) from pause (memory kept).
 
 import type { Component } from '../../../src/sim/kernel/component';
+import { seq, seqPush } from '../../../src/sim/kernel/seq';
 import { Sim, type SimOptions } from '../../../src/sim/kernel/sim';
 import { FAULT_KINDS } from '../../../src/sim/faults';
 import type { FaultSpec, LinkSpec, SiteSpec } from '../../../src/sim/spec';
@@ -19,18 +20,23 @@ export interface ProbeSpec {
   fanout?: number;
   /** Throw on the n-th tick (to test that a component bug aborts the run cleanly). */
   throwOnTick?: number;
+  /** Push this many items into a bounded queue per tick, never taking any (to test the limits on state). */
+  hoard?: number;
 }
+
+/** What the probe says each hoarded item costs, in its footprint. */
+export const HOARD_ITEM_BYTES = 100;
 
 export const probe: Component = {
   kind: 'probe',
   init(ctx) {
     ctx.p = { persistedTicks: 0 };
-    ctx.v = { ticks: 0, seq: 0, draws: [] as number[] };
+    ctx.v = { ticks: 0, seq: 0, draws: [] as number[], hoard: seq('queue') };
     ctx.setTimer(((ctx.spec as unknown as ProbeSpec).everyMs) * 1000, 'tick');
     return { p: ctx.p, v: ctx.v };
   },
   recover(ctx) {
-    ctx.v = { ticks: 0, seq: 0, draws: [] };
+    ctx.v = { ticks: 0, seq: 0, draws: [], hoard: seq('queue') };
     ctx.setTimer(((ctx.spec as unknown as ProbeSpec).everyMs) * 1000, 'tick');
     return ctx.v;
   },
@@ -50,7 +56,11 @@ export const probe: Component = {
       ctx.send(peer, 'ping', { seq }, s.bytes ?? 100);
       ctx.mark('sent', { to: peer, seq });
     }
+    for (let i = 0; i < (s.hoard ?? 0); i++) seqPush(ctx.v.hoard, { tick: ctx.v.ticks, i });
     for (let i = 0; i < (s.fanout ?? 1); i++) ctx.setTimer(s.everyMs * 1000, 'tick');
+  },
+  footprint(ctx) {
+    return ctx.v ? ctx.v.hoard.length * HOARD_ITEM_BYTES : 0;
   },
   view(ctx) {
     return { summary: `ticks ${ctx.v?.ticks ?? '-'}`, detail: {} };

@@ -1,0 +1,128 @@
+// Copying the world state for a checkpoint, and back for a restore, at the cost of what
+// changed.
+//
+// The state is plain data. A copy walks it and copies objects and arrays, except the parts
+// that can never change again, which it shares: the full chunks of a Seq (seq.ts) and the
+// pages of a Table (table.ts, copy on write). What is left to copy is the state's small
+// change: a few hundred objects (events in flight, sessions, timers' payloads) and the one
+// chunk each sequence is filling. A restore is the same walk from the checkpoint, so the
+// checkpoint is never written and can be restored any number of times.
+//
+// While it copies, the walk estimates the bytes it allocated (V8's sizes on a 64-bit heap,
+// roughly: a header per object, a word per field or element) and lists the shared parts it
+// referenced, so the checkpoint store can count shared chunks once however many
+// checkpoints hold them. Strings are not counted: they are immutable and shared with the
+// live state.
+//
+// Unlike JSON, the copy keeps what JSON would change (-0, NaN, Infinity, undefined fields):
+// a restored state is the state, not its serialisation.
+
+import type { Seq } from './seq';
+import { SEQ_CHUNK } from './seq';
+import { tableShared, type Table } from './table';
+
+/** What a copy allocated and what it shares. */
+export interface CopyCost {
+  /** Estimated bytes of the objects the copy made. */
+  bytes: number;
+  /** The immutable parts it references instead of copying (Seq chunks, Table pages). */
+  shared: object[];
+}
+
+const OBJECT_BYTES = 24;
+const ARRAY_BYTES = 32;
+const SLOT_BYTES = 8;
+const TYPED_BYTES = 96;
+
+export function copyState<T>(x: T, cost: CopyCost): T {
+  return copy(x, cost) as T;
+}
+
+function copy(x: unknown, cost: CopyCost): unknown {
+  if (typeof x !== 'object' || x === null) return x;
+  if (Array.isArray(x)) {
+    const n = x.length;
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const e = x[i];
+      out[i] = typeof e === 'object' && e !== null ? copy(e, cost) : e;
+    }
+    cost.bytes += ARRAY_BYTES + n * SLOT_BYTES;
+    return out;
+  }
+  if (ArrayBuffer.isView(x)) {
+    const t = x as unknown as Float64Array;
+    cost.bytes += TYPED_BYTES + t.byteLength;
+    return t.slice();
+  }
+  const o = x as Record<string, unknown>;
+  if (o.$ === 'seq') return copySeq(o as unknown as Seq<unknown>, cost);
+  if (o.$ === 'table') return copyTable(o as unknown as Table, cost);
+  const out: Record<string, unknown> = {};
+  let fields = 0;
+  for (const k in o) {
+    const e = o[k];
+    out[k] = typeof e === 'object' && e !== null ? copy(e, cost) : e;
+    fields++;
+  }
+  cost.bytes += OBJECT_BYTES + fields * SLOT_BYTES;
+  return out;
+}
+
+function copySeq(s: Seq<unknown>, cost: CopyCost): Seq<unknown> {
+  const n = s.chunks.length;
+  const chunks = new Array<unknown[]>(n);
+  for (let i = 0; i < n; i++) {
+    const c = s.chunks[i];
+    // Full chunks are never written again; the last one may still be filling.
+    if (c.length === SEQ_CHUNK) {
+      chunks[i] = c;
+      cost.shared.push(c);
+    } else chunks[i] = copy(c, cost) as unknown[];
+  }
+  cost.bytes += OBJECT_BYTES + 5 * SLOT_BYTES + ARRAY_BYTES + n * SLOT_BYTES;
+  const out: Seq<unknown> = { $: 'seq', chunks, head: s.head, length: s.length };
+  if (s.lim !== undefined) out.lim = s.lim;
+  return out;
+}
+
+function copyTable(t: Table, cost: CopyCost): Table {
+  const pages = t.pages.slice();
+  for (const p of pages) cost.shared.push(p);
+  // From now on the source writes no page in place (a page is copied before it is written).
+  tableShared(t);
+  cost.bytes += OBJECT_BYTES + 6 * SLOT_BYTES + ARRAY_BYTES + pages.length * SLOT_BYTES;
+  const out: Table = { $: 'table', keys: copySeq(t.keys, cost) as Seq<string>, width: t.width, pages, size: t.size };
+  if (t.lim !== undefined) out.lim = t.lim;
+  return out;
+}
+
+/** Estimated bytes of a shared part, counted once by whoever keeps it alive. */
+export function sharedBytes(x: object): number {
+  if (ArrayBuffer.isView(x)) return TYPED_BYTES + x.byteLength;
+  const cost: CopyCost = { bytes: 0, shared: [] };
+  measure(x, cost);
+  return cost.bytes;
+}
+
+/** Like copy, without copying: the bytes a structure holds (a chunk's items). */
+function measure(x: unknown, cost: CopyCost): void {
+  if (typeof x !== 'object' || x === null) return;
+  if (Array.isArray(x)) {
+    cost.bytes += ARRAY_BYTES + x.length * SLOT_BYTES;
+    for (const e of x) if (typeof e === 'object' && e !== null) measure(e, cost);
+    return;
+  }
+  if (ArrayBuffer.isView(x)) {
+    cost.bytes += TYPED_BYTES + x.byteLength;
+    return;
+  }
+  let fields = 0;
+  const o = x as Record<string, unknown>;
+  for (const k in o) {
+    const e = o[k];
+    if (typeof e === 'object' && e !== null) measure(e, cost);
+    fields++;
+  }
+  cost.bytes += OBJECT_BYTES + fields * SLOT_BYTES;
+}

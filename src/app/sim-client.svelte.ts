@@ -308,7 +308,9 @@ export class SimClient {
     if (f.full || f.ops.length) this.ops = mergeOps(f.full ? [] : this.ops, f.ops);
     if (f.aborted) {
       this.pause();
-      this.failure = `The run stopped at ${(f.aborted.atUs / 1e6).toFixed(3)} s: ${f.aborted.reason}. Rewind, or change the scenario.`;
+      // A limit's sentence says when itself ("... at t = 2.1 s"); an internal error's does not.
+      const why = f.aborted.kind === 'limit' ? f.aborted.reason : `at ${(f.aborted.atUs / 1e6).toFixed(3)} s: ${f.aborted.reason}`;
+      this.failure = `The run stopped${f.aborted.kind === 'limit' ? ': ' : ' '}${why}. Rewind, or change the scenario.`;
     }
   }
 

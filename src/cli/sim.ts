@@ -203,7 +203,8 @@ async function main(): Promise<void> {
   const out = runScenario({ scenario, seed, untilMs, maxEvents });
   if (values.json) console.log(jsonForTerminal(out));
   else printRun(out);
-  if (out.aborted) fail(1, [`the run stopped at ${fmt(out.aborted.atMs)} ms: ${out.aborted.reason}`]);
+  // A limit's sentence says when itself ("... at t = 2.1 s"); an internal error's does not.
+  if (out.aborted) fail(1, [out.aborted.kind === 'limit' ? `the run stopped: ${out.aborted.reason}` : `the run stopped at ${fmt(out.aborted.atMs)} ms: ${out.aborted.reason}`]);
 }
 
 main().catch((e: unknown) => fail(1, linesForTerminal(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)));

@@ -57,7 +57,7 @@ describe('npm run sim', () => {
     const r = sim('first-failover', '--json', '--max-events', '1000');
     expect(r.code).toBe(1);
     expect(JSON.parse(r.out).aborted.reason).toMatch(/budget of 1,000 events/);
-    expect(r.err).toMatch(/the run stopped at .* ms: the run passed its budget/);
+    expect(r.err).toMatch(/^the run stopped: the run passed its budget of 1,000 events at t = [\d.]+ s$/m);
   });
 
   it('--seeds sweeps on worker threads with the same traces as single runs', () => {

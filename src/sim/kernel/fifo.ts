@@ -1,6 +1,12 @@
 // A first-in first-out queue kept as plain JSON data (it lives in checkpointed state).
 // Taking from the front moves a head index instead of shifting the array, and the consumed
 // prefix is cut off in batches, so both ends cost O(1) amortised.
+//
+// Bounded: a push past STRUCTURE_LIMITS.queue waiting items stops the run, with a sentence
+// naming the node whose queue it is (a database's CPU queue under a load it can never serve
+// grows by the load's rate, for as long as the run lasts).
+
+import { LimitExceeded, STRUCTURE_LIMITS } from './limits';
 
 export interface Fifo<T> {
   items: T[];
@@ -16,6 +22,7 @@ export function fifoSize(q: Fifo<unknown>): number {
 }
 
 export function fifoPush<T>(q: Fifo<T>, x: T): void {
+  if (q.items.length - q.head >= STRUCTURE_LIMITS.queue.max) throw new LimitExceeded('queue');
   q.items.push(x);
 }
 

@@ -215,7 +215,8 @@ async function unpack(input: string, resolveBase: BaseResolver): Promise<Unpacke
   if (h.b === undefined) return { ok: true, document: rest, view };
 
   // A built-in plus changes.
-  if (typeof h.b !== 'string' || h.b.length > 64) return fail('names the scenario it builds on in a way no link does');
+  // A built-in id, or `challenge:<id>` for the scenario of a challenge (an answer's link).
+  if (typeof h.b !== 'string' || h.b.length > 100) return fail('names the scenario it builds on in a way no link does');
   const base = await resolveBase(h.b);
   if (!base) return fail(`builds on the built-in scenario '${escapeShown(h.b)}', which this version of Faultline does not have`);
   if (h.h !== fingerprint(base.document)) {

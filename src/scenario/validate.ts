@@ -59,31 +59,58 @@ const L = SCENARIO_LIMITS;
 
 export function parseScenario(text: string): ValidationResult {
   try {
-    if (typeof text !== 'string') return failure('', `must be given as text; found ${typeName(text)}`);
-    if (text.length > L.textChars) {
-      const mb = (text.length / 1e6).toFixed(1);
-      return failure('', `is ${mb} MB (${fmt(text.length)} characters); the limit is ${fmt(L.textChars / 1e6)} MB (${fmt(L.textChars)} characters)`);
-    }
-    // Editors on some systems save a byte-order mark that JSON.parse refuses.
-    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    // JSON.parse recurses; input nested thousands deep would overflow the stack inside it.
-    const deepAt = tooDeepAt(body);
-    if (deepAt >= 0) {
-      return failure('', `nests deeper than ${L.depth} levels (${lineColumn(body, deepAt)}); a scenario needs only a few`);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch (e) {
-      // Engines word (and place) syntax errors differently, and V8 omits the position for
-      // some; our own scan gives the same answer in every browser and in Node.
-      const found = findSyntaxError(body);
-      const where = found ? `${lineColumn(body, found.at)}, ${found.problem}` : errorText(e);
-      return failure('', `is not valid JSON: ${where}`);
-    }
-    return validateScenario(parsed);
+    const read = parseJsonText(text, SCENARIO_DOCUMENT);
+    return read.ok ? validateScenario(read.value) : read;
   } catch (e) {
     return unexpected(e);
+  }
+}
+
+/**
+ * What kind of document a text or value is read as: its name in messages and its limits.
+ * Scenarios are one kind; challenges (src/scenario/challenge) embed a scenario and read
+ * through the same rules.
+ */
+export interface DocumentKind {
+  /** The whole document in a message: "the scenario". */
+  whole: string;
+  /** One such document: "a scenario". */
+  one: string;
+  textChars: number;
+  depth: number;
+  values: number;
+}
+
+export const SCENARIO_DOCUMENT: DocumentKind = { whole: 'the scenario', one: 'a scenario', textChars: L.textChars, depth: L.depth, values: L.values };
+
+/**
+ * Text to a parsed JSON value, refusing what is too big or too deep before JSON.parse sees it
+ * and naming the line and column of a syntax error. The value still needs its kind's rules.
+ */
+export function parseJsonText(text: unknown, kind: DocumentKind): { ok: true; value: unknown } | { ok: false; errors: ValidationError[] } {
+  const fail = (rest: string) => {
+    const r = new Report(kind);
+    r.add('', rest);
+    return { ok: false as const, errors: r.errors };
+  };
+  if (typeof text !== 'string') return fail(`must be given as text; found ${typeName(text)}`);
+  if (text.length > kind.textChars) {
+    const mb = (text.length / 1e6).toFixed(1);
+    return fail(`is ${mb} MB (${fmt(text.length)} characters); the limit is ${fmt(kind.textChars / 1e6)} MB (${fmt(kind.textChars)} characters)`);
+  }
+  // Editors on some systems save a byte-order mark that JSON.parse refuses.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // JSON.parse recurses; input nested thousands deep would overflow the stack inside it.
+  const deepAt = tooDeepAt(body, kind.depth);
+  if (deepAt >= 0) return fail(`nests deeper than ${kind.depth} levels (${lineColumn(body, deepAt)}); ${kind.one} needs only a few`);
+  try {
+    return { ok: true, value: JSON.parse(body) };
+  } catch (e) {
+    // Engines word (and place) syntax errors differently, and V8 omits the position for
+    // some; our own scan gives the same answer in every browser and in Node.
+    const found = findSyntaxError(body);
+    const where = found ? `${lineColumn(body, found.at)}, ${found.problem}` : errorText(e);
+    return fail(`is not valid JSON: ${where}`);
   }
 }
 
@@ -119,13 +146,15 @@ export function validateScenario(value: unknown): ValidationResult {
 
 type Rec = Record<string, unknown>;
 
-class Report {
+export class Report {
   readonly errors: ValidationError[] = [];
   private readonly paths = new Set<string>();
 
+  constructor(readonly kind: DocumentKind = SCENARIO_DOCUMENT) {}
+
   /** Adds "<path> <rest>": every message starts with the place it is about. */
   add(path: string, rest: string): void {
-    this.push({ path, message: `${path === '' ? 'the scenario' : path} ${rest}` });
+    this.push({ path, message: `${path === '' ? this.kind.whole : path} ${rest}` });
   }
 
   push(error: ValidationError): void {
@@ -133,7 +162,7 @@ class Report {
     // A thousand copies of one mistake help no one; the last slot says that more were found.
     if (this.errors.length < L.errors - 1) this.errors.push(error);
     else if (this.errors.length === L.errors - 1) {
-      this.errors.push({ path: '', message: `the scenario has more than ${L.errors - 1} errors; fix these and check again to see the rest` });
+      this.errors.push({ path: '', message: `${this.kind.whole} has more than ${L.errors - 1} errors; fix these and check again to see the rest` });
     }
   }
 
@@ -165,7 +194,7 @@ function errorText(e: unknown): string {
 // Text: size, nesting and syntax, before and instead of trusting JSON.parse with them
 
 /** Index of the bracket that opens level depth+1, or -1: counts brackets outside strings. */
-function tooDeepAt(text: string): number {
+function tooDeepAt(text: string, maxDepth: number): number {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -175,7 +204,7 @@ function tooDeepAt(text: string): number {
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
-      if (++depth > L.depth) return i;
+      if (++depth > maxDepth) return i;
     } else if ((c === 0x7d || c === 0x5d) && depth > 0) depth--;
   }
   return -1;
@@ -320,7 +349,7 @@ function showChar(text: string, i: number): string {
 // ---------------------------------------------------------------------------------------------
 // Copy: the only place that reads the caller's value
 
-type Copied = { ok: true; value: unknown; nonFinite: string[] } | { ok: false };
+export type Copied = { ok: true; value: unknown; nonFinite: string[] } | { ok: false };
 
 interface Frame {
   from: unknown[] | Rec;
@@ -335,7 +364,8 @@ interface Frame {
  * at the depth or size limit: a value that big is not a scenario, and checking it further
  * would only cost time.
  */
-function copyJsonData(root: unknown, r: Report): Copied {
+export function copyJsonData(root: unknown, r: Report): Copied {
+  const { depth: maxDepth, values: maxValues, one } = r.kind;
   const nonFinite: string[] = [];
   const queue: Frame[] = [];
   let values = 0;
@@ -354,7 +384,7 @@ function copyJsonData(root: unknown, r: Report): Copied {
         return Object.is(v, -0) ? 0 : v; // JSON writes -0 as 0; keep round trips exact
       case 'object': {
         if (v === null) return null;
-        if (depth > L.depth) {
+        if (depth > maxDepth) {
           tooDeep = path;
           return skip;
         }
@@ -379,18 +409,18 @@ function copyJsonData(root: unknown, r: Report): Copied {
 
   const value = copy(root, '', 1);
   // Breadth first, so errors near the top of the document are listed first.
-  for (let q = 0; q < queue.length && values <= L.values && tooDeep === null; q++) {
+  for (let q = 0; q < queue.length && values <= maxValues && tooDeep === null; q++) {
     const { from, to, path, depth } = queue[q];
     if (Array.isArray(from)) {
       const items = to as unknown[];
-      for (let i = 0; i < from.length && values <= L.values; i++) {
+      for (let i = 0; i < from.length && values <= maxValues; i++) {
         const c = copy(from[i], `${path}[${i}]`, depth + 1);
         items.push(c === skip ? null : c);
       }
     } else {
       const obj = to as Rec;
       for (const key of Object.keys(from)) {
-        if (values > L.values) break;
+        if (values > maxValues) break;
         const childPath = joinKey(path, key);
         if (FORBIDDEN_KEYS.has(key)) {
           r.add(childPath, `is not allowed as a key: '${key}' can change how every object in the program behaves`);
@@ -407,11 +437,11 @@ function copyJsonData(root: unknown, r: Report): Copied {
   }
   // Also what stops a cyclic value (a.self = a): its copy would be infinitely deep.
   if (tooDeep !== null) {
-    r.add(tooDeep, `nests deeper than ${L.depth} levels; a scenario needs only a few`);
+    r.add(tooDeep, `nests deeper than ${maxDepth} levels; ${one} needs only a few`);
     return { ok: false };
   }
-  if (values > L.values) {
-    r.add('', `holds more than ${fmt(L.values)} values; even a large scenario needs far fewer`);
+  if (values > maxValues) {
+    r.add('', `holds more than ${fmt(maxValues)} values; even a large ${one.replace(/^an? /, '')} needs far fewer`);
     return { ok: false };
   }
   return value === skip ? { ok: false } : { ok: true, value, nonFinite };
@@ -1377,3 +1407,9 @@ export function validateComparison(doc: Scenario, value: unknown, base = 'compar
   const res = validateChanges(doc, get(o, 'changes'), at(base, 'changes'));
   return res.ok ? { ...res, title } : res;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The same voice for the other documents Faultline reads: a challenge (src/scenario/challenge)
+// is checked with these rules, so its messages read like a scenario's.
+
+export { at, bool, checkNumber, fmt, get, idField, list, listOf, missing, num, oneOf, quote, record, show, str, typeName, type NumberRule, type Rec };

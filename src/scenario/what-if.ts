@@ -93,7 +93,8 @@ export function isWhatIfApplied(doc: unknown, w: WhatIf): boolean {
   });
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
+/** Equal as JSON values (object key order aside). */
+export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;

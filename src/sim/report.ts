@@ -3,6 +3,7 @@
 
 import type { Sim } from './kernel/sim';
 import { CheckerSet, type Anomaly, type AnomalyKind } from './checks';
+import { OUTAGE_GAP_US } from './checks/undetected-outage';
 
 export interface AnomalySummary {
   kind: AnomalyKind;
@@ -24,7 +25,11 @@ export interface RunMetrics {
   writes: { attempted: number; acked: number; failed: number; unknown: number; lost: number; latency: Latency };
   reads: { attempted: number; ok: number; failed: number; stale: number; latency: Latency };
   failovers: number;
+  /** When the first failover (automatic or managed) happened; absent when there was none. */
+  firstFailoverAtMs?: number;
   alerts: { rule: string; node: string; firedAtMs: number }[];
+  /** How well the alerts matched what the clients saw: failures nobody was alerted to, and alerts with nothing failing. */
+  alerting: AlertingMetrics;
   /** Operations that failed or timed out, by the error their client recorded (`timeout`, `pool-timeout`, `too-many-connections`...). */
   failures: Record<string, number>;
   /** Connection pools: requests that gave up waiting for a connection, and the most waiting at once at any client (sampled). */
@@ -35,6 +40,25 @@ export interface RunMetrics {
   queues: Record<string, QueueMetrics>;
   /** Per follower that fell behind: its worst backlog (entries its primary had and it lacked), and when it was back within 1% of it. */
   catchup: Record<string, CatchupMetrics>;
+}
+
+/**
+ * Alerts against the clients' experience. Clients "see failures" from a failed or timed-out
+ * operation to the last one of a run of them (failures less than 5 s apart, as the
+ * undetected-outage checker groups them); an alert is "firing" from its firing to its
+ * resolution (or the end of the run).
+ */
+export interface AlertingMetrics {
+  /** Times an alert fired (each rule on each node counts each time it starts firing). */
+  fired: number;
+  /** When the first alert fired; absent when none did. */
+  firstFiredAtMs?: number;
+  /** Time during which clients saw failures and no alert was firing, in all... */
+  undetectedMs: number;
+  /** ...and its longest unbroken stretch. */
+  longestUndetectedMs: number;
+  /** Time during which an alert was firing and clients saw no failures (what an on-call person would call a false alarm, or an alert about something clients do not feel). */
+  firingWhileHealthyMs: number;
 }
 
 export interface CacheMetrics {
@@ -124,29 +148,97 @@ export function metricsOf(sim: Sim, anomalies: readonly Anomaly[]): RunMetrics {
     } else rFailed++;
   }
   const failures: Record<string, number> = {};
+  const outages: Span[] = [];
   for (let i = 0; i < h.length; i++) {
     const type = h.typeAt(i);
     if (type !== 'fail' && type !== 'info') continue;
-    const error = h.get(i).error ?? 'error';
+    const e = h.get(i);
+    const error = e.error ?? 'error';
     failures[error] = (failures[error] ?? 0) + 1;
+    const last = outages[outages.length - 1];
+    if (last && e.atUs - last[1] <= OUTAGE_GAP_US) last[1] = e.atUs;
+    else outages.push([e.atUs, e.atUs]);
   }
   const count = (kind: AnomalyKind) => anomalies.filter((a) => a.kind === kind).reduce((n, a) => n + a.count, 0);
+  let failovers = 0;
+  let firstFailoverAtMs: number | undefined;
+  const alerts: RunMetrics['alerts'] = [];
+  const firing = new Map<string, number>();
+  const alertSpans: Span[] = [];
+  for (const k of sim.journals.marks.items) {
+    if (k.kind === 'failover') {
+      if (failovers++ === 0) firstFailoverAtMs = usToMs(k.atUs);
+    } else if (k.kind === 'alert') {
+      const state = k.data?.state ?? 'firing';
+      const rule = String(k.data?.rule ?? '');
+      const node = String(k.data?.node ?? k.node);
+      const key = `${rule}|${node}`;
+      if (state === 'firing') {
+        alerts.push({ rule, node, firedAtMs: usToMs(k.atUs) });
+        if (!firing.has(key)) firing.set(key, k.atUs);
+      } else if (state === 'resolved' && firing.has(key)) {
+        alertSpans.push([firing.get(key)!, k.atUs]);
+        firing.delete(key);
+      }
+    }
+  }
+  for (const start of firing.values()) alertSpans.push([start, sim.nowUs]);
   const m: RunMetrics = {
     // A write still in flight at the end (or lost with its client) has an unknown outcome too.
     writes: { attempted: wAttempted, acked: wAcked, failed: wFailed, unknown: wAttempted - wAcked - wFailed, lost: count('lost-write'), latency: latency(wLat) },
     reads: { attempted: rAttempted, ok: rOk, failed: rFailed, stale: count('stale-read'), latency: latency(rLat) },
-    failovers: 0,
-    alerts: [],
+    failovers,
+    ...(firstFailoverAtMs !== undefined && { firstFailoverAtMs }),
+    alerts,
+    alerting: alertingOf(alerts, outages, union(alertSpans)),
     failures,
     ...sampledMetrics(sim, failures['pool-timeout'] ?? 0),
   };
-  for (const k of sim.journals.marks.items) {
-    if (k.kind === 'failover') m.failovers++;
-    else if (k.kind === 'alert' && (k.data?.state ?? 'firing') === 'firing') {
-      m.alerts.push({ rule: String(k.data?.rule ?? ''), node: String(k.data?.node ?? k.node), firedAtMs: usToMs(k.atUs) });
-    }
-  }
   return m;
+}
+
+/** A stretch of time, [start, end] in µs. */
+type Span = [number, number];
+
+/** The same time as disjoint spans in order. */
+function union(spans: Span[]): Span[] {
+  const sorted = [...spans].sort((a, b) => a[0] - b[0]);
+  const out: Span[] = [];
+  for (const [s, e] of sorted) {
+    const last = out[out.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
+  }
+  return out;
+}
+
+/** The parts of `spans` outside every one of `cut` (both disjoint and in order). */
+function minus(spans: readonly Span[], cut: readonly Span[]): Span[] {
+  const out: Span[] = [];
+  let j = 0;
+  for (const [s0, e] of spans) {
+    let s = s0;
+    while (j < cut.length && cut[j][1] <= s) j++;
+    for (let k = j; k < cut.length && cut[k][0] < e; k++) {
+      if (cut[k][0] > s) out.push([s, cut[k][0]]);
+      s = Math.max(s, cut[k][1]);
+    }
+    if (s < e) out.push([s, e]);
+  }
+  return out;
+}
+
+function alertingOf(alerts: RunMetrics['alerts'], outages: Span[], firing: Span[]): AlertingMetrics {
+  const undetected = minus(outages, firing);
+  const length = (spans: Span[]) => spans.reduce((n, [s, e]) => n + (e - s), 0);
+  const first = alerts.reduce((t, x) => Math.min(t, x.firedAtMs), Infinity);
+  return {
+    fired: alerts.length,
+    ...(alerts.length > 0 && { firstFiredAtMs: first }),
+    undetectedMs: usToMs(length(undetected)),
+    longestUndetectedMs: usToMs(undetected.reduce((n, [s, e]) => Math.max(n, e - s), 0)),
+    firingWhileHealthyMs: usToMs(length(minus(firing, outages))),
+  };
 }
 
 /** What the metric samples say: pools, caches, queues and followers catching up. */

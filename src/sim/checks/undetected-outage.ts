@@ -1,6 +1,6 @@
 // undetected-outage: a period where clients saw failures and no alert was firing.
 //
-// Client failures (requests that failed or writes that were refused) closer than GAP_US
+// Client failures (requests that failed or writes that were refused) closer than OUTAGE_GAP_US
 // make one outage; the parts of it with no alert firing anywhere are undetected. Blips
 // shorter than MIN_US (a failover that heals itself in seconds) are not counted as outages.
 
@@ -11,7 +11,8 @@ import type { MonitorSpec, WorldSpec } from '../spec';
 import { Facts } from './facts';
 import { list, plural, sec } from './words';
 
-const GAP_US = 5_000_000;
+/** Client failures closer than this belong to one outage (the report's alerting metrics group them alike). */
+export const OUTAGE_GAP_US = 5_000_000;
 export const UNDETECTED_MIN_US = 30_000_000;
 
 interface Outage {
@@ -51,7 +52,7 @@ export function undetectedOutage(spec: WorldSpec): Checker {
       for (const e of entries) {
         if (e.type === 'invoke' || e.type === 'ok') continue;
         let o = outages[outages.length - 1];
-        if (!o || e.atUs - o.endUs > GAP_US) outages.push((o = { startUs: e.atUs, endUs: e.atUs, failures: [], ops: [], clients: [] }));
+        if (!o || e.atUs - o.endUs > OUTAGE_GAP_US) outages.push((o = { startUs: e.atUs, endUs: e.atUs, failures: [], ops: [], clients: [] }));
         o.endUs = e.atUs;
         o.failures.push(e.atUs);
         if (o.ops.length < MAX_OPS) o.ops.push(e.op);

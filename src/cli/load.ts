@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { builtIn } from '../scenario/library';
 import { parseScenario, validateChanges, validateComparison, validateScenario, SCENARIO_LIMITS } from '../scenario/validate';
 import { decodeShareLink, looksLikeLink, type LinkView } from '../scenario/share-link';
+import { resolveLinkBase } from '../scenario/challenge/library';
 import { comparisonOfWhatIf, titleOfChanges, type Comparison } from '../scenario/compare';
 import { whatIfsOf } from '../scenario/what-if';
 import type { Scenario, ValidationError, ValidationResult } from '../scenario/types';
@@ -31,7 +32,8 @@ export function loadScenarioArg(arg: string): ValidationResult {
 export async function loadInputArg(arg: string): Promise<{ ok: true; scenario: Scenario; view: LinkView | null } | { ok: false; errors: ValidationError[] }> {
   // A share link (the link itself, or an address whose fragment is one); a file of that name wins.
   if (looksLikeLink(arg) && !existsSync(arg)) {
-    const d = await decodeShareLink(arg, builtIn);
+    // A link may build on a built-in, or on a built-in challenge's scenario (a learner's answer).
+    const d = await decodeShareLink(arg, resolveLinkBase);
     return d.ok ? { ok: true, scenario: d.scenario, view: d.view } : d;
   }
   const r = loadScenarioArg(arg);

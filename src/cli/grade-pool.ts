@@ -29,11 +29,8 @@ interface Pending {
 }
 
 function spawn(): Worker {
-  // Run from TypeScript (tsx), a worker needs tsx's loader registered first; run from the
-  // CLI's bundle, the worker is the built module beside this one.
-  if (import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: { entry: new URL('./grade-worker.ts', import.meta.url).href } });
-  }
+  // This module runs from the CLI's bundle (src/cli/launch.mjs), where every command is a
+  // file beside it: the worker is grade-worker.mjs.
   return new Worker(new URL('./grade-worker.mjs', import.meta.url));
 }
 

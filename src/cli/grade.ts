@@ -12,7 +12,7 @@
 // Seeds run on every core (worker threads, as `npm run sim -- --seeds` does); a progress line
 // goes to stderr while it takes long.
 
-import { parseArgs, stripVTControlCharacters } from 'node:util';
+import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { BUILT_IN_CHALLENGES, builtInChallenge } from '../scenario/challenge/library';
@@ -23,6 +23,7 @@ import { looksLikeLink } from '../scenario/share-link';
 import { SCENARIO_LIMITS } from '../scenario/validate';
 import { GradePool } from './grade-pool';
 import { readClass } from './class-file';
+import { forTerminal, jsonForTerminal } from './terminal';
 
 const USAGE = `usage: npm run grade -- <challenge.json | built-in challenge id> <answer.json | share link> [--json]
        npm run grade -- <challenge.json | built-in challenge id> --answers answers.csv [--shard I/N] [--json]
@@ -38,21 +39,12 @@ class InputError extends Error {
   }
 }
 
-/** User text (titles, names, messages quoting them) as safe to print: no escape sequences, no control characters. */
-function safe(text: string): string {
-  return stripVTControlCharacters(String(text)).replace(/[\t\n\r\v\f\u2028\u2029]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
-}
-
-function json(value: unknown): string {
-  // JSON.stringify escapes C0 controls; C1 controls and DEL it leaves raw.
-  return JSON.stringify(value).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 function readText(path: string, what: string, maxBytes: number): string {
-  if (!existsSync(path)) throw new InputError([`${what} '${safe(path)}' does not exist`]);
+  if (!existsSync(path)) throw new InputError([`${what} '${forTerminal(path)}' does not exist`]);
   const st = statSync(path);
-  if (!st.isFile()) throw new InputError([`${what} '${safe(path)}' is not a file`]);
-  if (st.size > maxBytes) throw new InputError([`${what} '${safe(path)}' is ${(st.size / 1e6).toFixed(1)} MB; the limit is ${maxBytes / 1e6} MB`]);
+  if (!st.isFile()) throw new InputError([`${what} '${forTerminal(path)}' is not a file`]);
+  if (st.size > maxBytes) throw new InputError([`${what} '${forTerminal(path)}' is ${(st.size / 1e6).toFixed(1)} MB; the limit is ${maxBytes / 1e6} MB`]);
   return readFileSync(path, 'utf8');
 }
 
@@ -60,9 +52,9 @@ function loadChallenge(arg: string): LoadedChallenge {
   const b = builtInChallenge(arg);
   let res: ChallengeResult;
   if (b) res = validateChallenge(b.document);
-  else if (!existsSync(arg)) throw new InputError([`'${safe(arg)}' is neither a challenge file nor a built-in challenge (npm run grade -- --list shows them)`]);
+  else if (!existsSync(arg)) throw new InputError([`'${forTerminal(arg)}' is neither a challenge file nor a built-in challenge (npm run grade -- --list shows them)`]);
   else res = parseChallenge(readText(arg, 'the challenge', CHALLENGE_DOCUMENT.textChars));
-  if (!res.ok) throw new InputError(res.errors.map((e) => safe(e.message)));
+  if (!res.ok) throw new InputError(res.errors.map((e) => forTerminal(e.message)));
   return res.loaded;
 }
 
@@ -101,7 +93,7 @@ class Progress {
 // Output
 
 function printHuman(loaded: LoadedChallenge, o: GradeOutput, name?: string): void {
-  const head = name !== undefined ? `${safe(name)}: ` : `${safe(loaded.challenge.title)} (${loaded.challenge.id})\n`;
+  const head = name !== undefined ? `${forTerminal(name)}: ` : `${forTerminal(loaded.challenge.title)} (${loaded.challenge.id})\n`;
   if (o.errors) {
     console.log(`${head}NOT GRADED: the answer could not be read`);
     return;
@@ -117,7 +109,7 @@ function printHuman(loaded: LoadedChallenge, o: GradeOutput, name?: string): voi
   for (const r of o.requirements) console.log(`  ${r.text.padEnd(width)}  ${r.passedRuns}/${o.runs} runs`);
   const failing = o.seeds.filter((s) => !s.passed);
   for (const s of failing.slice(0, 10)) {
-    const why = s.aborted ? safe(s.aborted) : s.failed.map((t) => `${t} (${valueOf(o, s, t)})`).join('; ');
+    const why = s.aborted ? forTerminal(s.aborted) : s.failed.map((t) => `${t} (${valueOf(o, s, t)})`).join('; ');
     console.log(`  seed ${s.seed} failed: ${why}`);
   }
   if (failing.length > 10) console.log(`  ... and ${failing.length - 10} more failing seeds`);
@@ -136,17 +128,17 @@ async function gradeOne(loaded: LoadedChallenge, answerArg: string, asJson: bool
   let text: string;
   if (looksLikeLink(answerArg) && !existsSync(answerArg)) text = answerArg;
   else if (existsSync(answerArg)) text = readText(answerArg, 'the answer', SCENARIO_LIMITS.textChars);
-  else throw new InputError([`'${safe(answerArg)}' is neither an answer file nor a share link`]);
+  else throw new InputError([`'${forTerminal(answerArg)}' is neither an answer file nor a share link`]);
 
   const answer = await loadAnswer(text, loaded);
   if (!answer.ok) {
-    if (asJson) console.log(json(unreadableOutput(loaded, answer.errors)));
-    throw new InputError(answer.errors.map((e) => safe(e.message)));
+    if (asJson) console.log(jsonForTerminal(unreadableOutput(loaded, answer.errors)));
+    throw new InputError(answer.errors.map((e) => forTerminal(e.message)));
   }
   const disallowed = checkAnswer(loaded, answer.scenario);
   if (disallowed.length) {
-    if (asJson) console.log(json(gradeOutput(loaded, [], disallowed)));
-    throw new InputError(disallowed.map((d) => safe(d.message)));
+    if (asJson) console.log(jsonForTerminal(gradeOutput(loaded, [], disallowed)));
+    throw new InputError(disallowed.map((d) => forTerminal(d.message)));
   }
   const pool = new GradePool(Math.min(workers, loaded.seeds.length));
   const progress = new Progress(loaded.seeds.length, 1);
@@ -154,7 +146,7 @@ async function gradeOne(loaded: LoadedChallenge, answerArg: string, asJson: bool
     const outcomes = await pool.grade({ scenario: answer.scenario, requirements: loaded.challenge.goal.require }, loaded.seeds, () => progress.tick());
     progress.end();
     const out = gradeOutput(loaded, outcomes);
-    if (asJson) console.log(json(out));
+    if (asJson) console.log(jsonForTerminal(out));
     else printHuman(loaded, out);
     return out.passed ? 0 : 1;
   } finally {
@@ -169,13 +161,13 @@ function parseShard(text: string): { i: number; n: number } {
   const m = /^(\d{1,6})\/(\d{1,6})$/.exec(text);
   const i = m ? Number(m[1]) : NaN;
   const n = m ? Number(m[2]) : NaN;
-  if (!m || n < 1 || i >= n) throw new InputError([`--shard takes I/N with 0 <= I < N (for example 0/4 ... 3/4); found '${safe(text)}'`]);
+  if (!m || n < 1 || i >= n) throw new InputError([`--shard takes I/N with 0 <= I < N (for example 0/4 ... 3/4); found '${forTerminal(text)}'`]);
   return { i, n };
 }
 
 async function gradeClass(loaded: LoadedChallenge, file: string, shard: { i: number; n: number } | null, asJson: boolean, workers: number): Promise<number> {
-  const read = readClass(readText(file, 'the class file', MAX_CSV_BYTES), safe(file));
-  if (!read.ok) throw new InputError(read.problems.map(safe));
+  const read = readClass(readText(file, 'the class file', MAX_CSV_BYTES), forTerminal(file));
+  if (!read.ok) throw new InputError(read.problems.map(forTerminal));
   const all = read.learners;
   const learners = shard ? all.filter((l) => l.line % shard.n === shard.i) : all;
   const results: (GradeOutput | undefined)[] = learners.map(() => undefined);
@@ -185,7 +177,7 @@ async function gradeClass(loaded: LoadedChallenge, file: string, shard: { i: num
     while (printed < learners.length && results[printed]) {
       const o = results[printed]!;
       const l = learners[printed];
-      if (asJson) console.log(json({ name: l.name, ...o }));
+      if (asJson) console.log(jsonForTerminal({ name: l.name, ...o }));
       else printHuman(loaded, o, l.name);
       if (!o.passed) exit = 1;
       printed++;
@@ -195,16 +187,16 @@ async function gradeClass(loaded: LoadedChallenge, file: string, shard: { i: num
   // Read every answer first (cheap): problems go to stderr, named by line and learner.
   const jobs: { index: number; scenario: import('../scenario/types').Scenario }[] = [];
   for (const [index, l] of learners.entries()) {
-    const who = `${safe(file)}:${l.line} (${safe(l.name)})`;
+    const who = `${forTerminal(file)}:${l.line} (${forTerminal(l.name)})`;
     const answer = await loadAnswer(l.answer.trim(), loaded);
     if (!answer.ok) {
-      for (const e of answer.errors) process.stderr.write(`${who}: ${safe(e.message)}\n`);
+      for (const e of answer.errors) process.stderr.write(`${who}: ${forTerminal(e.message)}\n`);
       results[index] = unreadableOutput(loaded, answer.errors);
       continue;
     }
     const disallowed = checkAnswer(loaded, answer.scenario);
     if (disallowed.length) {
-      for (const d of disallowed) process.stderr.write(`${who}: ${safe(d.message)}\n`);
+      for (const d of disallowed) process.stderr.write(`${who}: ${forTerminal(d.message)}\n`);
       results[index] = gradeOutput(loaded, [], disallowed);
       continue;
     }
@@ -249,7 +241,7 @@ async function main(): Promise<number> {
       },
     });
   } catch (e) {
-    throw new InputError([safe((e as Error).message), USAGE]);
+    throw new InputError([forTerminal((e as Error).message), USAGE]);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -264,7 +256,7 @@ async function main(): Promise<number> {
   let workers = availableParallelism();
   if (values.workers !== undefined) {
     workers = Number(values.workers);
-    if (!Number.isSafeInteger(workers) || workers < 1 || workers > 256) throw new InputError([`--workers takes a whole number from 1 to 256; found '${safe(values.workers)}'`]);
+    if (!Number.isSafeInteger(workers) || workers < 1 || workers > 256) throw new InputError([`--workers takes a whole number from 1 to 256; found '${forTerminal(values.workers)}'`]);
   }
   if (values.answers !== undefined) {
     if (positionals.length !== 1) throw new InputError([positionals.length === 0 ? 'name a challenge (a file or a built-in id)' : '--answers grades a class file: give the challenge alone besides it', USAGE]);
@@ -286,7 +278,7 @@ main().then(
       process.exitCode = 2;
       return;
     }
-    process.stderr.write(`grade: internal error: ${safe(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
+    process.stderr.write(`grade: internal error: ${forTerminal(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +8,11 @@ import { encodeShareLink } from '../../src/scenario/share-link';
 import { readClass } from '../../src/cli/class-file';
 import { answer, smallLoaded, SMALL_CHALLENGE, SMALL_PASS } from './helpers/challenges';
 
+import { runCli } from '../cli';
+
 // The grader as a teacher runs it: a process, its stdout, its stderr, its exit code.
 function grade(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/grade.ts', '--workers', '2', ...args], { encoding: 'utf8', cwd: process.cwd(), timeout: 300_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+  return runCli('grade', ['--workers', '2', ...args], { timeout: 300_000 });
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'faultline-grade-'));

@@ -25,6 +25,8 @@ export class ChallengeCheck {
   failure = $state<string | null>(null);
 
   private generation = 0;
+  /** Ends the check in progress at once: a terminated worker never answers what it was asked. */
+  private abort: (() => void) | null = null;
   private workers: { worker: Worker; api: Comlink.Remote<GradeWorkerApi> }[] = [];
 
   constructor(private readonly spawn: () => Worker = () => new Worker(new URL('../../../workers/grade.worker.ts', import.meta.url), { type: 'module' })) {}
@@ -54,8 +56,9 @@ export class ChallengeCheck {
     });
     const queue = [...loaded.seeds];
     const all: SeedOutcome[] = [];
+    const aborted = new Promise<void>((resolve) => (this.abort = resolve));
     try {
-      await Promise.all(
+      const all$ = Promise.all(
         this.workers.map(async ({ api }) => {
           for (let seed = queue.shift(); seed !== undefined && gen === this.generation; seed = queue.shift()) {
             const o = await api.run(job, seed);
@@ -66,6 +69,9 @@ export class ChallengeCheck {
           }
         }),
       );
+      // A check cancelled meanwhile leaves calls that never answer; nothing waits on them.
+      all$.catch(() => {});
+      await Promise.race([all$, aborted]);
     } catch (e) {
       if (gen !== this.generation) return null;
       this.stopWorkers();
@@ -101,6 +107,8 @@ export class ChallengeCheck {
   }
 
   private stopWorkers(): void {
+    this.abort?.();
+    this.abort = null;
     for (const w of this.workers) {
       w.api[Comlink.releaseProxy]();
       w.worker.terminate();

@@ -59,7 +59,7 @@ export function readProgress(store: Store | null = storage()): ChallengeProgress
 export function updateAttempt(id: string, change: Partial<Omit<Attempt, 'savedAt'>>, now: Date = new Date(), store: Store | null = storage()): string | null {
   if (!store) return 'Your progress cannot be saved in this browser (storage is turned off).';
   const all = readProgress(store);
-  all[id] = { hintsShown: 0, ...all[id], ...change, savedAt: now.toISOString() };
+  all[id] = { ...(all[id] ?? { hintsShown: 0 }), ...change, savedAt: now.toISOString() };
   const value = JSON.stringify({ v: 1, attempts: all });
   if (value.length > CHALLENGE_PROGRESS_MAX_CHARS) return 'Your challenge progress is too large to save in the browser; submit your answer link to keep it.';
   try {

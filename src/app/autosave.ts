@@ -15,12 +15,13 @@ export interface SavedWork {
   savedAt: string;
 }
 
-interface Store {
+/** What the browser's localStorage offers (injectable in tests). */
+export interface Store {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
 }
 
-function storage(): Store | null {
+export function storage(): Store | null {
   try {
     return (globalThis as { localStorage?: Store }).localStorage ?? null;
   } catch {

@@ -19,6 +19,7 @@ import { BUILT_IN_CHALLENGES, builtInChallenge } from '../scenario/challenge/lib
 import { parseChallenge, validateChallenge, CHALLENGE_DOCUMENT } from '../scenario/challenge/validate';
 import { checkAnswer, gradeOutput, loadAnswer, unreadableOutput } from '../scenario/challenge/grade';
 import type { ChallengeResult, GradeOutput, LoadedChallenge } from '../scenario/challenge/types';
+import type { Scenario } from '../scenario/types';
 import { looksLikeLink } from '../scenario/share-link';
 import { SCENARIO_LIMITS } from '../scenario/validate';
 import { GradePool } from './grade-pool';
@@ -78,7 +79,7 @@ class Progress {
     if (now - this.startMs < 1000 || now - this.lastMs < (tty ? 100 : 10_000)) return;
     this.lastMs = now;
     const pct = Math.floor((100 * this.done) / this.total);
-    const who = this.learners > 1 ? `, ${this.learners ? `${this.learnersDone} of ${this.learners} learners done` : ''}` : '';
+    const who = this.learners > 1 ? `, ${this.learnersDone} of ${this.learners} learners done` : '';
     const line = `grading: ${this.done} of ${this.total} runs (${pct}%)${who}`;
     process.stderr.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
     this.shown = tty;
@@ -185,7 +186,7 @@ async function gradeClass(loaded: LoadedChallenge, file: string, shard: { i: num
   };
 
   // Read every answer first (cheap): problems go to stderr, named by line and learner.
-  const jobs: { index: number; scenario: import('../scenario/types').Scenario }[] = [];
+  const jobs: { index: number; scenario: Scenario }[] = [];
   for (const [index, l] of learners.entries()) {
     const who = `${forTerminal(file)}:${l.line} (${forTerminal(l.name)})`;
     const answer = await loadAnswer(l.answer.trim(), loaded);

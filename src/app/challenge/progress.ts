@@ -3,6 +3,8 @@
 // they built, and opening their work cannot lose an attempt. Per challenge: the attempt as a
 // share link, how far its last check got, and how many hints they have seen.
 
+import { storage, type Store } from '../autosave';
+
 export const CHALLENGE_PROGRESS_KEY = 'faultline:challenges:v1';
 /** Characters kept at most (localStorage holds about 5 million per origin, shared). */
 export const CHALLENGE_PROGRESS_MAX_CHARS = 1_000_000;
@@ -21,19 +23,6 @@ export interface Attempt {
 }
 
 export type ChallengeProgress = Record<string, Attempt>;
-
-interface Store {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
-
-function storage(): Store | null {
-  try {
-    return (globalThis as { localStorage?: Store }).localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
 
 function isAttempt(a: unknown): a is Attempt {
   if (typeof a !== 'object' || a === null) return false;

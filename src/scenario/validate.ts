@@ -1412,4 +1412,4 @@ export function validateComparison(doc: Scenario, value: unknown, base = 'compar
 // The same voice for the other documents Faultline reads: a challenge (src/scenario/challenge)
 // is checked with these rules, so its messages read like a scenario's.
 
-export { at, bool, checkNumber, fmt, get, idField, list, listOf, missing, num, oneOf, quote, record, show, str, typeName, type NumberRule, type Rec };
+export { at, checkNumber, fmt, get, idField, list, listOf, missing, num, oneOf, quote, record, show, str, typeName, type NumberRule, type Rec };

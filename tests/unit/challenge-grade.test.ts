@@ -14,12 +14,12 @@ describe('an answer against its challenge', () => {
   });
 
   it('lists every disallowed node change with its path and a sentence', () => {
-    expect(messages([{ node: 'db1', set: { site: 'dc', cores: 8 } }])).toEqual(['nodes[db1].cores may not be set in this challenge (nothing on db1 may change)']);
+    expect(messages([{ node: 'db1', set: { site: 'dc', cores: 8 } }])).toEqual(['nodes[db1].cores (Cores) may not be set in this challenge (nothing on db1 may change)']);
     expect(messages([{ node: 'app', set: { writesPerSec: 0 } }])).toEqual([
-      "nodes[app].writesPerSec may not be changed in this challenge (it allows app's readTarget)",
+      "nodes[app].writesPerSec (Writes per second) may not be changed in this challenge (it allows app's readTarget)",
     ]);
     expect(messages([{ node: 'db2', set: { replication: null } }])).toEqual([
-      "nodes[db2].replication may not be removed in this challenge (it allows db2's applyMs)",
+      "nodes[db2].replication (Replication (ack rule)) may not be removed in this challenge (it allows db2's applyMs)",
     ]);
   });
 
@@ -34,8 +34,8 @@ describe('an answer against its challenge', () => {
     const bounded = smallLoaded({ allow: { set: { db2: [{ field: 'applyMs', min: 1, max: 10 }, { field: 'replication', values: ['async', 'semi-sync'] }] } } });
     expect(messages([{ node: 'db2', set: { applyMs: 5, replication: 'semi-sync' } }], bounded)).toEqual([]);
     expect(messages([{ node: 'db2', set: { applyMs: 50, replication: 'sync' } }], bounded)).toEqual([
-      'nodes[db2].replication may be set to "async" or "semi-sync" in this challenge; found "sync"',
-      'nodes[db2].applyMs may be set from 1 to 10 in this challenge; found 50',
+      'nodes[db2].replication (Replication (ack rule)) may be set to "async" or "semi-sync" in this challenge; found "sync"',
+      'nodes[db2].applyMs (Apply time per entry) may be set from 1 to 10 in this challenge; found 50 ms',
     ]);
   });
 
@@ -124,7 +124,7 @@ describe('grading', () => {
   it('does not run an answer with a disallowed change', () => {
     const out = gradeHere(loaded, answer(loaded, [...SMALL_PASS, { node: 'db1', set: { shipIntervalMs: 50 } }]));
     expect(out).toMatchObject({ passed: false, runs: 0, seeds: [] });
-    expect(out.disallowed).toEqual(["nodes[db1].shipIntervalMs may not be set in this challenge (nothing on db1 may change)"]);
+    expect(out.disallowed).toEqual(["nodes[db1].shipIntervalMs (Ship the log every) may not be set in this challenge (nothing on db1 may change)"]);
   });
 
   it('passes with inAtLeast when enough runs pass, and gives the same result every time', () => {

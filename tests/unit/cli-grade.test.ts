@@ -58,7 +58,7 @@ describe('npm run grade', () => {
     const r = grade(challenge, await link([...SMALL_PASS, { node: 'db1', set: { cores: 4 } }, { removeFault: 'blip' }]), '--json');
     expect(r.code).toBe(2);
     expect(problems(r.err)).toEqual([
-      'nodes[db1].cores may not be set in this challenge (nothing on db1 may change)',
+      'nodes[db1].cores (Cores) may not be set in this challenge (nothing on db1 may change)',
       "faults[blip] (a pause of db2 at 8 s) was removed or changed; this challenge does not allow removing or changing the scenario's faults",
     ]);
     expect(JSON.parse(r.out)).toMatchObject({ passed: false, runs: 0, disallowed: problems(r.err) });
@@ -100,10 +100,10 @@ describe('grading a class', () => {
     expect(all.code).toBe(1);
     const lines = all.out.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((o) => [o.name, o.passed])).toEqual([['Ada', true], ['Lovelace, Ada', false], ['Bob', true], ['Cy', false], ['Dee', false], ['Eve', true]]);
-    expect(lines[3].disallowed).toEqual(['nodes[db1].cores may not be set in this challenge (nothing on db1 may change)']);
+    expect(lines[3].disallowed).toEqual(['nodes[db1].cores (Cores) may not be set in this challenge (nothing on db1 may change)']);
     expect(lines[4].errors[0]).toMatch(/^answer: the scenario is not valid JSON/);
     expect(problems(all.err)).toEqual([
-      expect.stringMatching(/class\.csv:\d+ \(Cy\): nodes\[db1\]\.cores may not be set/),
+      expect.stringMatching(/class\.csv:\d+ \(Cy\): nodes\[db1\]\.cores \(Cores\) may not be set/),
       expect.stringMatching(/class\.csv:\d+ \(Dee\): answer: the scenario is not valid JSON/),
     ]);
 

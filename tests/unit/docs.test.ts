@@ -19,7 +19,9 @@ describe('the scenario format reference', () => {
 
   it('shows the CLI output with the fields the CLI prints', () => {
     const shown = JSON.parse(jsonBlocks.find((b) => b.includes('"trace"'))!);
-    const real = runScenario({ scenario: (validateScenario(BUILT_INS[0].document) as { ok: true; scenario: never }).scenario, untilMs: 1000 });
+    // Past first-failover's failover, so that the fields a failover adds are there too.
+    const real = runScenario({ scenario: (validateScenario(BUILT_INS[0].document) as { ok: true; scenario: never }).scenario, untilMs: 45000 });
+    expect(real.metrics.failovers).toBe(1);
     expect(Object.keys(shown)).toEqual(Object.keys(real));
     expect(Object.keys(shown.metrics)).toEqual(Object.keys(real.metrics));
     expect(Object.keys(shown.metrics.writes)).toEqual(Object.keys(real.metrics.writes));

@@ -111,7 +111,8 @@ function compareNodes(base: Scenario, answer: Scenario, allow: Allow, add: Add):
       const fpath = `${path}.${field}`;
       const rule = allowed.get(field);
       if (facts.learner === 'never' || rule === undefined) {
-        add(fpath, `may not be ${ar[field] === undefined ? 'removed' : br[field] === undefined ? 'set' : 'changed'} ${THIS} (${whatIsAllowed(b.id, allowed)})`);
+        const what = facts.label ? `(${facts.label}) ` : '';
+        add(fpath, `${what}may not be ${ar[field] === undefined ? 'removed' : br[field] === undefined ? 'set' : 'changed'} ${THIS} (${whatIsAllowed(b.id, allowed)})`);
         continue;
       }
       changed.push(fpath);
@@ -148,7 +149,7 @@ function checkBounds(kind: NodeKind, path: string, field: string, value: unknown
   const numeric = rule.min !== undefined || rule.max !== undefined;
   if (!inValues || (numeric && !inRange)) {
     const { unit, label } = fieldFacts(kind, field);
-    add(path, `may be set ${range} ${THIS}; found ${JSON.stringify(value)}${unit && typeof value === 'number' ? ` ${unit}` : ''}${label ? ` (${label})` : ''}`);
+    add(path, `${label ? `(${label}) ` : ''}may be set ${range} ${THIS}; found ${JSON.stringify(value)}${unit && typeof value === 'number' ? ` ${unit}` : ''}`);
   }
 }
 

@@ -67,6 +67,14 @@ describe('the challenge validator', () => {
     for (const re of expected) expect(errors.some((e) => re.test(e)), `${re} in\n${errors.join('\n')}`).toBe(true);
   });
 
+  it("takes '*' for every node, with fields some kinds have, and refuses a field no node has", () => {
+    expect(validateChallenge({ ...SMALL_CHALLENGE, allow: { set: { '*': ['timeoutMs', 'applyMs'] } } }).ok).toBe(true);
+    expect(errorsOf({ ...SMALL_CHALLENGE, allow: { set: { '*': ['warpDrive'], db2: ['readTarget'] } } })).toEqual([
+      "allow.set.*[0] names 'warpDrive', which is not a field of any node of the scenario",
+      "allow.set.db2[0] names 'readTarget', which is not a field of db2 (database)",
+    ]);
+  });
+
   it('refuses a newer format, bad JSON with its line and column, and anything nested absurdly deep', () => {
     expect(errorsOf({ ...SMALL_CHALLENGE, format: 'faultline-challenge/2' })[0]).toMatch(/^format is 'faultline-challenge\/2', made for a newer version/);
     const notJson = parseChallenge('{\n  "format": "faultline-challenge/1",\n  "id": x\n}');

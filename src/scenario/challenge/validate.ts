@@ -238,7 +238,7 @@ function checkSet(r: Report, value: unknown, scenario: Scenario | undefined): vo
       seen.add(name);
       const kinds: NodeKind[] = node ? [node.kind] : [...new Set((scenario?.nodes ?? []).map((n) => n.kind))];
       const facts = kinds.map((k) => fieldFacts(k, name));
-      if (facts.some((x) => x.learner === 'never')) r.add(path, `names ${quote(name)}, which says which node this is: no learner may change it`);
+      if (facts.some((x) => x.known && x.learner === 'never')) r.add(path, `names ${quote(name)}, which says which node this is: no learner may change it`);
       else if (facts.length > 0 && facts.every((x) => !x.known)) r.add(path, `names ${quote(name)}, which is not a field of ${node ? `${id} (${node.kind})` : 'any node of the scenario'}`);
       if (typeof f === 'object') checkBoundsRule(r, f as Rec, path);
     });

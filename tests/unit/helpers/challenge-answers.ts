@@ -36,7 +36,7 @@ export const ANSWERS: Record<string, ChallengeAnswers> = {
   },
   'quiet-but-quick': {
     pass: [
-      { what: 'a 3 s timeout', changes: [{ node: 'orch', set: { timeoutMs: 3000 } }] },
+      { what: 'a 2.5 s timeout', changes: [{ node: 'orch', set: { timeoutMs: 2500 } }] },
       { what: 'phi accrual', changes: [{ node: 'orch', set: { detector: 'phi', timeoutMs: null } }] },
     ],
     wrong: [

@@ -37,9 +37,20 @@ export class Facts {
   readonly failovers: { from: string; to: string; atUs: number; why: string }[] = [];
   readonly repoints: { node: string; to: string; atUs: number }[] = [];
   private readonly faultsById = new Map<string, FaultSpec>();
+  private readonly groups: Map<string, string>;
 
   constructor(readonly spec: WorldSpec) {
     spec.faults.forEach((f, i) => this.faultsById.set(f.id ?? `#${i}`, f));
+    this.groups = replicationGroups(spec);
+  }
+
+  /**
+   * The replication group a database belongs to (named by one of its members): databases
+   * joined by replication, watched by one orchestrator, behind one role endpoint, or restored
+   * one from another. Two groups are separate systems: each has its own primary and lineage.
+   */
+  groupOf(node: string): string {
+    return this.groups.get(node) ?? node;
   }
 
   private begin(node: string, kind: Span['kind'], atUs: number): void {
@@ -202,9 +213,12 @@ export class Facts {
   }
 
   /** The lineage that survives: the promotion with the highest epoch (the latest if tied). */
-  finalLineage(): Promotion | undefined {
+  finalLineage(group?: string): Promotion | undefined {
     let best: Promotion | undefined;
-    for (const p of this.promotions) if (!best || p.epoch >= best.epoch) best = p;
+    for (const p of this.promotions) {
+      if (group !== undefined && this.groupOf(p.node) !== group) continue;
+      if (!best || p.epoch >= best.epoch) best = p;
+    }
     return best;
   }
 
@@ -221,4 +235,35 @@ export class Facts {
     if (paused !== undefined) return `${node} was frozen (paused) from ${(paused / 1e6).toFixed(3)} s`;
     return undefined;
   }
+}
+
+/** Databases by replication group (see Facts.groupOf), by union-find over what joins them. */
+function replicationGroups(spec: WorldSpec): Map<string, string> {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
+  };
+  const join = (a: string, b: string) => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(rb, ra);
+  };
+  const dbs = new Set(spec.nodes.filter((n) => n.kind === 'database').map((n) => n.id));
+  const joinAll = (ids: readonly string[]) => {
+    const inGroup = ids.filter((id) => dbs.has(id));
+    for (let i = 1; i < inGroup.length; i++) join(inGroup[0], inGroup[i]);
+  };
+  for (const n of spec.nodes) {
+    if (n.kind === 'database' && n.replicateFrom) joinAll([n.id, n.replicateFrom]);
+    if (n.kind === 'orchestrator') joinAll(n.watches);
+    if (n.kind === 'endpoint' && n.databases) joinAll(n.databases);
+  }
+  for (const f of spec.faults) {
+    if (f.kind === 'restore-backup') joinAll([f.target, f.from]);
+    if (f.kind === 'demote' && f.follow) joinAll([f.target, f.follow]);
+  }
+  return new Map([...dbs].map((id) => [id, find(id)]));
 }

@@ -54,11 +54,12 @@ export function lostWrite(spec: WorldSpec): Checker {
     },
 
     anomalies() {
-      const final = facts.finalLineage();
-      if (!final) return [];
       const out: Anomaly[] = [];
-      const h = final.epochs;
       for (const g of groups.values()) {
+        // Each replication group has a lineage of its own; another group's promotions say nothing of this one's writes.
+        const final = facts.finalLineage(facts.groupOf(g.node));
+        if (!final) continue;
+        const h = final.epochs;
         const k = h.findIndex((x) => x[0] === g.epoch && x[2] === g.node);
         // The first LSN this group's writes are not kept from.
         const cut = k < 0 ? -Infinity : k + 1 < h.length ? h[k + 1][1] : Infinity;

@@ -53,6 +53,8 @@ export function splitBrain(spec: WorldSpec): Checker {
       const spansOf = new Map(nodes.map((n) => [n, facts.acceptingSpans(n)]));
       for (let i = 0; i < nodes.length; i++) {
         for (let j = i + 1; j < nodes.length; j++) {
+          // Primaries of two separate groups (two clusters) are not two primaries of one.
+          if (facts.groupOf(nodes[i]) !== facts.groupOf(nodes[j])) continue;
           for (const [a0, a1] of spansOf.get(nodes[i])!) {
             for (const [b0, b1] of spansOf.get(nodes[j])!) {
               const from = Math.max(a0, b0);

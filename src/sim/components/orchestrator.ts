@@ -188,6 +188,23 @@ function onPong(ctx: Ctx, id: string, b: { role: string; lsn: number; epoch: num
     ctx.log(`${id} answers again (${b.fenced ? 'fenced ' : ''}${b.role}, lsn ${b.lsn}, epoch ${b.epoch})`);
     ctx.mark('node-back', { node: id });
   }
+  if (b.role === 'primary' && !b.fenced && b.epoch > p.epoch && id !== p.primary) {
+    // Promoted by someone else (an operator) into an epoch newer than ours: its history is
+    // the one that goes on. Demoting it back under our older epoch would lose its writes,
+    // and the old primary, once it hears of the newer epoch, fences itself: nobody would
+    // accept writes again. Follow it instead; the others are re-pointed as they answer.
+    ctx.log(`${id} was promoted outside the orchestrator (epoch ${b.epoch}, ours ${p.epoch}); following it as the primary`);
+    ctx.mark('adopt', { node: id, from: p.primary, epoch: b.epoch });
+    p.primary = id;
+    p.epoch = b.epoch;
+    return;
+  }
+  if (id === p.primary && b.role !== 'primary') {
+    // The primary we chose does not act as one: its promotion never reached it (it was cut
+    // off when we failed over). Ask again, or clients find no primary for good.
+    ctx.send(id, 'promote', { epoch: p.epoch }, PING_BYTES);
+    return;
+  }
   if (!p.primary || id === p.primary) return;
   if (b.role === 'primary') {
     // A deposed primary: make it follow the one that replaced it. Its divergent writes

@@ -1266,6 +1266,14 @@ export const database: Component = {
       ctx.mark('disk-resized', { sizeBytes: p.diskBytes });
       return undefined;
     }
+    if (verb === 'fill-disk') {
+      // Space on the machine's disk, taken or freed whether the database runs or not: the
+      // space freed after a full disk stopped it is what lets it start again.
+      p.diskExtraBytes = Math.max(0, p.diskExtraBytes + Number(args?.bytes ?? 0));
+      ctx.log(`disk: ${(diskUsed(ctx) / 1e9).toFixed(2)} GB used of ${(diskSize(ctx) / 1e9).toFixed(2)} GB`);
+      if (ctx.v !== null) checkDisk(ctx);
+      return undefined;
+    }
     if (verb === 'restore-take' || verb === 'restore-load') return restoreStep(ctx, verb, args);
     // Everything below acts on the running process.
     if (ctx.v === null) return 'it is not running';
@@ -1296,12 +1304,6 @@ export const database: Component = {
       p.slow = null;
       ctx.log('statistics refreshed: queries are planned well again');
       ctx.mark('statistics-refreshed');
-      return undefined;
-    }
-    if (verb === 'fill-disk') {
-      p.diskExtraBytes = Math.max(0, p.diskExtraBytes + Number(args?.bytes ?? 0));
-      ctx.log(`disk: ${(diskUsed(ctx) / 1e9).toFixed(2)} GB used of ${(diskSize(ctx) / 1e9).toFixed(2)} GB`);
-      checkDisk(ctx);
       return undefined;
     }
     if (verb === 'demote') {

@@ -932,7 +932,7 @@ function promote(ctx: Ctx, epoch: number): string | undefined {
   ctx.log(`promoted to primary at lsn ${p.lsn}, epoch ${p.epoch}`);
   ctx.mark('role', { role: 'primary', epoch: p.epoch, lsn: p.lsn, epochs: p.epochs.map((e) => e.slice()) });
   // Claim the role endpoints, as a managed service or a leader's agent updates DNS.
-  for (const ep of ctx.nodesOfKind('endpoint')) ctx.command(ep, 'claim', { node: ctx.id });
+  for (const ep of ctx.nodesOfKind('endpoint')) ctx.command(ep, 'claim', { node: ctx.id, epoch: p.epoch });
   return undefined;
 }
 

@@ -20,6 +20,8 @@ export interface EndpointPersisted {
   /** The node the name resolves to now ('' for none). */
   record: string;
   version: number;
+  /** The epoch of the newest claim applied: an older one arriving late never replaces it. */
+  claimEpoch: number;
 }
 
 type P = EndpointPersisted;
@@ -56,7 +58,7 @@ export const endpoint: Component = {
 
   init(ctx) {
     const resolvesTo = spec(ctx).resolvesTo;
-    ctx.p = { resolvesTo, record: initialRecord(ctx, resolvesTo), version: 1 } satisfies P;
+    ctx.p = { resolvesTo, record: initialRecord(ctx, resolvesTo), version: 1, claimEpoch: 0 } satisfies P;
     ctx.v = {};
     return { p: ctx.p, v: ctx.v };
   },
@@ -70,8 +72,15 @@ export const endpoint: Component = {
 
   onTimer(ctx, name, data) {
     const p = ctx.p as P;
-    // A claim made before a repoint to a fixed node no longer applies.
-    if (name === 'claim' && p.resolvesTo === 'role:primary') setRecord(ctx, data as string);
+    // A claim made before a repoint to a fixed node no longer applies. Two promotions close
+    // together can claim out of order (each promote message has its own way to go): the
+    // newer epoch's primary keeps the name, or it would point at a node about to be demoted
+    // and stay there, since nothing claims it again.
+    const claim = data as { node: string; epoch: number };
+    if (name === 'claim' && p.resolvesTo === 'role:primary' && claim.epoch >= p.claimEpoch) {
+      p.claimEpoch = claim.epoch;
+      setRecord(ctx, claim.node);
+    }
   },
 
   onCommand(ctx, verb, args) {
@@ -79,7 +88,7 @@ export const endpoint: Component = {
     if (verb === 'claim') {
       if (p.resolvesTo !== 'role:primary') return undefined; // a node endpoint never moves
       if (!group(ctx).includes(args?.node)) return undefined; // another cluster's primary
-      ctx.setTimer((spec(ctx).updateDelayMs ?? ENDPOINT_DEFAULTS.updateDelayMs) * 1000, 'claim', args?.node);
+      ctx.setTimer((spec(ctx).updateDelayMs ?? ENDPOINT_DEFAULTS.updateDelayMs) * 1000, 'claim', { node: String(args?.node), epoch: Number(args?.epoch ?? 0) });
       return undefined;
     }
     if (verb === 'repoint') {

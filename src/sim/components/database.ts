@@ -1219,9 +1219,13 @@ export const database: Component = {
         return;
       case 'not-primary':
         return; // the follower-tick subscribes again; the orchestrator will re-point us
-      case 'keepalive':
-        if (p.role !== 'primary' && sender === p.follow) v.lastHeardUs = ctx.nowUs;
+      case 'keepalive': {
+        // Entries sent and never received (a partition dropped them) would otherwise hold the
+        // primary's window full for good, with keepalives keeping this follower from asking again.
+        const sentLsn = (msg.body as { sentLsn?: number }).sentLsn ?? 0;
+        if (p.role !== 'primary' && sender === p.follow && v.receivedLsn >= sentLsn) v.lastHeardUs = ctx.nowUs;
         return;
+      }
     }
   },
 
@@ -1241,7 +1245,9 @@ export const database: Component = {
       // The replication thread's heartbeat (MySQL's master heartbeat) rides on the same
       // one-second tick, so a follower waiting for a long catch-up read does not give up on
       // its primary and subscribe again.
-      if (p.role === 'primary') for (const id in v.followers) ctx.send(id, 'keepalive', { epoch: p.epoch }, HEADER_BYTES);
+      // It says how far it has sent, so a follower that lacks some of that (lost on the way)
+      // does not take it for a sign of life, and subscribes again from what it has.
+      if (p.role === 'primary') for (const id in v.followers) ctx.send(id, 'keepalive', { epoch: p.epoch, sentLsn: v.followers[id].nextLsn - 1 }, HEADER_BYTES);
     } else if (name === 'applied') {
       applied(ctx);
     } else if (name === 'ship') {

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { parseSeedRange } from './seeds';
 import type { SeedResult } from './swarm/check';
+import { formatFailure } from './swarm/report';
 
 const USAGE = 'usage: npm run swarm -- --seeds A..B | --minutes N [--from S] [--jobs N] [--json]';
 
@@ -56,10 +57,7 @@ const more = () => next <= last && Date.now() < deadline;
 function report(r: SeedResult & { link?: string }): void {
   results.push(r);
   if (values.json || r.violations.length === 0) return;
-  const lines = [`seed ${r.seed}: ${r.violations.length} invariant${r.violations.length === 1 ? '' : 's'} broken`];
-  for (const v of r.violations) lines.push(`  ${v.invariant}: ${v.detail.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')}`);
-  lines.push(`  replay: npm run sim -- ${r.link}`);
-  console.log(lines.join('\n'));
+  console.log(formatFailure(r));
 }
 
 await Promise.all(

@@ -1,9 +1,9 @@
 // How the swarm draws a parameter: log-uniformly within a range around its default where
-// the world can still keep up (DRAW_RANGES), clamped to the parameter's bounds.
-//
-// The bounds are the validator's today (written out in BOUNDS below). When the per-kind
-// parameter tables (defaults, units, min/max per parameter) land in src/sim, `boundsOf`
-// reads them instead and this local copy goes: nothing else in the swarm changes.
+// the world can still keep up (DRAW_RANGES), clamped to the parameter's bounds as its kind's
+// parameter table gives them (src/sim/params: the same bounds the validator enforces).
+
+import { NODE_PARAMS } from '../../sim/params';
+import type { NodeKind } from '../../sim/spec';
 
 export interface Draw {
   float(): number;
@@ -18,37 +18,6 @@ interface Bounds {
   max: number;
   integer?: boolean;
 }
-
-/** The validator's bounds for the parameters the swarm draws (src/scenario/validate.ts). */
-const BOUNDS: Record<string, Record<string, Bounds>> = {
-  database: {
-    serviceMs: { min: 1e-6, max: 60_000 },
-    cores: { min: 1, max: 256, integer: true },
-    applyMs: { min: 0, max: 60_000 },
-    semiSyncTimeoutMs: { min: 0, max: 3_600_000 },
-    replicationWindowEntries: { min: 1, max: 10_000_000, integer: true },
-    catchupEntriesPerSec: { min: 0, max: 1e9 },
-  },
-  client: {
-    writesPerSec: { min: 0, max: 100_000 },
-    readsPerSec: { min: 0, max: 100_000 },
-    keys: { min: 1, max: 1_000_000, integer: true },
-    timeoutMs: { min: 1e-6, max: 3_600_000 },
-  },
-  orchestrator: {
-    heartbeatMs: { min: 1, max: 3_600_000 },
-    timeoutMs: { min: 1, max: 3_600_000 },
-    phiThreshold: { min: 1e-6, max: 100 },
-  },
-  endpoint: {
-    ttlMs: { min: 0, max: 86_400_000 },
-    updateDelayMs: { min: 0, max: 86_400_000 },
-  },
-  balancer: { healthCheckMs: { min: 1, max: 3_600_000 } },
-  cache: { ttlMs: { min: 0, max: 86_400_000 } },
-  worker: { jobMs: { min: 0, max: 60_000 } },
-  monitor: { scrapeMs: { min: 1, max: 3_600_000 } },
-};
 
 /**
  * Where the swarm draws each parameter (log-uniform between the two): near the default, and
@@ -73,9 +42,11 @@ const DRAW_RANGES: Record<string, Record<string, [lo: number, hi: number]>> = {
 };
 
 function boundsOf(kind: string, name: string): Bounds {
-  const b = BOUNDS[kind]?.[name];
-  if (!b) throw new Error(`the swarm has no bounds for ${kind}.${name}`);
-  return b;
+  const param = (NODE_PARAMS[kind as NodeKind] as Record<string, { type: string; min?: number; above?: number; max?: number; integer?: true }> | undefined)?.[name];
+  if (!param || param.type !== 'number') throw new Error(`the parameter table of ${kind} has no number ${name}`);
+  // An exclusive lower bound: a millionth above it is inside.
+  const min = param.min ?? (param.above !== undefined ? param.above + 1e-6 : -Infinity);
+  return { min, max: param.max ?? Infinity, integer: param.integer };
 }
 
 export function drawParam(r: Draw, kind: string, name: string): number {

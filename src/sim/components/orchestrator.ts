@@ -199,9 +199,11 @@ function onPong(ctx: Ctx, id: string, b: { role: string; lsn: number; epoch: num
     p.epoch = b.epoch;
     return;
   }
-  if (id === p.primary && b.role !== 'primary') {
-    // The primary we chose does not act as one: its promotion never reached it (it was cut
-    // off when we failed over). Ask again, or clients find no primary for good.
+  if (id === p.primary && b.role !== 'primary' && b.epoch < p.epoch) {
+    // The primary we chose does not act as one and has not heard of our epoch: its promotion
+    // never reached it (it was cut off when we failed over). Ask again, or clients find no
+    // primary for good. (One that has heard of it and still is not primary is left alone:
+    // asking again would only go round.)
     ctx.send(id, 'promote', { epoch: p.epoch }, PING_BYTES);
     return;
   }

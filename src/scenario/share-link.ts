@@ -378,31 +378,72 @@ async function deflate(text: string): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+/** Compressed bytes handed to the decompressor at a time: deflate expands a byte to at most 1,032, so at most about 1 MB of output per step. */
+export const INFLATE_STEP_BYTES = 1024;
+
+/** What an inflation read and wrote, for tests that the cap stops it. */
+export interface InflateCount {
+  /** Compressed bytes handed to the decompressor. */
+  consumedBytes: number;
+  /** Decompressed bytes it gave back. */
+  producedBytes: number;
+}
+
 /**
- * Inflate at most `capBytes`: reading stops (and the stream is cancelled) as soon as the
- * output passes the cap, so a small link that unpacks to gigabytes costs a few milliseconds.
+ * Inflate at most `capBytes`. The compressed bytes are handed over a small step at a time, the
+ * next step only once the decompressor has taken the last one, with a read always waiting
+ * (so the output never piles up), and everything stops as soon as the output passes the cap:
+ * a link of 1.9 million characters that would unpack to 1.4 GB costs the few kilobytes of it
+ * that unpack to the cap. (Handed over whole, one write made the decompressor produce all of
+ * its output at once, in one task, before anything was read.)
  */
-async function inflateCapped(bytes: Uint8Array, capBytes: number): Promise<Uint8Array | 'too-big' | 'corrupt'> {
+export async function inflateCapped(bytes: Uint8Array, capBytes: number, count: InflateCount = { consumedBytes: 0, producedBytes: 0 }): Promise<Uint8Array | 'too-big' | 'corrupt'> {
   const ds = new DecompressionStream('deflate');
   const writer = ds.writable.getWriter();
   const reader = ds.readable.getReader();
-  // Not awaited: a write resolves only once its output is read, which happens below.
-  writer.write(bytes as Uint8Array<ArrayBuffer>).catch(() => {});
-  writer.close().catch(() => {});
   const chunks: Uint8Array[] = [];
   let total = 0;
+  const stop = () => {
+    reader.cancel().catch(() => {});
+    writer.abort().catch(() => {});
+  };
+  // Every promise here may reject on corrupt input; each is awaited below, or dropped on a stop.
+  const quiet = <T>(p: Promise<T>): Promise<T> => {
+    p.catch(() => {});
+    return p;
+  };
+  let read = quiet(reader.read());
+  /** Keeps one chunk of output; false once past the cap. */
+  const keep = (value: Uint8Array): boolean => {
+    total += value.byteLength;
+    count.producedBytes = total;
+    if (total > capBytes) return false;
+    chunks.push(value);
+    read = quiet(reader.read());
+    return true;
+  };
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > capBytes) {
-        reader.cancel().catch(() => {});
-        return 'too-big';
+    for (let offset = 0; offset < bytes.length; ) {
+      const end = Math.min(bytes.length, offset + INFLATE_STEP_BYTES);
+      const taken = quiet(writer.write(bytes.slice(offset, end)).then(() => 'taken' as const));
+      count.consumedBytes = end;
+      offset = end;
+      for (;;) {
+        const r = await Promise.race([read, taken]);
+        if (r === 'taken') break;
+        if (r.done) break;
+        if (!keep(r.value)) return (stop(), 'too-big');
       }
-      chunks.push(value);
     }
+    const closed = quiet(writer.close());
+    for (;;) {
+      const r = await read;
+      if (r.done) break;
+      if (!keep(r.value)) return (stop(), 'too-big');
+    }
+    await closed;
   } catch {
+    stop();
     return 'corrupt';
   }
   const out = new Uint8Array(total);

@@ -29,6 +29,8 @@ const MAX_SAMPLES = 30_000;
 const MAX_OP_SECONDS = 600;
 /** A request the worker has not answered by then is taken for a hang: the worker is replaced. */
 const WORKER_TIMEOUT_MS = 30_000;
+/** A request outstanding this long is shown as work in progress, with a way to stop it. */
+const SLOW_CALL_MS = 1_000;
 /** Worker round-trip times kept for the benchmark. */
 const MAX_TIMINGS = 10_000;
 /**
@@ -75,6 +77,19 @@ export const NOTABLE_MARKS: ReadonlySet<string> = new Set([
 type FrameJob = (api: Comlink.Remote<SimApi>) => Promise<Frame | null>;
 type Mutation = (api: Comlink.Remote<SimApi>) => Promise<void>;
 
+/** The request the worker is working on: what it is doing, in words, and since when (wall ms). */
+export interface WorkInProgress {
+  what: string;
+  sinceMs: number;
+}
+
+/** Why a request ended without an answer: the learner stopped it (the worker was replaced). */
+export class StoppedError extends Error {}
+
+function seconds(us: number): string {
+  return `${(us / 1e6).toFixed(1)} s`;
+}
+
 export class SimClient {
   frame = $state.raw<Frame | null>(null);
   doc = $state.raw<ScenarioDoc | null>(null);
@@ -95,6 +110,11 @@ export class SimClient {
   notice = $state<string | null>(null);
   /** True while a long request (a seek, a reload, a scan) is being worked on. */
   busy = $state(false);
+  /**
+   * A request the worker has been working on for over a second (a heavy replay, a stuck
+   * computation), or null: the page shows it, with a Stop that ends it (`stop`).
+   */
+  slow = $state.raw<WorkInProgress | null>(null);
   /** A seek asked for and not yet shown: where the learner is, as far as edits are concerned. */
   private pendingSeekUs: number | null = null;
   /** Where playback stops by itself (a narration entry on a guided tour), or null: the end. */
@@ -134,6 +154,14 @@ export class SimClient {
   private lastWallMs = 0;
   private rafId = 0;
   private watchdog = 0;
+  /** How long a request may take before the worker is taken for hung (a test may lengthen it). */
+  watchdogMs = WORKER_TIMEOUT_MS;
+  private slowTimer = 0;
+  private current: WorkInProgress | null = null;
+  /** Rejects the request in progress: a stopped or crashed worker never answers it. */
+  private abortCurrent: ((e: Error) => void) | null = null;
+  /** What the frame request waiting to be sent does, in words. */
+  private nextWhat = '';
   private lastDocument: unknown = null;
   /** A load is on its way to the worker: a seek asked for meanwhile waits for it (ms). */
   private loading = false;
@@ -155,24 +183,46 @@ export class SimClient {
 
   /** A worker that died or hung is replaced, and the scenario reloaded, so the page stays usable. */
   private crashed(reason: string): void {
-    this.pause();
-    clearTimeout(this.watchdog);
-    this.generation++;
     this.failure = `The simulation stopped: ${reason}. It has been restarted from the beginning of the run.`;
+    // From t = 0: going back to where it failed could fail the same way.
+    this.restart(new Error(`the simulation stopped: ${reason}`), 0);
+  }
+
+  /**
+   * Stop the request the worker is working on (a replay that takes too long, a stuck
+   * computation): the worker is replaced by a fresh one, and the learner's document (their
+   * faults, edits and positions) is loaded again at the last moment the page showed. A stuck
+   * replay of that moment itself (after an edit, or after a stop) has shown only t = 0 since
+   * the reload, so that is where it goes back to.
+   */
+  stop(): void {
+    const what = this.current?.what;
+    if (!what) return;
+    const atUs = this.frame?.nowUs ?? 0;
+    this.restart(new StoppedError(`stopped while ${what}`), atUs);
+    this.notice = `Stopped ${what}. The run is back at ${seconds(atUs)}, the last moment shown; your scenario is as you left it.`;
+  }
+
+  private restart(why: Error, atUs: number): void {
+    this.pause();
+    this.endCall();
+    this.abortCurrent?.(why);
+    this.abortCurrent = null;
+    this.generation++;
     this.api[Comlink.releaseProxy]();
     this.worker.terminate();
     this.spawn();
     this.running = false;
     this.drainToken++;
     this.busy = false;
+    this.loading = false;
     this.next = null;
     this.mutations = [];
-    for (const reject of this.askers) reject(new Error(`the simulation stopped: ${reason}`));
+    for (const reject of this.askers) reject(why);
     this.askers.clear();
-    // The document as the learner left it (their faults and positions included), from t = 0:
-    // going back to where it failed could fail the same way.
+    // The document as the learner left it (their faults and positions included).
     const doc = this.doc ? { format: 'faultline/1', ...this.doc } : this.lastDocument;
-    if (doc !== null) void this.load(doc, { keepFailure: true, sameWork: true });
+    if (doc !== null) void this.load(doc, { keepFailure: true, sameWork: true, atUs });
   }
 
   /**
@@ -190,10 +240,13 @@ export class SimClient {
     this.seekAfterLoadMs = null;
     let res;
     try {
-      res = await this.call<LoadResult>(() => this.api.load(document));
+      res = await this.call<LoadResult>(() => this.api.load(document), 'loading the scenario');
     } catch (e) {
-      this.busy = false;
-      if (gen === this.generation) {
+      if (e instanceof StoppedError) {
+        // Stopped by the learner: this document was never loaded (the one before is reloaded).
+        this.errors = [{ path: '', message: 'loading it was stopped before it finished' }];
+      } else if (gen === this.generation) {
+        this.busy = false;
         this.loading = false;
         this.crashed(message(e));
       }
@@ -208,8 +261,10 @@ export class SimClient {
     }
     this.lastDocument = document;
     this.errors = [];
-    if (!opts.keepFailure) this.failure = null;
-    this.notice = null;
+    if (!opts.keepFailure) {
+      this.failure = null;
+      this.notice = null;
+    }
     this.doc = res.scenario as ScenarioDoc;
     this.title = res.title;
     this.durationMs = res.durationMs;
@@ -217,32 +272,50 @@ export class SimClient {
     this.targetUs = 0;
     this.pendingSeekUs = null;
     this.apply(res.frame);
-    this.busy = false;
     // A learner who pressed End (or a key) while it loaded meant the run that was loading.
     const asked = this.seekAfterLoadMs;
     this.seekAfterLoadMs = null;
+    this.busy = false;
     if (asked !== null) this.seek(asked);
     else if (opts.atUs !== undefined && opts.atUs > 0) this.seek(opts.atUs / 1000);
     return true;
   }
 
-  /** A request with a watchdog: a worker that does not answer in time is taken for dead. */
-  private async call<T>(fn: () => Promise<T> | T): Promise<T> {
+  /**
+   * A request, saying what it does: shown after a second as work in progress (with a Stop),
+   * and with a watchdog: a worker that does not answer in time is taken for dead.
+   */
+  private async call<T>(fn: () => Promise<T> | T, what: string): Promise<T> {
     const t0 = performance.now();
-    clearTimeout(this.watchdog);
-    this.watchdog = window.setTimeout(() => this.crashed(`no answer in ${WORKER_TIMEOUT_MS / 1000} s (a runaway scenario?)`), WORKER_TIMEOUT_MS);
+    this.endCall();
+    const work = { what, sinceMs: t0 };
+    this.current = work;
+    this.watchdog = window.setTimeout(() => this.crashed(`no answer in ${Math.round(this.watchdogMs / 1000)} s (a runaway scenario?)`), this.watchdogMs);
+    this.slowTimer = window.setTimeout(() => (this.slow = work), SLOW_CALL_MS);
+    const stopped = new Promise<never>((_, reject) => (this.abortCurrent = reject));
     try {
-      return await fn();
+      return await Promise.race([fn(), stopped]);
     } finally {
-      clearTimeout(this.watchdog);
+      if (this.current === work) {
+        this.endCall();
+        this.abortCurrent = null;
+      }
       if (this.workerMs.length >= MAX_TIMINGS) this.workerMs.splice(0, MAX_TIMINGS / 2);
       this.workerMs.push(performance.now() - t0);
     }
   }
 
+  private endCall(): void {
+    clearTimeout(this.watchdog);
+    clearTimeout(this.slowTimer);
+    this.current = null;
+    this.slow = null;
+  }
+
   /** Queue a frame request; if one is already waiting to be sent, this one replaces it. */
-  private request(job: FrameJob): void {
+  private request(job: FrameJob, what: string): void {
     this.next = job;
+    this.nextWhat = what;
     if (!this.running) void this.drain();
   }
 
@@ -252,13 +325,13 @@ export class SimClient {
    * request, so it sees the run as the page shows it. Resolves to null when the answer no
    * longer applies (another scenario was loaded meanwhile); rejects if the worker dies.
    */
-  query<T>(fn: (api: Comlink.Remote<SimApi>) => Promise<T>): Promise<T | null> {
+  query<T>(fn: (api: Comlink.Remote<SimApi>) => Promise<T>, what = 'analysing the run'): Promise<T | null> {
     const gen = this.generation;
     return new Promise<T | null>((resolve, reject) => {
       this.askers.add(reject);
       this.mutate(async (api) => {
         try {
-          const v = await this.call(() => fn(api));
+          const v = await this.call(() => fn(api), what);
           resolve(gen === this.generation ? v : null);
         } catch (e) {
           reject(e instanceof Error ? e : new Error(String(e)));
@@ -288,10 +361,10 @@ export class SimClient {
         }
         const job = this.next!;
         this.next = null;
-        const f = await this.call(() => job(this.api));
+        const f = await this.call(() => job(this.api), this.nextWhat);
         if (f && gen === this.generation) this.apply(f);
       } catch (e) {
-        if (token === this.drainToken) this.crashed(message(e));
+        if (token === this.drainToken && !(e instanceof StoppedError)) this.crashed(message(e));
         return;
       }
     }
@@ -312,6 +385,14 @@ export class SimClient {
       const why = f.aborted.kind === 'limit' ? f.aborted.reason : `at ${(f.aborted.atUs / 1e6).toFixed(3)} s: ${f.aborted.reason}`;
       this.failure = `The run stopped${f.aborted.kind === 'limit' ? ': ' : ' '}${why}. Rewind, or change the scenario.`;
     }
+  }
+
+  /**
+   * Nothing asked of the worker is outstanding or waiting, and no seek is on its way: what the
+   * page shows is where it will stay (for tests and tools that wait on a state, not on time).
+   */
+  get idle(): boolean {
+    return !this.running && !this.busy && !this.loading && this.next === null && this.mutations.length === 0 && this.pendingSeekUs === null;
   }
 
   /** Where the learner is: a seek asked for and not shown yet (an edit's replay), else the frame shown. */
@@ -385,7 +466,7 @@ export class SimClient {
           }
           this.lastAdvanceUs = Math.max(0, f.nowUs - fromUs);
           return f;
-        });
+        }, `running the simulation to ${seconds(target)}`);
       }
       if (this.targetUs >= endUs && this.frame && this.frame.nowUs >= endUs) {
         this.pause();
@@ -416,7 +497,7 @@ export class SimClient {
     this.pendingSeekUs = us;
     this.scanGen++;
     this.targetUs = us;
-    this.request((api) => api.seek(us));
+    this.request((api) => api.seek(us), `going to ${seconds(us)}`);
   }
 
   /** Seek by a signed amount of virtual time. */
@@ -428,7 +509,7 @@ export class SimClient {
   step(): void {
     this.scanGen++;
     this.pause();
-    this.request((api) => api.step());
+    this.request((api) => api.step(), 'stepping to the next event');
   }
 
   faster(): void {
@@ -467,7 +548,7 @@ export class SimClient {
       let atUs = fromUs;
       let landUs = boundUs;
       while (atUs < boundUs && performance.now() - t0 < NOTABLE_SCAN_WALL_MS) {
-        const fr = await this.call(() => api.advanceTo(Math.min(boundUs, atUs + chunkUs)));
+        const fr = await this.call(() => api.advanceTo(Math.min(boundUs, atUs + chunkUs)), 'looking for the next notable event');
         if (gen !== this.scanGen) return void (this.busy = false);
         this.apply(fr);
         const hit = fr.marks.find((m) => m.atUs > fromUs && NOTABLE_MARKS.has(m.kind));
@@ -484,30 +565,42 @@ export class SimClient {
       }
       this.busy = false;
       if (gen !== this.scanGen) return;
-      this.apply(await this.call(() => api.seek(landUs)));
+      this.apply(await this.call(() => api.seek(landUs), `going to ${seconds(landUs)}`));
     });
   }
 
   /** Add a fault to the timeline; the worker replays to the current time with it. */
-  addFault(fault: FaultDraft): Promise<boolean> {
+  /**
+   * A change to the document's faults, in turn with the other requests. It answers false when
+   * it did not happen: refused, stopped, or meant for a document no longer open (another was
+   * opened meanwhile: it is never applied to that one).
+   */
+  private changeFaults(body: (api: Comlink.Remote<SimApi>, stale: () => boolean) => Promise<boolean>): Promise<boolean> {
     const work = this.workGen;
+    const stale = () => work !== this.workGen;
     return new Promise((resolve) => {
       this.mutate(async (api) => {
-        if (work !== this.workGen) return resolve(false);
-        const res = await this.call<FaultsResult>(() => api.addFault(fault));
-        resolve(work === this.workGen && this.applyFaults(res, `add ${fault.kind}`));
+        try {
+          resolve(!stale() && (await body(api, stale)));
+        } catch (e) {
+          resolve(false);
+          throw e;
+        }
       });
     });
   }
 
+  addFault(fault: FaultDraft): Promise<boolean> {
+    return this.changeFaults(async (api, stale) => {
+      const res = await this.call<FaultsResult>(() => api.addFault(fault), `adding the ${fault.kind} and replaying the run with it`);
+      return !stale() && this.applyFaults(res, `add ${fault.kind}`);
+    });
+  }
+
   removeFault(id: string): Promise<boolean> {
-    const work = this.workGen;
-    return new Promise((resolve) => {
-      this.mutate(async (api) => {
-        if (work !== this.workGen) return resolve(false);
-        const res = await this.call<FaultsResult>(() => api.removeFault(id));
-        resolve(work === this.workGen && this.applyFaults(res, 'remove fault'));
-      });
+    return this.changeFaults(async (api, stale) => {
+      const res = await this.call<FaultsResult>(() => api.removeFault(id), 'removing the fault and replaying the run without it');
+      return !stale() && this.applyFaults(res, 'remove fault');
     });
   }
 
@@ -520,24 +613,20 @@ export class SimClient {
     if (old.untilMs !== undefined) moved.untilMs = Math.min(this.durationMs, clamped + (old.untilMs - old.atMs));
     if (moved.untilMs !== undefined && moved.untilMs <= moved.atMs) delete moved.untilMs;
     const before = this.doc;
-    const work = this.workGen;
-    return new Promise((resolve) => {
-      this.mutate(async (api) => {
-        if (work !== this.workGen) return resolve(false);
-        const removed = await this.call<FaultsResult>(() => api.removeFault(id));
-        if (work !== this.workGen) return resolve(false);
-        if (!removed.ok) return resolve(this.applyFaults(removed, null));
-        const added = await this.call<FaultsResult>(() => api.addFault(moved));
-        if (work !== this.workGen) return resolve(false);
-        if (added.ok) {
-          const ok = this.applyFaults(added, null);
-          if (ok && before) this.onedit?.(before, 'move fault');
-          return resolve(ok);
-        }
-        // Put it back where it was, so a refused move changes nothing.
-        await this.call<FaultsResult>(() => api.addFault(old));
-        resolve(this.applyFaults(added, null));
-      });
+    return this.changeFaults(async (api, stale) => {
+      const removed = await this.call<FaultsResult>(() => api.removeFault(id), 'moving the fault and replaying the run');
+      if (stale()) return false;
+      if (!removed.ok) return this.applyFaults(removed, null);
+      const added = await this.call<FaultsResult>(() => api.addFault(moved), 'moving the fault and replaying the run');
+      if (stale()) return false;
+      if (added.ok) {
+        const ok = this.applyFaults(added, null);
+        if (ok && before) this.onedit?.(before, 'move fault');
+        return ok;
+      }
+      // Put it back where it was, so a refused move changes nothing.
+      await this.call<FaultsResult>(() => api.addFault(old), 'putting the fault back');
+      return this.applyFaults(added, null);
     });
   }
 
@@ -600,12 +689,23 @@ export class SimClient {
 
   /** A request the worker rejects (a method it does not have): tests exercise recovery with it. */
   sendUnanswerable(): void {
-    this.request((api) => (api as unknown as { noSuchMethod(): Promise<Frame> }).noSuchMethod());
+    this.request((api) => (api as unknown as { noSuchMethod(): Promise<Frame> }).noSuchMethod(), 'answering a test request');
+  }
+
+  /**
+   * A frame request on which the worker computes for `ms` without answering, as a runaway
+   * replay would: only the test hook (`?testhook`) asks for it.
+   */
+  sendStuck(ms: number): void {
+    this.request(async (api) => {
+      await (api as unknown as { spinForTest(ms: number): Promise<void> }).spinForTest(ms);
+      return null;
+    }, `running the simulation to ${seconds(this.frame?.nowUs ?? 0)} and on`);
   }
 
   dispose(): void {
     this.pause();
-    clearTimeout(this.watchdog);
+    this.endCall();
     this.worker.terminate();
   }
 }

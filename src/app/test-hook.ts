@@ -14,9 +14,14 @@ export interface FaultlineHook {
     events: number;
     playing: boolean;
     busy: boolean;
+    /** Nothing is outstanding or waiting for the worker, and no seek is on its way. */
+    idle: boolean;
     messagesInFlight: number;
     anomalies: { kind: string; atUs: number; nodes: string[] }[];
     failure: string | null;
+    /** What the worker has been working on for over a second, or null. */
+    slow: string | null;
+    notice: string | null;
   };
   doc(): ScenarioDoc | null;
   /** The node selected on the stage or in the inspector. */
@@ -36,6 +41,10 @@ export interface FaultlineHook {
   nodePoint(id: string): Point | null;
   /** Send the worker a request it cannot answer, to exercise the recovery path. */
   breakWorker(): void;
+  /** Make the worker compute for `ms` without answering (a stuck run), with the watchdog beyond it. */
+  stallWorker(ms: number): void;
+  /** How long a request may take before the worker is taken for hung. */
+  setWatchdogMs(ms: number): void;
   /** Start recording animation-frame timestamps and worker round trips. */
   perfStart(): void;
   perfStop(): { frameMs: number[]; workerMs: number[] };
@@ -77,9 +86,12 @@ export function installTestHook(
         events: f?.events ?? 0,
         playing: sim.playing,
         busy: sim.busy,
+        idle: sim.idle,
         messagesInFlight: f?.messagesInFlight ?? 0,
         anomalies: (f?.anomalies ?? []).map((a) => ({ kind: a.kind, atUs: a.atUs, nodes: [...a.nodes] })),
         failure: sim.failure,
+        slow: sim.slow?.what ?? null,
+        notice: sim.notice,
       };
     },
     doc: () => (sim.doc ? JSON.parse(JSON.stringify(sim.doc)) : null),
@@ -102,6 +114,11 @@ export function installTestHook(
     },
     nodePoint,
     breakWorker: () => sim.sendUnanswerable(),
+    setWatchdogMs: (ms) => (sim.watchdogMs = ms),
+    stallWorker: (ms) => {
+      sim.watchdogMs = ms + 60_000;
+      sim.sendStuck(ms);
+    },
     perfStart: () => {
       recording = true;
       frameMs = [];

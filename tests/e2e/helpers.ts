@@ -23,10 +23,16 @@ export function state(page: Page): Promise<HookState> {
   return page.evaluate(() => window.__faultline!.state());
 }
 
-/** Wait until the page shows virtual time `us` and the worker is idle. */
+/**
+ * Wait until the page shows virtual time `us` with nothing on its way from the worker. Both in
+ * one look: the moment shown just before a reload replaces it (an edit, an undo) is not it.
+ */
 export async function waitForTime(page: Page, us: number): Promise<void> {
-  await expect(page.getByTestId('time')).toHaveAttribute('data-us', String(us), { timeout: 20_000 });
-  await expect.poll(async () => (await state(page)).busy).toBe(false);
+  await expect.poll(async () => {
+    const s = await state(page);
+    return s.idle ? s.nowUs : `not idle (showing ${s.nowUs})`;
+  }).toBe(us);
+  await expect(page.getByTestId('time')).toHaveAttribute('data-us', String(us));
 }
 
 /** Go to a moment the way a person can: type it into "Go to" and press Go. */

@@ -15,9 +15,15 @@ export interface CliResult {
   err: string;
 }
 
+/**
+ * The longest a command may run before it is taken for hung and killed. A limit on hangs, not
+ * on speed: beside other work (CI, CPU hogs), a run that takes seconds alone can take minutes.
+ */
+const HUNG_MS = 900_000;
+
 /** Run a command of the CLI (`sim`, `lincheck`, ...) with its arguments, to completion. */
 export function runCli(command: string, args: string[], options: SpawnSyncOptions = {}): CliResult {
-  const r = spawnSync(process.execPath, [CLI_LAUNCHER, command, ...args], { encoding: 'utf8', timeout: 120_000, ...options });
+  const r = spawnSync(process.execPath, [CLI_LAUNCHER, command, ...args], { encoding: 'utf8', timeout: HUNG_MS, ...options });
   if (r.error) throw r.error;
   return { code: r.status, out: String(r.stdout), err: String(r.stderr) };
 }
@@ -30,7 +36,7 @@ export function runCliMeasured(command: string, args: string[], options: SpawnSy
   const probe = join(mkdtempSync(join(tmpdir(), 'faultline-probe-')), 'probe.json');
   const r = spawnSync(process.execPath, ['--import', PROBE, CLI_LAUNCHER, command, ...args], {
     encoding: 'utf8',
-    timeout: 300_000,
+    timeout: HUNG_MS,
     maxBuffer: 64 << 20,
     ...options,
     env: { ...process.env, ...options.env, FAULTLINE_BENCH_PROBE: probe },

@@ -44,8 +44,11 @@ const MIN_CALL_EVENTS = 2_000;
 const MAX_CALL_EVENTS = 400_000;
 /** How far virtual time may run ahead of the last frame, in wall time at the playing speed. */
 const MAX_LEAD_WALL_MS = 100;
-/** "Next notable event" scans forward at most this long in wall time before it gives up. */
-const NOTABLE_SCAN_WALL_MS = 8_000;
+/**
+ * "Next notable event" scans forward at most this many events before it stops where it got to:
+ * a count, not a time, so that it lands at the same place on every machine however busy.
+ */
+const NOTABLE_SCAN_EVENTS = 10_000_000;
 
 export type { Narration, ScenarioDoc } from './scenario-doc';
 
@@ -543,13 +546,14 @@ export class SimClient {
     this.next = null;
     this.busy = true;
     this.mutate(async (api) => {
-      const t0 = performance.now();
       let chunkUs = 500_000;
       let atUs = fromUs;
       let landUs = boundUs;
-      while (atUs < boundUs && performance.now() - t0 < NOTABLE_SCAN_WALL_MS) {
+      let events = f.events;
+      while (atUs < boundUs && events - f.events < NOTABLE_SCAN_EVENTS) {
         const fr = await this.call(() => api.advanceTo(Math.min(boundUs, atUs + chunkUs)), 'looking for the next notable event');
         if (gen !== this.scanGen) return void (this.busy = false);
+        events = fr.events;
         this.apply(fr);
         const hit = fr.marks.find((m) => m.atUs > fromUs && NOTABLE_MARKS.has(m.kind));
         const anomaly = fr.anomalies.length > anomaliesBefore ? fr.anomalies.slice(anomaliesBefore).find((a) => a.atUs > fromUs) : undefined;
@@ -563,9 +567,9 @@ export class SimClient {
         if (fr.reached) chunkUs = Math.min(chunkUs * 2, 60_000_000);
         landUs = fr.nowUs >= boundUs ? boundUs : fr.nowUs;
       }
+      if (gen === this.scanGen) this.apply(await this.call(() => api.seek(landUs), `going to ${seconds(landUs)}`));
+      // Busy until it has landed: the moment shown before is not the answer.
       this.busy = false;
-      if (gen !== this.scanGen) return;
-      this.apply(await this.call(() => api.seek(landUs), `going to ${seconds(landUs)}`));
     });
   }
 

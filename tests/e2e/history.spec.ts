@@ -47,7 +47,7 @@ test('async failover with reads from the replica: not linearizable, the offendin
   await driveTo(page, 34_000);
   await page.evaluate(() => window.__faultline!.setSpeed(5));
   await page.getByRole('button', { name: 'Play', exact: true }).click();
-  await expect(page.getByTestId('node-list').getByRole('button', { name: /^db2, database, up: primary/ })).toBeAttached({ timeout: 20_000 });
+  await expect(page.getByTestId('node-list').getByRole('button', { name: /^db2, database, up: primary/ })).toBeAttached();
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
   await driveTo(page, 45_000);
 
@@ -65,7 +65,7 @@ test('async failover with reads from the replica: not linearizable, the offendin
 
   await page.getByTestId('lincheck').click();
   const verdict = page.getByTestId('lincheck-verdict');
-  await expect(verdict).toHaveAttribute('data-verdict', 'not linearizable', { timeout: 20_000 });
+  await expect(verdict).toHaveAttribute('data-verdict', 'not linearizable');
   await expect(page.getByTestId('lincheck-result')).toHaveText('✗ Not linearizable');
   // Why, in words: which read and which write cannot both be as the app saw them.
   const why = page.getByTestId('lincheck-why');
@@ -99,7 +99,7 @@ test('async failover with reads from the replica: not linearizable, the offendin
   // Export at 45 s (where the check was made): the CLI judges the downloaded file the same.
   await driveTo(page, 45_000);
   await page.getByTestId('lincheck').click();
-  await expect(verdict).toHaveAttribute('data-verdict', 'not linearizable', { timeout: 20_000 });
+  await expect(verdict).toHaveAttribute('data-verdict', 'not linearizable');
   const shownStuck = await page.locator('[data-testid="offender"][data-role="stuck"]').getAttribute('data-op');
   const download = page.waitForEvent('download');
   await page.getByTestId('history-export').click();
@@ -120,7 +120,7 @@ test('the synchronous standby with reads from the primary is linearizable, failo
   expect((await state(page)).anomalies.filter((a) => a.kind === 'lost-write')).toEqual([]);
   await openHistory(page);
   await page.getByTestId('lincheck').click();
-  await expect(page.getByTestId('lincheck-verdict')).toHaveAttribute('data-verdict', 'linearizable', { timeout: 20_000 });
+  await expect(page.getByTestId('lincheck-verdict')).toHaveAttribute('data-verdict', 'linearizable');
   await expect(page.getByTestId('lincheck-result')).toHaveText('✓ Linearizable');
   await expect(page.getByTestId('offenders')).toHaveCount(0);
   const download = page.waitForEvent('download');
@@ -141,7 +141,7 @@ test('the lesson\'s caption asks first, then runs the check from the narration; 
   // The reveal offers the check; pressing it opens the history view and runs it.
   await page.getByTestId('narration-action').click();
   await expect(page.getByTestId('history-toggle')).toHaveAttribute('aria-expanded', 'true');
-  await expect(page.getByTestId('lincheck-verdict')).toHaveAttribute('data-verdict', 'not linearizable', { timeout: 20_000 });
+  await expect(page.getByTestId('lincheck-verdict')).toHaveAttribute('data-verdict', 'not linearizable');
   await expect(page.getByTestId('lincheck-why')).toContainText('served by db2');
 
   // The fix the caption names: linearizable.
@@ -150,12 +150,12 @@ test('the lesson\'s caption asks first, then runs the check from the narration; 
   // The old verdict was about another run: gone.
   await expect(page.getByTestId('lincheck-verdict')).toHaveAttribute('data-verdict', 'idle');
   await page.getByTestId('narration-action').click();
-  await expect(page.getByTestId('lincheck-verdict')).toHaveAttribute('data-verdict', 'linearizable', { timeout: 20_000 });
+  await expect(page.getByTestId('lincheck-verdict')).toHaveAttribute('data-verdict', 'linearizable');
 
   // A budget too small for a verdict: "unknown", with its reason, never "probably fine".
   await page.evaluate(() => window.__faultline!.setCheckBudget(10));
   await page.getByTestId('lincheck').click();
-  await expect(page.getByTestId('lincheck-verdict')).toHaveAttribute('data-verdict', 'unknown', { timeout: 20_000 });
+  await expect(page.getByTestId('lincheck-verdict')).toHaveAttribute('data-verdict', 'unknown');
   await expect(page.getByTestId('lincheck-reason')).toContainText('step budget');
 });
 
@@ -169,7 +169,7 @@ test('keyboard only: open the view, check, choose an operation', async ({ page }
   await page.keyboard.press('Tab');
   await expect(page.getByTestId('lincheck')).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('lincheck-verdict')).toHaveAttribute('data-verdict', 'not linearizable', { timeout: 20_000 });
+  await expect(page.getByTestId('lincheck-verdict')).toHaveAttribute('data-verdict', 'not linearizable');
   const stuck = page.locator('[data-testid="offender"][data-role="stuck"]');
   await stuck.focus();
   await page.keyboard.press('Enter');
@@ -193,7 +193,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await driveTo(page, 45_000);
       await openHistory(page);
       await page.getByTestId('lincheck').click();
-      await expect(page.getByTestId('lincheck-verdict')).toHaveAttribute('data-verdict', 'not linearizable', { timeout: 20_000 });
+      await expect(page.getByTestId('lincheck-verdict')).toHaveAttribute('data-verdict', 'not linearizable');
       await page.locator('[data-testid="offender"][data-role="stuck"]').click();
       await page.getByTestId('history-view').locator('details.legend summary').click();
       await expectNoSeriousIssues(page);

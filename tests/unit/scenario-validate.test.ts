@@ -2,7 +2,7 @@
 // included), and every kind of broken input comes back as errors that point at the field.
 
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseScenario, validateScenario } from '../../src/scenario/validate';
 import type { ValidationError, ValidationResult } from '../../src/scenario/types';
 import { BUILT_INS } from '../../src/scenario/library';
@@ -403,16 +403,19 @@ describe('keys that could pollute prototypes', () => {
 });
 
 describe('inputs too big to be a scenario', () => {
-  it('a 50 MB document gets a clear error, quickly, without being parsed', () => {
+  it('a 50 MB document gets a clear error without being parsed', () => {
     const text = `{"format": "faultline/1", "padding": "${'x'.repeat(50_000_000)}"}`;
-    const started = performance.now();
-    const errors = errorsOf(parseScenario(text));
-    const elapsedMs = performance.now() - started;
-    expect(errors).toEqual([{
-      path: '',
-      message: 'the scenario is 50.0 MB (50,000,040 characters); the limit is 5 MB (5,000,000 characters)',
-    }]);
-    expect(elapsedMs).toBeLessThan(1000);
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const errors = errorsOf(parseScenario(text));
+      expect(errors).toEqual([{
+        path: '',
+        message: 'the scenario is 50.0 MB (50,000,040 characters); the limit is 5 MB (5,000,000 characters)',
+      }]);
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('text nested 100,000 levels deep gets a clear error and no stack overflow', () => {

@@ -3,7 +3,7 @@
 // role), fitted to the canvas. No simulation runs for it.
 
 import type { NodeSpec, SiteSpec, LinkSpec } from '../sim/spec';
-import type { NodeView } from '../sim/kernel/component';
+import type { NodeView } from '../sim/views';
 import { defaultPositions, layout } from './stage/layout';
 import { drawStatic } from './stage/draw-static';
 import { readTheme } from './stage/theme';
@@ -14,12 +14,62 @@ export interface ThumbnailDoc {
   nodes: NodeSpec[];
 }
 
-/** What a node shows before the run starts. */
+/** What a node shows before the run starts: its written configuration, nothing done yet. */
 export function startingView(n: NodeSpec): NodeView {
-  const detail: Record<string, unknown> = {};
-  if (n.kind === 'database') Object.assign(detail, { role: n.role, lsn: 0, epoch: 1 });
-  if (n.kind === 'endpoint' && typeof n.resolvesTo === 'string') detail.record = n.resolvesTo.startsWith('node:') ? n.resolvesTo.slice(5) : '';
-  return { id: n.id, kind: n.kind, site: n.site, status: 'up', summary: '', detail };
+  const base = { id: n.id, site: n.site, status: 'up' as const, summary: '' };
+  switch (n.kind) {
+    case 'database':
+      return {
+        ...base,
+        kind: n.kind,
+        detail: {
+          provisioned: n.provisioned !== false,
+          role: n.role,
+          fenced: false,
+          epoch: 1,
+          lsn: 0,
+          follow: n.role === 'primary' ? null : (n.replicateFrom ?? null),
+          keys: 0,
+          followers: {},
+          applyQueue: 0,
+          queued: 0,
+          waiting: 0,
+          cacheWarmth: n.cacheWarmth ?? 1,
+          diskUsedBytes: n.diskUsedBytes ?? 0,
+          diskBytes: n.diskBytes ?? 0,
+          slowQueries: false,
+        },
+      };
+    case 'client':
+      return {
+        ...base,
+        kind: n.kind,
+        detail: { target: n.target, readTarget: n.readTarget ?? n.target, resolved: null, ok: 0, failed: 0, unknown: 0, inFlight: 0, poolSize: n.poolSize ?? 0, poolInUse: 0, poolWaiting: 0, p99Ms: 0 },
+      };
+    case 'endpoint': {
+      const resolvesTo = typeof n.resolvesTo === 'string' ? n.resolvesTo : '';
+      const record = resolvesTo.startsWith('node:') ? resolvesTo.slice(5) : '';
+      return { ...base, kind: n.kind, detail: { resolvesTo, record, version: 1, ttlMs: n.ttlMs ?? 0 } };
+    }
+    case 'orchestrator':
+      return { ...base, kind: n.kind, detail: { primary: '', epoch: 1, failovers: 0, suspicions: {}, awaitingOperator: false, fencing: n.fencing } };
+    case 'monitor':
+      return { ...base, kind: n.kind, detail: { rules: [], firing: [] } };
+    case 'cache':
+      return {
+        ...base,
+        kind: n.kind,
+        detail: { backend: n.backend, entries: 0, hits: 0, misses: 0, hitRatio: 0, staleServed: 0, failed: 0, pending: 0, ttlMs: n.ttlMs ?? 0, serveStale: n.serveStale ?? false },
+      };
+    case 'balancer':
+      return { ...base, kind: n.kind, detail: { targets: n.targets, healthy: n.targets, routed: {}, rttMs: {} } };
+    case 'queue':
+      return { ...base, kind: n.kind, detail: { depth: 0, lagMs: 0, enqueued: 0, done: 0, dropped: 0 } };
+    case 'worker':
+      return { ...base, kind: n.kind, detail: { daemons: n.count ?? 1, busy: 0, waitingOnLocks: 0, race: n.race ?? false, jobs: 0, skipped: 0, failed: 0 } };
+    case 'autoscaler':
+      return { ...base, kind: n.kind, detail: { adding: null, step: null, stepLeftMs: 0, added: [], spares: n.spares } };
+  }
 }
 
 /** Draw `doc` into `canvas` (sized by its CSS box and the device pixel ratio). */

@@ -410,8 +410,7 @@ export class SimHost implements SimApi {
       if (ev.k !== EV_DELIVER) continue;
       inFlight++;
       if (messages.length >= MAX_FRAME_MESSAGES) continue;
-      const m = ev.p;
-      messages.push(messageView(m, sim.ids));
+      messages.push(messageView(ev.p as Message, sim.ids));
     }
     const ops = full ? this.opStats.rebuild(j.history, sim.nowUs) : this.opStats.advance(j.history);
     const next = sim.nextEventUs();
@@ -438,12 +437,12 @@ export class SimHost implements SimApi {
 /** What the stage needs of a message: its timing, and what its body says about the operation. */
 function messageView(m: Message, ids: readonly string[]): MessageView {
   const v: MessageView = { id: m.id, from: ids[m.from], to: ids[m.to], type: m.type, bytes: m.bytes, sentUs: m.sentUs, departUs: m.departUs, deliverUs: m.deliverUs };
-  const b = m.body as { op?: unknown; f?: unknown; ok?: unknown; error?: unknown } | null;
-  if (b && typeof b === 'object') {
-    if (typeof b.op === 'string') v.op = b.op;
-    if (b.f === 'read' || b.f === 'write') v.f = b.f;
-    if (typeof b.ok === 'boolean') v.ok = b.ok;
-    if (typeof b.error === 'string') v.error = b.error;
+  if (m.type === 'request') {
+    v.op = m.body.op;
+    v.f = m.body.f;
+  } else if (m.type === 'reply') {
+    v.ok = m.body.ok;
+    if (m.body.error !== undefined) v.error = m.body.error;
   }
   return v;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSim } from '../../src/sim/world';
+import type { QueuePersisted } from '../../src/sim/components/queue';
 import { validateScenario } from '../../src/scenario/validate';
 import { summarize } from '../../src/sim/report';
 import { loadDoc as load, seeds } from './helpers/scenarios';
@@ -82,7 +83,7 @@ describe('the job queue', () => {
     );
     sim.advanceTo(30 * S);
     const acked = sim.journals.history.items.filter((e) => e.type === 'ok' && e.f === 'write');
-    const q = sim.state.nodes[sim.index('jobs')].p;
+    const q = sim.state.nodes[sim.index('jobs')].p as QueuePersisted;
     // Bounded: 100 jobs held, the rest dropped and counted.
     expect(q.depth).toBe(100);
     expect(q.enqueued + q.dropped).toBe(acked.length);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSim } from '../../src/sim/world';
+import type { QueuePersisted } from '../../src/sim/components/queue';
 import type { Sim } from '../../src/sim/kernel/sim';
 import type { HistoryEntry, Mark } from '../../src/sim/kernel/component';
 import type { AutoscalerSpec } from '../../src/sim/spec';
@@ -32,7 +33,7 @@ function surge(seed: number, patch?: Patch, untilUs?: number, probesUs: number[]
   const doneAt = new Map<number, number>();
   for (const t of probesUs) {
     sim.advanceTo(t);
-    doneAt.set(t, sim.state.nodes[sim.index('payments')].p.done);
+    doneAt.set(t, (sim.state.nodes[sim.index('payments')].p as QueuePersisted).done);
   }
   sim.advanceTo(untilUs ?? scenario.durationMs * 1000);
   if (sim.aborted) throw new Error(`seed ${seed}: ${sim.aborted.reason}`);
@@ -172,6 +173,7 @@ describe('the surge: saturated read replicas and slow scaling', () => {
     expect(at('scale-up')).toBe(100 * S);
     expect(at('provisioned')).toBe(100 * S + (120 + 180 + 120) * S);
     expect(at('attached')! - at('scale-step-done')!).toBe(30 * S);
-    expect(r.sim.view(r.sim.index('read-lb')).detail.targets).toEqual(['replica-1', 'replica-2', 'replica-3']);
+    const lb = r.sim.view(r.sim.index('read-lb'));
+    expect(lb.kind === 'balancer' && lb.detail.targets).toEqual(['replica-1', 'replica-2', 'replica-3']);
   });
 });

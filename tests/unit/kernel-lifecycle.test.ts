@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { probeWorld, received, type ProbeSpec } from './helpers/probe';
+import { probeState, probeWorld, received, type ProbeSpec } from './helpers/probe';
 
 const node = (id: string, peers: string[]): ProbeSpec => ({ id, kind: 'probe', site: 's1', peers, everyMs: 100 });
 
@@ -12,7 +12,7 @@ describe('crash, restart and pause', () => {
       ],
     });
     sim.advanceTo(1_500_000);
-    const a = sim.state.nodes[sim.index('a')];
+    const a = probeState(sim, 'a');
     expect(a.status).toBe('down');
     expect(a.v).toBeNull();
     expect(a.p.persistedTicks).toBe(10);
@@ -20,9 +20,9 @@ describe('crash, restart and pause', () => {
     // Nothing ran while it was down: its timers from before the crash never fired.
     expect(a.p.persistedTicks).toBe(10);
     sim.advanceTo(2_500_000);
-    const after = sim.state.nodes[sim.index('a')];
+    const after = probeState(sim, 'a');
     expect(after.status).toBe('up');
-    expect(after.v.ticks).toBe(4); // fresh memory: ticks at 2.15, 2.25, 2.35, 2.45 s
+    expect(after.v!.ticks).toBe(4); // fresh memory: ticks at 2.15, 2.25, 2.35, 2.45 s
     expect(after.p.persistedTicks).toBe(14); // the disk kept counting from 10
   });
 
@@ -38,9 +38,9 @@ describe('crash, restart and pause', () => {
   it('a pause freezes the process: nothing runs, then it resumes with its memory and handles what waited, in order', () => {
     const sim = probeWorld([node('a', ['b']), node('b', ['a'])], { faults: [{ kind: 'pause', atMs: 1050, untilMs: 2050, target: 'b' }] });
     sim.advanceTo(2_000_000);
-    const b = sim.state.nodes[sim.index('b')];
+    const b = probeState(sim, 'b');
     expect(b.status).toBe('paused');
-    expect(b.v.ticks).toBe(10); // frozen: no tick since 1.0 s
+    expect(b.v!.ticks).toBe(10); // frozen: no tick since 1.0 s
     expect(received(sim).filter((r) => r.startsWith('a>b')).length).toBe(10);
     sim.advanceTo(2_050_000);
     // At 2.05 s it thaws with its memory intact and handles, at that instant, what waited
@@ -49,7 +49,7 @@ describe('crash, restart and pause', () => {
     const late = sim.journals.marks.items.filter((m) => m.kind === 'recv' && m.node === 'b' && m.atUs === 2_050_000);
     expect(late.map((m) => m.data!.seq)).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
     expect(late.every((m) => m.data!.ticksAtReceipt === 11)).toBe(true);
-    expect(sim.state.nodes[sim.index('b')].v.ticks).toBe(11); // the overdue tick ran once, not ten times
+    expect(probeState(sim, 'b').v!.ticks).toBe(11); // the overdue tick ran once, not ten times
   });
 
   it('crash of a paused node drops what was waiting', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSim } from '../../src/sim/world';
+import type { DbPersisted } from '../../src/sim/components/database';
 import { validateScenario } from '../../src/scenario/validate';
 import { anomaliesOf } from '../../src/sim/report';
 import { loadDoc as load, seeds } from './helpers/scenarios';
@@ -28,7 +29,7 @@ const world = (seed: number, faults: unknown[]) => ({
 function runWorld(seed: number, faults: unknown[], untilMs = 60_000) {
   const sim = createSim(load(world(seed, faults)), { checkpoints: false });
   sim.advanceTo(untilMs * 1000);
-  const db = (id: string) => sim.state.nodes[sim.index(id)].p;
+  const db = (id: string) => sim.state.nodes[sim.index(id)].p as DbPersisted;
   return { sim, db, anomalies: anomaliesOf(sim), marks: sim.journals.marks.items };
 }
 
@@ -38,7 +39,7 @@ describe('restoring a database from a backup', () => {
     const mid = runWorld(seed, faults, 25_000);
     // While the backup loads, the new machine holds nothing.
     expect(mid.db('db3').spare).toBe(true);
-    expect(mid.db('db3').restoring.lsn).toBeGreaterThan(500);
+    expect(mid.db('db3').restoring!.lsn).toBeGreaterThan(500);
 
     const r = runWorld(seed, faults);
     const taken = r.marks.find((m) => m.kind === 'restore')!;

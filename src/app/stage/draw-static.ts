@@ -2,7 +2,7 @@
 // badges. Redrawn only when the topology, positions, node state, selection or view change,
 // never just because time passed (that is the dynamic layer's job).
 
-import type { NodeView } from '../../sim/kernel/component';
+import type { NodeView } from '../../sim/views';
 import type { NodeSpec } from '../../sim/spec';
 import type { Anomaly } from '../../sim/checks/checker';
 import type { Layout, NodePlace } from './layout';
@@ -67,7 +67,7 @@ export function drawStatic(ctx: CanvasRenderingContext2D, s: StaticScene): Drawn
   for (const n of layout.nodes.values()) {
     const v = s.views.get(n.id);
     if (!v) continue;
-    const to = v.kind === 'client' ? str(v.detail.resolved) : v.kind === 'endpoint' ? str(v.detail.record) : null;
+    const to = v.kind === 'client' ? v.detail.resolved : v.kind === 'endpoint' ? v.detail.record : null;
     const dest = to ? layout.nodes.get(to) : undefined;
     if (dest) arrow(ctx, n, dest, v.kind === 'endpoint' ? t.primary : t.muted, v.kind === 'client' ? 'resolves to' : 'points to', t);
     for (const [dst, label] of proxyArrows(v, s.views)) {
@@ -93,11 +93,11 @@ function proxyArrows(v: NodeView, views: Map<string, NodeView>): [string, string
   };
   if (v.kind === 'client') {
     const out: [string, string][] = [];
-    for (const id of new Set([str(v.detail.target), str(v.detail.readTarget)])) if (viaProxy(id)) out.push([id, 'goes through']);
+    for (const id of new Set([v.detail.target, v.detail.readTarget])) if (viaProxy(id)) out.push([id, 'goes through']);
     return out;
   }
-  if (v.kind === 'cache') return [[str(v.detail.backend).replace(/^node:/, ''), 'misses go to']];
-  if (v.kind === 'balancer' && Array.isArray(v.detail.targets)) return (v.detail.targets as unknown[]).map((id) => [String(id), 'routes to']);
+  if (v.kind === 'cache') return [[v.detail.backend.replace(/^node:/, ''), 'misses go to']];
+  if (v.kind === 'balancer') return v.detail.targets.map((id) => [id, 'routes to']);
   return [];
 }
 
@@ -105,8 +105,8 @@ function primaryLsnOf(views: Map<string, NodeView>): number | null {
   let best: { epoch: number; lsn: number } | null = null;
   for (const v of views.values()) {
     if (v.kind !== 'database' || v.status === 'down' || v.detail.role !== 'primary') continue;
-    const epoch = num(v.detail.epoch);
-    if (!best || epoch > best.epoch) best = { epoch, lsn: num(v.detail.lsn) };
+    const epoch = v.detail.epoch;
+    if (!best || epoch > best.epoch) best = { epoch, lsn: v.detail.lsn };
   }
   return best ? best.lsn : null;
 }
@@ -118,8 +118,9 @@ function drawNode(ctx: CanvasRenderingContext2D, n: NodePlace, v: NodeView, spec
   const down = v.status === 'down';
   const paused = v.status === 'paused';
   // A spare database slot, not provisioned yet: drawn as an empty outline.
-  const spare = v.kind === 'database' && v.detail.provisioned === false;
-  const role = v.kind === 'database' && !spare ? str(v.detail.role) : null;
+  const spare = v.kind === 'database' && !v.detail.provisioned;
+  const role = v.kind === 'database' && !spare ? v.detail.role : null;
+  const fenced = v.kind === 'database' && v.detail.fenced;
   const accent = down ? t.down : role === 'primary' ? t.primary : role ? t.replica : t.fg;
 
   if (s.highlight.has(n.id) || s.selected === n.id) {
@@ -163,16 +164,16 @@ function drawNode(ctx: CanvasRenderingContext2D, n: NodePlace, v: NodeView, spec
     ? 'DOWN'
     : paused
       ? 'PAUSED'
-      : v.detail.fenced === true
+      : fenced
         ? 'FENCED'
         : spare
           ? 'SPARE'
           : role
           ? role.toUpperCase()
           : compactEndpoint
-            ? `→ ${str(v.detail.record) || 'nothing'}`
+            ? `→ ${v.detail.record || 'nothing'}`
             : v.kind.toUpperCase();
-  const badgeColour = down || paused || v.detail.fenced === true ? t.bad : accent;
+  const badgeColour = down || paused || fenced ? t.bad : accent;
   ctx.font = `700 ${compact ? 14 : 10}px ${t.font}`;
   const bw = ctx.measureText(state).width + 10;
   const by = top + (compact ? 24 : 18);
@@ -190,7 +191,6 @@ function drawNode(ctx: CanvasRenderingContext2D, n: NodePlace, v: NodeView, spec
   ctx.fillText(state, x + pad + 5, by + (compact ? 11 : 8));
   if (down) cross(ctx, x + n.w - 20, y + n.h / 2, 8, t.bad);
   if (paused) pauseBars(ctx, x + n.w - 20, y + n.h / 2, t.bad);
-  const d = v.detail;
   if (compact) {
     // Zoomed out (a phone): one line of the most telling number, in a larger type.
     ctx.textBaseline = 'top';
@@ -199,11 +199,11 @@ function drawNode(ctx: CanvasRenderingContext2D, n: NodePlace, v: NodeView, spec
     let text = '';
     if (spare) text = 'not provisioned';
     else if (v.kind === 'database') {
-      const lag = primaryLsn !== null && role !== 'primary' ? ` · lag ${Math.max(0, primaryLsn - num(d.lsn))}` : '';
-      text = `lsn ${num(d.lsn)}${lag}`;
-    } else if (v.kind === 'client') text = `errors ${num(d.failed) + num(d.unknown)}`;
+      const lag = primaryLsn !== null && role !== 'primary' ? ` · lag ${Math.max(0, primaryLsn - v.detail.lsn)}` : '';
+      text = `lsn ${v.detail.lsn}${lag}`;
+    } else if (v.kind === 'client') text = `errors ${v.detail.failed + v.detail.unknown}`;
     else if (v.kind === 'orchestrator') {
-      const sus = Object.values((d.suspicions ?? {}) as Record<string, number>);
+      const sus = Object.values(v.detail.suspicions);
       const worst = sus.length ? Math.max(...sus) : 0;
       text = `suspects ${Math.round(Math.min(1, worst) * 100)}%`;
     } else text = kindLines(v)[0] ?? '';
@@ -222,36 +222,31 @@ function drawNode(ctx: CanvasRenderingContext2D, n: NodePlace, v: NodeView, spec
         line('an empty machine slot', 1);
         break;
       }
-      const lsn = num(d.lsn);
-      const lag = primaryLsn !== null && role !== 'primary' ? Math.max(0, primaryLsn - lsn) : null;
-      line(`lsn ${lsn}${lag !== null ? ` · lag ${lag}` : ''}`, 0);
-      const queued = num(d.queued);
-      line(`cpu queue ${queued}`, 1);
-      meter(ctx, x + n.w - pad - 36, by + 20 + 14 + 2, 36, 7, Math.min(1, queued / 50), queued > 25 ? t.bad : t.muted, t);
-      const diskBytes = num(d.diskBytes);
-      if (diskBytes > 0) {
-        const used = num(d.diskUsedBytes) / diskBytes;
+      const d = v.detail;
+      const lag = primaryLsn !== null && role !== 'primary' ? Math.max(0, primaryLsn - d.lsn) : null;
+      line(`lsn ${d.lsn}${lag !== null ? ` · lag ${lag}` : ''}`, 0);
+      line(`cpu queue ${d.queued}`, 1);
+      meter(ctx, x + n.w - pad - 36, by + 20 + 14 + 2, 36, 7, Math.min(1, d.queued / 50), d.queued > 25 ? t.bad : t.muted, t);
+      if (d.diskBytes > 0) {
+        const used = d.diskUsedBytes / d.diskBytes;
         line(`disk ${Math.round(used * 100)}%`, 2);
         meter(ctx, x + n.w - pad - 36, by + 20 + 28 + 2, 36, 7, Math.min(1, used), used > 0.9 ? t.bad : t.muted, t);
       }
       break;
     }
     case 'client': {
+      const d = v.detail;
       const c = spec && spec.kind === 'client' ? spec : null;
       line(`${c?.writesPerSec ?? 0} w/s · ${c?.readsPerSec ?? 0} r/s`, 0);
-      const errors = num(d.failed) + num(d.unknown);
-      line(`in flight ${num(d.inFlight)} · errors ${errors}`, 1);
-      if (num(d.poolSize) > 0) {
-        const inUse = num(d.poolInUse);
-        line(`pool ${inUse}/${num(d.poolSize)}${num(d.poolWaiting) ? ` · ${num(d.poolWaiting)} waiting` : ''}`, 2);
-      }
+      line(`in flight ${d.inFlight} · errors ${d.failed + d.unknown}`, 1);
+      if (d.poolSize > 0) line(`pool ${d.poolInUse}/${d.poolSize}${d.poolWaiting ? ` · ${d.poolWaiting} waiting` : ''}`, 2);
       break;
     }
     case 'endpoint':
-      line(`→ ${str(d.record) || 'nothing'}`, 0);
+      line(`→ ${v.detail.record || 'nothing'}`, 0);
       break;
     case 'monitor': {
-      const firing = Array.isArray(d.firing) ? (d.firing as unknown[]).map(String) : [];
+      const firing = v.detail.firing;
       ctx.fillStyle = firing.length ? t.bad : t.fg;
       line(firing.length ? `FIRING: ${firing.join(', ')}` : 'no alert firing', 0);
       break;
@@ -264,7 +259,7 @@ function drawNode(ctx: CanvasRenderingContext2D, n: NodePlace, v: NodeView, spec
       kindLines(v).forEach((text, row) => line(text, row));
       break;
     case 'orchestrator': {
-      const sus = (d.suspicions ?? {}) as Record<string, number>;
+      const sus = v.detail.suspicions;
       const ids = Object.keys(sus).slice(0, 8);
       ids.forEach((id, i) => {
         const yy = by + 20 + i * 13;
@@ -277,7 +272,7 @@ function drawNode(ctx: CanvasRenderingContext2D, n: NodePlace, v: NodeView, spec
         ctx.fillStyle = full ? t.bad : t.muted;
         ctx.fillText(full ? 'down' : `${Math.round(value * 100)}%`, x + pad + 104, yy);
       });
-      if (d.awaitingOperator) {
+      if (v.detail.awaitingOperator) {
         ctx.fillStyle = t.bad;
         ctx.fillText('waiting for operator', x + pad, by + 20 + ids.length * 13);
       }
@@ -288,21 +283,26 @@ function drawNode(ctx: CanvasRenderingContext2D, n: NodePlace, v: NodeView, spec
 
 /** The state lines of the capacity kinds (caches, balancers, queues, workers, autoscalers). */
 function kindLines(v: NodeView): string[] {
-  const d = v.detail;
   switch (v.kind) {
-    case 'cache':
-      return [`hit ratio ${Math.round(num(d.hitRatio) * 100)}%`, `${num(d.entries)} kept${num(d.staleServed) ? ` · ${num(d.staleServed)} stale` : ''}`];
+    case 'cache': {
+      const d = v.detail;
+      return [`hit ratio ${Math.round(d.hitRatio * 100)}%`, `${d.entries} kept${d.staleServed ? ` · ${d.staleServed} stale` : ''}`];
+    }
     case 'balancer': {
-      const targets = Array.isArray(d.targets) ? d.targets.length : 0;
-      const healthy = Array.isArray(d.healthy) ? d.healthy.length : 0;
+      const targets = v.detail.targets.length;
+      const healthy = v.detail.healthy.length;
       return [`healthy ${healthy}/${targets}`, healthy < targets ? 'some targets failing checks' : 'all targets pass checks'];
     }
     case 'queue':
-      return [`lag ${(num(d.lagMs) / 1000).toFixed(1)} s`, `${num(d.depth)} waiting · ${num(d.done)} done`];
-    case 'worker':
-      return [`${num(d.daemons)} daemons · ${num(d.busy)} busy`, d.race === true ? `RACE · ${num(d.waitingOnLocks)} on locks` : `${num(d.jobs)} jobs done`];
-    case 'autoscaler':
-      return d.step ? [`${str(d.adding)}: ${str(d.step)}`, d.step === 'replay' ? 'replaying the log' : `${Math.ceil(num(d.stepLeftMs) / 1000)} s left`] : [`${Array.isArray(d.spares) ? d.spares.length : 0} spares left`];
+      return [`lag ${(v.detail.lagMs / 1000).toFixed(1)} s`, `${v.detail.depth} waiting · ${v.detail.done} done`];
+    case 'worker': {
+      const d = v.detail;
+      return [`${d.daemons} daemons · ${d.busy} busy`, d.race ? `RACE · ${d.waitingOnLocks} on locks` : `${d.jobs} jobs done`];
+    }
+    case 'autoscaler': {
+      const d = v.detail;
+      return d.step ? [`${d.adding ?? ''}: ${d.step}`, d.step === 'replay' ? 'replaying the log' : `${Math.ceil(d.stepLeftMs / 1000)} s left`] : [`${d.spares.length} spares left`];
+    }
   }
   return [];
 }
@@ -513,13 +513,6 @@ function clip(ctx: CanvasRenderingContext2D, text: string, maxW: number): string
   return text.slice(0, lo) + '…';
 }
 
-function num(x: unknown): number {
-  return typeof x === 'number' && Number.isFinite(x) ? x : 0;
-}
-
-function str(x: unknown): string {
-  return typeof x === 'string' ? x : '';
-}
 
 /**
  * A stage canvas cleared and set up to draw in stage coordinates: device pixels (the canvas

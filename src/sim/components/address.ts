@@ -8,14 +8,13 @@
 // - Anything else (a cache): that node, which answers the request protocol itself.
 
 import type { Ctx } from '../kernel/component';
-import type { EndpointSpec } from '../spec';
 import { ENDPOINT_DEFAULTS } from './endpoint';
 
 /** Cached endpoint answers: endpoint id -> [node id or '', valid until µs]. Plain data, kept in `v`. */
 export type DnsCache = Record<string, [string, number]>;
 
 /** The node a request for `target` goes to now, or null when the name resolves to nothing. */
-export function resolveAddress(ctx: Ctx, target: string, dns: DnsCache): string | null {
+export function resolveAddress(ctx: Pick<Ctx, 'nowUs' | 'nodeSpec' | 'query'>, target: string, dns: DnsCache): string | null {
   const name = target.startsWith('node:') ? target.slice(5) : target;
   const s = ctx.nodeSpec(name);
   if (!s) return null;
@@ -28,7 +27,7 @@ export function resolveAddress(ctx: Ctx, target: string, dns: DnsCache): string 
   if (cached && cached[1] > ctx.nowUs) return cached[0] || null;
   const answer = ctx.query(name, 'resolve');
   const node = typeof answer === 'string' ? answer : '';
-  const ttlUs = Math.round(((s as EndpointSpec).ttlMs ?? ENDPOINT_DEFAULTS.ttlMs) * 1000);
+  const ttlUs = Math.round((s.ttlMs ?? ENDPOINT_DEFAULTS.ttlMs) * 1000);
   dns[name] = [node, ctx.nowUs + ttlUs];
   return node || null;
 }

@@ -20,6 +20,7 @@
 
 import type { Component, Ctx, Message } from '../kernel/component';
 import type { BalancerSpec } from '../spec';
+import type { BalancerDetail } from '../views';
 import { BALANCER_PARAMS } from '../params/balancer';
 import { defaultsOf } from '../params/param';
 
@@ -53,19 +54,25 @@ export interface BalancerVolatile {
   routed: Record<string, number>;
 }
 
-type P = BalancerPersisted;
+interface Balancer {
+  spec: BalancerSpec;
+  persisted: BalancerPersisted;
+  volatile: BalancerVolatile;
+  timer: { name: 'check' };
+  inbox: 'pong' | 'scrape';
+  detail: BalancerDetail;
+}
+
+type C = Ctx<Balancer>;
 type V = BalancerVolatile;
 
-function spec(ctx: Ctx): BalancerSpec {
-  return ctx.spec as BalancerSpec;
+
+function intervalUs(ctx: Pick<C, 'spec'>): number {
+  return Math.round((ctx.spec.healthCheckMs ?? BALANCER_DEFAULTS.healthCheckMs) * 1000);
 }
 
-function intervalUs(ctx: Ctx): number {
-  return Math.round((spec(ctx).healthCheckMs ?? BALANCER_DEFAULTS.healthCheckMs) * 1000);
-}
-
-function timeoutUs(ctx: Ctx): number {
-  const s = spec(ctx);
+function timeoutUs(ctx: Pick<C, 'spec'>): number {
+  const s = ctx.spec;
   return Math.round((s.checkTimeoutMs ?? s.healthCheckMs ?? BALANCER_DEFAULTS.healthCheckMs) * 1000);
 }
 
@@ -73,16 +80,16 @@ function freshHealth(): Health {
   return { healthy: true, fails: 0, oks: 0, outstanding: [], lastRttMs: 0 };
 }
 
-function fresh(ctx: Ctx): V {
+function fresh(ctx: C): V {
   const health: Record<string, Health> = {};
-  for (const t of (ctx.p as P).attached) health[t] = freshHealth();
+  for (const t of ctx.p.attached) health[t] = freshHealth();
   return { health, rr: 0, routed: {} };
 }
 
-function judge(ctx: Ctx, target: string, good: boolean): void {
-  const h = (ctx.v as V).health[target];
+function judge(ctx: C, target: string, good: boolean): void {
+  const h = ctx.v.health[target];
   if (!h) return;
-  const s = spec(ctx);
+  const s = ctx.spec;
   if (good) {
     h.oks++;
     h.fails = 0;
@@ -102,11 +109,11 @@ function judge(ctx: Ctx, target: string, good: boolean): void {
   }
 }
 
-function check(ctx: Ctx): void {
-  const v = ctx.v as V;
+function check(ctx: C): void {
+  const v = ctx.v;
   const timeout = timeoutUs(ctx);
   const lostUs = LOST_AFTER_CHECKS * Math.max(intervalUs(ctx), timeout);
-  for (const target of (ctx.p as P).attached) {
+  for (const target of ctx.p.attached) {
     const h = v.health[target] ?? (v.health[target] = freshHealth());
     for (const o of h.outstanding) {
       if (o[1] === 0 && ctx.nowUs - o[0] > timeout) {
@@ -120,12 +127,12 @@ function check(ctx: Ctx): void {
       h.outstanding.push([ctx.nowUs, 0]);
     }
   }
-  ctx.setTimer(intervalUs(ctx), 'check');
+  ctx.setTimer(intervalUs(ctx), { name: 'check' });
 }
 
-function onPong(ctx: Ctx, msg: Message): void {
+function onPong(ctx: C, msg: Message<'pong'>): void {
   const target = ctx.nodeId(msg.from);
-  const h = (ctx.v as V).health[target];
+  const h = ctx.v.health[target];
   const o = h?.outstanding.shift();
   if (!h || !o) return;
   h.lastRttMs = (ctx.nowUs - o[0]) / 1000;
@@ -133,9 +140,9 @@ function onPong(ctx: Ctx, msg: Message): void {
 }
 
 /** The target for the next request: round robin over the healthy ones (all, if none is). */
-function pick(ctx: Ctx): string {
-  const v = ctx.v as V;
-  const attached = (ctx.p as P).attached;
+function pick(ctx: C): string {
+  const v = ctx.v;
+  const attached = ctx.p.attached;
   let pool = attached.filter((t) => v.health[t]?.healthy !== false);
   if (pool.length === 0) pool = attached;
   if (pool.length === 0) return '';
@@ -144,68 +151,72 @@ function pick(ctx: Ctx): string {
   return t;
 }
 
-export const balancer: Component = {
+function sample(ctx: C): Record<string, number> {
+  const v = ctx.v;
+  const attached = ctx.p.attached;
+  return { up: 1, attached: attached.length, healthy: attached.filter((t) => v.health[t]?.healthy !== false).length };
+}
+
+export const balancer: Component<Balancer> = {
   kind: 'balancer',
 
   init(ctx) {
-    ctx.p = { attached: spec(ctx).targets.slice() } satisfies P;
+    ctx.p = { attached: ctx.spec.targets.slice() };
     ctx.v = fresh(ctx);
-    ctx.setTimer(intervalUs(ctx), 'check');
+    ctx.setTimer(intervalUs(ctx), { name: 'check' });
     return { p: ctx.p, v: ctx.v };
   },
 
   recover(ctx) {
     ctx.v = fresh(ctx);
-    ctx.setTimer(intervalUs(ctx), 'check');
+    ctx.setTimer(intervalUs(ctx), { name: 'check' });
     return ctx.v;
   },
 
-  onMessage(ctx, msg: Message) {
+  onMessage(ctx, msg) {
     if (msg.type === 'pong') onPong(ctx, msg);
-    else if (msg.type === 'scrape') ctx.send(ctx.nodeId(msg.from), 'metrics', { values: balancer.sample!(ctx) }, 200);
+    else if (msg.type === 'scrape') ctx.send(msg.from, 'metrics', { values: sample(ctx) }, 200);
   },
 
-  onTimer(ctx, name) {
-    if (name === 'check') check(ctx);
+  onTimer(ctx, timer) {
+    if (timer.name === 'check') check(ctx);
   },
 
-  onCommand(ctx, verb, args) {
-    const p = ctx.p as P;
-    const node = String(args?.node ?? '');
-    if (verb === 'attach') {
-      if (ctx.nodeSpec(node)?.kind !== 'database') return `'${node}' is not a database`;
-      if (p.attached.includes(node)) return undefined;
-      p.attached.push(node);
-      (ctx.v as V).health[node] = freshHealth();
-      ctx.log(`${node} attached: reads are routed to it from now on`);
-      ctx.mark('attached', { target: node });
-      return undefined;
+  onCommand(ctx, cmd) {
+    const p = ctx.p;
+    switch (cmd.verb) {
+      case 'attach': {
+        const node = cmd.node;
+        if (ctx.nodeSpec(node)?.kind !== 'database') return `'${node}' is not a database`;
+        if (p.attached.includes(node)) return undefined;
+        p.attached.push(node);
+        ctx.v.health[node] = freshHealth();
+        ctx.log(`${node} attached: reads are routed to it from now on`);
+        ctx.mark('attached', { target: node });
+        return undefined;
+      }
+      case 'detach': {
+        const node = cmd.node;
+        if (!p.attached.includes(node)) return `${node} is not attached`;
+        p.attached = p.attached.filter((t) => t !== node);
+        ctx.log(`${node} detached`);
+        ctx.mark('detached', { target: node });
+        return undefined;
+      }
     }
-    if (verb === 'detach') {
-      if (!p.attached.includes(node)) return `${node} is not attached`;
-      p.attached = p.attached.filter((t) => t !== node);
-      ctx.log(`${node} detached`);
-      ctx.mark('detached', { target: node });
-      return undefined;
-    }
-    return `a balancer does not take '${verb}'`;
+    return `a balancer does not take '${cmd.verb}'`;
   },
 
-  onQuery(ctx, question) {
-    if (question === 'resolve') return pick(ctx);
-    if (question === 'attached') return (ctx.p as P).attached.slice();
-    return undefined;
+  queries: {
+    resolve: (ctx) => pick(ctx),
+    attached: (ctx) => ctx.p.attached.slice(),
   },
 
-  sample(ctx) {
-    const v = ctx.v as V;
-    const attached = (ctx.p as P).attached;
-    return { up: 1, attached: attached.length, healthy: attached.filter((t) => v.health[t]?.healthy !== false).length };
-  },
+  sample,
 
   view(ctx) {
-    const p = ctx.p as P;
-    const v = ctx.v as V | null;
+    const p = ctx.p;
+    const v = ctx.v;
     const healthy = p.attached.filter((t) => v?.health[t]?.healthy !== false);
     return {
       summary: `${healthy.length}/${p.attached.length} targets healthy`,

@@ -26,9 +26,10 @@
 
 import type { Component, Ctx, Message } from '../kernel/component';
 import type { CacheSpec } from '../spec';
-import type { DbReply, DbRequest } from './database';
+import type { DbReply, DbRequest } from '../protocol';
+import type { CacheDetail } from '../views';
 import { fifo, fifoPeek, fifoPush, fifoShift, fifoSize, type Fifo } from '../kernel/fifo';
-import { release, servers, submit, waitingCount, type Servers } from './servers';
+import { release, servers, submit, waitingCount, type ServedTimer, type Servers } from './servers';
 import { resolveAddress, type DnsCache } from './address';
 import { CACHE_PARAMS } from '../params/cache';
 import { defaultsOf } from '../params/param';
@@ -61,7 +62,7 @@ export interface CacheVolatile {
   count: number;
   /** Keys in the order they were stored, [key, stored at µs]; an item is stale when the entry was stored again since. */
   order: Fifo<[string, number]>;
-  cpu: Servers<{ from: number; req: DbRequest }>;
+  cpu: Servers<CacheWork>;
   /** Forwarded requests by their number here, and their deadlines in order. */
   pending: Record<number, Pending>;
   pendingCount: number;
@@ -81,11 +82,26 @@ export interface CacheVolatile {
   evicted: number;
 }
 
+/** A request waiting for a core, as the cache's servers hold it. */
+interface CacheWork {
+  from: number;
+  req: DbRequest;
+}
+
+type CacheTimer = ServedTimer<CacheWork> | { name: 'read-deadline' } | { name: 'write-deadline' };
+
+interface Cache {
+  spec: CacheSpec;
+  persisted: Record<string, never>;
+  volatile: CacheVolatile;
+  timer: CacheTimer;
+  inbox: 'request' | 'reply' | 'scrape';
+  detail: CacheDetail;
+}
+
+type C = Ctx<Cache>;
 type V = CacheVolatile;
 
-function spec(ctx: Ctx): CacheSpec {
-  return ctx.spec as CacheSpec;
-}
 
 function fresh(): V {
   return {
@@ -111,33 +127,33 @@ function fresh(): V {
   };
 }
 
-function ttlUs(ctx: Ctx): number {
-  return Math.round((spec(ctx).ttlMs ?? CACHE_DEFAULTS.ttlMs) * 1000);
+function ttlUs(ctx: C): number {
+  return Math.round((ctx.spec.ttlMs ?? CACHE_DEFAULTS.ttlMs) * 1000);
 }
 
-function cores(ctx: Ctx): number {
-  return spec(ctx).cores ?? CACHE_DEFAULTS.cores;
+function cores(ctx: C): number {
+  return ctx.spec.cores ?? CACHE_DEFAULTS.cores;
 }
 
-function reply(ctx: Ctx, to: number, r: DbReply): void {
-  ctx.send(ctx.nodeId(to), 'reply', r, REQUEST_BYTES);
+function reply(ctx: C, to: number, r: DbReply): void {
+  ctx.send(to, 'reply', r, REQUEST_BYTES);
 }
 
-function fail(ctx: Ctx, from: number, req: DbRequest, error: string, node?: string): void {
-  (ctx.v as V).failed++;
+function fail(ctx: C, from: number, req: DbRequest, error: string, node?: string): void {
+  ctx.v.failed++;
   reply(ctx, from, node ? { n: req.n, r: req.r, ok: false, error, node } : { n: req.n, r: req.r, ok: false, error });
 }
 
 /** Answer a read from a stored entry (fresh, or expired and served because the backend failed). */
-function answer(ctx: Ctx, from: number, req: DbRequest, e: Entry): void {
+function answer(ctx: C, from: number, req: DbRequest, e: Entry): void {
   reply(ctx, from, { n: req.n, r: req.r, ok: true, value: e[0], lsn: e[2], epoch: e[3] });
 }
 
 /** The backend failed a read: serve the expired copy if allowed, else pass the failure on. */
-function backendFailed(ctx: Ctx, p: Pending, error: string): void {
-  const v = ctx.v as V;
+function backendFailed(ctx: C, p: Pending, error: string): void {
+  const v = ctx.v;
   const e = v.entries[p.req.key];
-  if (e && (spec(ctx).serveStale ?? CACHE_DEFAULTS.serveStale)) {
+  if (e && (ctx.spec.serveStale ?? CACHE_DEFAULTS.serveStale)) {
     v.staleServed++;
     answer(ctx, p.from, p.req, e);
     return;
@@ -146,8 +162,8 @@ function backendFailed(ctx: Ctx, p: Pending, error: string): void {
 }
 
 /** A write to `key` went through: forget the copy, and any answer for it still on its way. */
-function drop(ctx: Ctx, key: string): void {
-  const v = ctx.v as V;
+function drop(ctx: C, key: string): void {
+  const v = ctx.v;
   // A read of this key still on its way back may predate the write: its answer must not be stored.
   for (const r of v.readsByKey[key] ?? []) v.pending[r].fill = false;
   if (v.entries[key] === undefined) return;
@@ -155,10 +171,10 @@ function drop(ctx: Ctx, key: string): void {
   v.count--;
 }
 
-function store(ctx: Ctx, key: string, e: Entry): void {
-  const v = ctx.v as V;
+function store(ctx: C, key: string, e: Entry): void {
+  const v = ctx.v;
   if (v.entries[key] === undefined) {
-    const max = spec(ctx).maxEntries ?? CACHE_DEFAULTS.maxEntries;
+    const max = ctx.spec.maxEntries ?? CACHE_DEFAULTS.maxEntries;
     while (v.count >= max) evictOldest(ctx);
     v.count++;
   }
@@ -172,8 +188,8 @@ function store(ctx: Ctx, key: string, e: Entry): void {
   }
 }
 
-function evictOldest(ctx: Ctx): void {
-  const v = ctx.v as V;
+function evictOldest(ctx: C): void {
+  const v = ctx.v;
   for (let item = fifoShift(v.order); item; item = fifoShift(v.order)) {
     const e = v.entries[item[0]];
     if (e && e[1] === item[1]) {
@@ -186,9 +202,9 @@ function evictOldest(ctx: Ctx): void {
 }
 
 /** Send a request on to the backend. */
-function forward(ctx: Ctx, from: number, req: DbRequest): void {
-  const v = ctx.v as V;
-  const node = resolveAddress(ctx, spec(ctx).backend, v.dns);
+function forward(ctx: C, from: number, req: DbRequest): void {
+  const v = ctx.v;
+  const node = resolveAddress(ctx, ctx.spec.backend, v.dns);
   if (node === null) {
     if (req.f === 'read') return backendFailed(ctx, { from, req, node: '', fill: false }, 'unresolved');
     return fail(ctx, from, req, 'unresolved');
@@ -201,7 +217,7 @@ function forward(ctx: Ctx, from: number, req: DbRequest): void {
   ctx.send(node, 'request', out, REQUEST_BYTES);
   if (req.f === 'read') {
     (v.readsByKey[req.key] ??= []).push(r);
-    fifoPush(v.readDeadlines, [r, ctx.nowUs + (spec(ctx).timeoutMs ?? CACHE_DEFAULTS.timeoutMs) * 1000]);
+    fifoPush(v.readDeadlines, [r, ctx.nowUs + (ctx.spec.timeoutMs ?? CACHE_DEFAULTS.timeoutMs) * 1000]);
     if (!v.readTimerArmed) armTimer(ctx, 'read');
   } else {
     fifoPush(v.writeDeadlines, [r, ctx.nowUs + WRITE_FORGET_US]);
@@ -210,8 +226,8 @@ function forward(ctx: Ctx, from: number, req: DbRequest): void {
 }
 
 /** A forwarded request is answered or given up on: forget it. */
-function settle(ctx: Ctx, r: number): Pending | undefined {
-  const v = ctx.v as V;
+function settle(ctx: C, r: number): Pending | undefined {
+  const v = ctx.v;
   const p = v.pending[r];
   if (!p) return undefined;
   delete v.pending[r];
@@ -224,18 +240,18 @@ function settle(ctx: Ctx, r: number): Pending | undefined {
   return p;
 }
 
-function armTimer(ctx: Ctx, which: 'read' | 'write'): void {
-  const v = ctx.v as V;
+function armTimer(ctx: C, which: 'read' | 'write'): void {
+  const v = ctx.v;
   const q = which === 'read' ? v.readDeadlines : v.writeDeadlines;
   const head = fifoPeek(q);
   if (which === 'read') v.readTimerArmed = head !== undefined;
   else v.writeTimerArmed = head !== undefined;
-  if (head) ctx.setTimer(head[1] - ctx.nowUs, `${which}-deadline`);
+  if (head) ctx.setTimer(head[1] - ctx.nowUs, { name: which === 'read' ? 'read-deadline' : 'write-deadline' });
 }
 
 /** Deadlines that passed: reads get a gateway timeout (or a stale copy); writes are forgotten. */
-function expire(ctx: Ctx, which: 'read' | 'write'): void {
-  const v = ctx.v as V;
+function expire(ctx: C, which: 'read' | 'write'): void {
+  const v = ctx.v;
   const q = which === 'read' ? v.readDeadlines : v.writeDeadlines;
   for (let d = fifoPeek(q); d && d[1] <= ctx.nowUs; d = fifoPeek(q)) {
     fifoShift(q);
@@ -247,8 +263,8 @@ function expire(ctx: Ctx, which: 'read' | 'write'): void {
 }
 
 /** A request has had its turn on a core: look it up, answer or forward it. */
-function handle(ctx: Ctx, from: number, req: DbRequest): void {
-  const v = ctx.v as V;
+function handle(ctx: C, from: number, req: DbRequest): void {
+  const v = ctx.v;
   if (req.f === 'write') {
     v.writes++;
     return forward(ctx, from, req);
@@ -262,8 +278,8 @@ function handle(ctx: Ctx, from: number, req: DbRequest): void {
   forward(ctx, from, req);
 }
 
-function onBackendReply(ctx: Ctx, msg: Message): void {
-  const b = msg.body as DbReply;
+function onBackendReply(ctx: C, msg: Message<'reply'>): void {
+  const b = msg.body;
   const p = settle(ctx, b.r);
   if (!p) return; // too late: the client was already answered
   const node = ctx.nodeId(msg.from);
@@ -281,7 +297,23 @@ function onBackendReply(ctx: Ctx, msg: Message): void {
   reply(ctx, p.from, { n: req.n, r: req.r, ok: true, value, lsn: b.lsn, epoch: b.epoch, node: b.node ?? node });
 }
 
-export const cache: Component = {
+function sample(ctx: C): Record<string, number> {
+  const v = ctx.v;
+  const lookups = v.hits + v.misses;
+  return {
+    up: 1,
+    hits: v.hits,
+    misses: v.misses,
+    staleServed: v.staleServed,
+    failed: v.failed,
+    writes: v.writes,
+    entries: v.count,
+    pending: v.pendingCount,
+    hitRatio: lookups > 0 ? v.hits / lookups : 0,
+  };
+}
+
+export const cache: Component<Cache> = {
   kind: 'cache',
 
   init(ctx) {
@@ -296,44 +328,30 @@ export const cache: Component = {
     return ctx.v;
   },
 
-  onMessage(ctx, msg: Message) {
-    const v = ctx.v as V;
+  onMessage(ctx, msg) {
+    const v = ctx.v;
     if (msg.type === 'request') {
-      const req = msg.body as DbRequest;
+      const req = msg.body;
       if (waitingCount(v.cpu) >= MAX_QUEUED) return fail(ctx, msg.from, req, 'too-many-in-flight');
-      const costUs = Math.max(1, Math.round((spec(ctx).serviceMs ?? CACHE_DEFAULTS.serviceMs) * 1000));
-      submit(ctx, v.cpu, cores(ctx), { costUs, kind: 'client', data: { from: msg.from, req } }, 'served');
+      const costUs = Math.max(1, Math.round((ctx.spec.serviceMs ?? CACHE_DEFAULTS.serviceMs) * 1000));
+      submit(ctx, v.cpu, cores(ctx), { costUs, kind: 'client', data: { from: msg.from, req } });
     } else if (msg.type === 'reply') onBackendReply(ctx, msg);
-    else if (msg.type === 'scrape') ctx.send(ctx.nodeId(msg.from), 'metrics', { values: cache.sample!(ctx) }, 200);
+    else if (msg.type === 'scrape') ctx.send(msg.from, 'metrics', { values: sample(ctx) }, 200);
   },
 
-  onTimer(ctx, name, data) {
-    if (name === 'served') {
-      handle(ctx, data.data.from, data.data.req);
-      release(ctx, (ctx.v as V).cpu, cores(ctx), 'served');
-    } else if (name === 'read-deadline') expire(ctx, 'read');
-    else if (name === 'write-deadline') expire(ctx, 'write');
+  onTimer(ctx, timer) {
+    if (timer.name === 'served') {
+      handle(ctx, timer.data.data.from, timer.data.data.req);
+      release(ctx, ctx.v.cpu, cores(ctx));
+    } else if (timer.name === 'read-deadline') expire(ctx, 'read');
+    else if (timer.name === 'write-deadline') expire(ctx, 'write');
   },
 
-  sample(ctx) {
-    const v = ctx.v as V;
-    const lookups = v.hits + v.misses;
-    return {
-      up: 1,
-      hits: v.hits,
-      misses: v.misses,
-      staleServed: v.staleServed,
-      failed: v.failed,
-      writes: v.writes,
-      entries: v.count,
-      pending: v.pendingCount,
-      hitRatio: lookups > 0 ? v.hits / lookups : 0,
-    };
-  },
+  sample,
 
   view(ctx) {
-    const v = ctx.v as V | null;
-    const s = spec(ctx);
+    const v = ctx.v;
+    const s = ctx.spec;
     const lookups = v ? v.hits + v.misses : 0;
     const ratio = v && lookups > 0 ? v.hits / lookups : 0;
     return {

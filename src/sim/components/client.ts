@@ -17,9 +17,10 @@
 // A balancer is resolved like an endpoint but for every request (it picks a target each
 // time). With `jobsTo`, every acknowledged write also enqueues a job on a queue.
 
-import type { Component, Ctx, Message } from '../kernel/component';
-import type { ClientSpec, EndpointSpec } from '../spec';
-import type { DbReply, DbRequest } from './database';
+import type { Component, Ctx } from '../kernel/component';
+import type { ClientSpec } from '../spec';
+import type { DbReply, DbRequest } from '../protocol';
+import type { ClientDetail } from '../views';
 import { ENDPOINT_DEFAULTS } from './endpoint';
 import { newWindow, record, roll, type LatencyWindow } from '../metrics/histogram';
 import { cosCycle, pow } from '../kernel/fmath';
@@ -104,12 +105,36 @@ export interface ClientVolatile {
   latency: LatencyWindow;
 }
 
-type P = ClientPersisted;
+/** A retry of operation `n` after a failed attempt. */
+interface Retry {
+  n: number;
+  f: 'read' | 'write';
+  key: string;
+  value: number | null;
+  invokedUs: number;
+  tries: number;
+}
+
+type ClientTimer =
+  /** The next arrival of a read or a write; `data` is the arrivals generation it was drawn in. */
+  | { name: 'read' | 'write'; data: number }
+  | { name: 'timeout' }
+  | { name: 'pool-timeout' }
+  | { name: 'retry'; data: Retry }
+  | { name: 'roll' };
+
+interface Client {
+  spec: ClientSpec;
+  persisted: ClientPersisted;
+  volatile: ClientVolatile;
+  timer: ClientTimer;
+  inbox: 'reply' | 'scrape';
+  detail: ClientDetail;
+}
+
+type C = Ctx<Client>;
 type V = ClientVolatile;
 
-function spec(ctx: Ctx): ClientSpec {
-  return ctx.spec as ClientSpec;
-}
 
 function fresh(): V {
   return {
@@ -142,27 +167,27 @@ function keyName(i: number): string {
 }
 
 /** The current rate of one kind of operation: the configured one, its daily cycle, any surge. */
-function rateNow(ctx: Ctx, f: 'read' | 'write'): number {
-  const s = spec(ctx);
+function rateNow(ctx: C, f: 'read' | 'write'): number {
+  const s = ctx.spec;
   let rate = f === 'write' ? (s.writesPerSec ?? 0) : (s.readsPerSec ?? 0);
   if (s.diurnal) {
     const period = s.diurnal.periodMs ?? DIURNAL_DEFAULTS.periodMs;
     rate *= 1 + s.diurnal.amplitude * cosCycle(ctx.nowUs / 1000 - (s.diurnal.peakAtMs ?? DIURNAL_DEFAULTS.peakAtMs), period);
   }
-  return rate * (ctx.p as P).surge;
+  return rate * ctx.p.surge;
 }
 
-function scheduleNext(ctx: Ctx, f: 'read' | 'write'): void {
+function scheduleNext(ctx: C, f: 'read' | 'write'): void {
   const rate = rateNow(ctx, f);
   if (rate <= 0) return;
   // The gap is drawn at the rate now: a daily cycle changes slowly next to it; a surge
   // restarts the arrivals at its own rate.
-  ctx.setTimer(ctx.randomExp(1e6 / rate), f, (ctx.v as V).arrivalsGen);
+  ctx.setTimer(ctx.randomExp(1e6 / rate), { name: f, data: ctx.v.arrivalsGen });
 }
 
 /** A key: uniform, or zipf-skewed (key k0 the hottest), from the client's own stream. */
-function pickKey(ctx: Ctx): string {
-  const s = spec(ctx);
+function pickKey(ctx: C): string {
+  const s = ctx.spec;
   const n = s.keys ?? CLIENT_DEFAULTS.keys;
   const u = ctx.random();
   if (s.keyDistribution !== 'zipf') return keyName(Math.floor(u * n));
@@ -173,7 +198,7 @@ function pickKey(ctx: Ctx): string {
 }
 
 /** Where a request for `target` goes now: a node id, or null when the name resolves to nothing. */
-function resolve(ctx: Ctx, target: string): string | null {
+function resolve(ctx: C, target: string): string | null {
   const name = target.startsWith('node:') ? target.slice(5) : target;
   const s = ctx.nodeSpec(name);
   if (s?.kind === 'balancer') {
@@ -182,32 +207,32 @@ function resolve(ctx: Ctx, target: string): string | null {
     return typeof answer === 'string' && answer !== '' ? answer : null;
   }
   if (s?.kind !== 'endpoint') return s ? name : null;
-  const v = ctx.v as V;
+  const v = ctx.v;
   const cached = v.dns[name];
   if (cached && cached[1] > ctx.nowUs) return cached[0] || null;
   const answer = ctx.query(name, 'resolve');
   const node = typeof answer === 'string' ? answer : '';
-  const ttlUs = Math.round(((s as EndpointSpec).ttlMs ?? ENDPOINT_DEFAULTS.ttlMs) * 1000);
+  const ttlUs = Math.round((s.ttlMs ?? ENDPOINT_DEFAULTS.ttlMs) * 1000);
   v.dns[name] = [node, ctx.nowUs + ttlUs];
   return node || null;
 }
 
-function invoke(ctx: Ctx, f: 'read' | 'write'): void {
-  const p = ctx.p as P;
+function invoke(ctx: C, f: 'read' | 'write'): void {
+  const p = ctx.p;
   const key = pickKey(ctx);
   const n = ++p.n;
   // Values are unique across the run (client index in the high bits), so a read names the
   // exact write it saw.
   const value = f === 'write' ? ctx.index * 4294967296 + n : null;
   ctx.history('invoke', f, n, key, value);
-  if (f === 'write') (ctx.v as V).writes++;
+  if (f === 'write') ctx.v.writes++;
   attempt(ctx, n, f, key, value, ctx.nowUs, 1);
 }
 
 /** Send one attempt of operation `n` (the first, or a retry), once it has a connection. */
-function attempt(ctx: Ctx, n: number, f: 'read' | 'write', key: string, value: number | null, invokedUs: number, tries: number): void {
-  const v = ctx.v as V;
-  const p = ctx.p as P;
+function attempt(ctx: C, n: number, f: 'read' | 'write', key: string, value: number | null, invokedUs: number, tries: number): void {
+  const v = ctx.v;
+  const p = ctx.p;
   if (p.poolSize > 0 && v.poolInUse >= p.poolSize) {
     fifoPush(v.poolWaiting, { n, f, key, value, invokedUs, tries, sinceUs: ctx.nowUs });
     if (!v.poolTimerArmed) armPoolTimer(ctx);
@@ -216,9 +241,9 @@ function attempt(ctx: Ctx, n: number, f: 'read' | 'write', key: string, value: n
   send(ctx, n, f, key, value, invokedUs, tries);
 }
 
-function send(ctx: Ctx, n: number, f: 'read' | 'write', key: string, value: number | null, invokedUs: number, tries: number): void {
-  const v = ctx.v as V;
-  const p = ctx.p as P;
+function send(ctx: C, n: number, f: 'read' | 'write', key: string, value: number | null, invokedUs: number, tries: number): void {
+  const v = ctx.v;
+  const p = ctx.p;
   const node = resolve(ctx, f === 'write' ? p.target : p.readTarget);
   if (node === null) return finish(ctx, n, f, key, value, invokedUs, tries, 'fail', 'unresolved');
   if (v.pendingCount >= MAX_PENDING) return finish(ctx, n, f, key, value, invokedUs, tries, 'fail', 'too-many-in-flight', node);
@@ -241,7 +266,7 @@ function send(ctx: Ctx, n: number, f: 'read' | 'write', key: string, value: numb
  * A failed write whose outcome is unknown (it timed out) is `info`; a refusal is `fail`.
  */
 function finish(
-  ctx: Ctx,
+  ctx: C,
   n: number,
   f: 'read' | 'write',
   key: string,
@@ -252,10 +277,10 @@ function finish(
   error: string,
   node?: string,
 ): void {
-  const v = ctx.v as V;
-  const s = spec(ctx);
+  const v = ctx.v;
+  const s = ctx.spec;
   if (tries <= (s.retries ?? CLIENT_DEFAULTS.retries)) {
-    ctx.setTimer((s.retryDelayMs ?? CLIENT_DEFAULTS.retryDelayMs) * 1000, 'retry', { n, f, key, value, invokedUs, tries: tries + 1 });
+    ctx.setTimer((s.retryDelayMs ?? CLIENT_DEFAULTS.retryDelayMs) * 1000, { name: 'retry', data: { n, f, key, value, invokedUs, tries: tries + 1 } });
     return;
   }
   if (type === 'info') v.unknown++;
@@ -265,31 +290,31 @@ function finish(
   ctx.history(type, f, n, key, value, { node, error, invokedUs });
 }
 
-function timeoutUs(ctx: Ctx): number {
-  return (spec(ctx).timeoutMs ?? CLIENT_DEFAULTS.timeoutMs) * 1000;
+function timeoutUs(ctx: C): number {
+  return (ctx.spec.timeoutMs ?? CLIENT_DEFAULTS.timeoutMs) * 1000;
 }
 
-function armTimeout(ctx: Ctx): void {
-  const v = ctx.v as V;
+function armTimeout(ctx: C): void {
+  const v = ctx.v;
   const oldest = v.pending[v.head];
   v.timerArmed = oldest !== undefined;
-  if (oldest) ctx.setTimer(oldest.sentUs + timeoutUs(ctx) - ctx.nowUs, 'timeout');
+  if (oldest) ctx.setTimer(oldest.sentUs + timeoutUs(ctx) - ctx.nowUs, { name: 'timeout' });
 }
 
-function acquireTimeoutUs(ctx: Ctx): number {
-  return (spec(ctx).acquireTimeoutMs ?? CLIENT_DEFAULTS.acquireTimeoutMs) * 1000;
+function acquireTimeoutUs(ctx: C): number {
+  return (ctx.spec.acquireTimeoutMs ?? CLIENT_DEFAULTS.acquireTimeoutMs) * 1000;
 }
 
-function armPoolTimer(ctx: Ctx): void {
-  const v = ctx.v as V;
+function armPoolTimer(ctx: C): void {
+  const v = ctx.v;
   const oldest = fifoPeek(v.poolWaiting);
   v.poolTimerArmed = oldest !== undefined;
-  if (oldest) ctx.setTimer(oldest.sinceUs + acquireTimeoutUs(ctx) - ctx.nowUs, 'pool-timeout');
+  if (oldest) ctx.setTimer(oldest.sinceUs + acquireTimeoutUs(ctx) - ctx.nowUs, { name: 'pool-timeout' });
 }
 
 /** Operations that waited too long for a connection fail; they never reached the database. */
-function expireWaiters(ctx: Ctx): void {
-  const v = ctx.v as V;
+function expireWaiters(ctx: C): void {
+  const v = ctx.v;
   const limit = ctx.nowUs - acquireTimeoutUs(ctx);
   for (let w = fifoPeek(v.poolWaiting); w && w.sinceUs <= limit; w = fifoPeek(v.poolWaiting)) {
     fifoShift(v.poolWaiting);
@@ -300,15 +325,15 @@ function expireWaiters(ctx: Ctx): void {
 }
 
 /** A connection is free again: the longest-waiting operation gets it. */
-function releaseConnection(ctx: Ctx): void {
-  (ctx.v as V).poolInUse--;
+function releaseConnection(ctx: C): void {
+  ctx.v.poolInUse--;
   admitWaiting(ctx);
 }
 
 /** Hand free connections to the operations that have waited longest. */
-function admitWaiting(ctx: Ctx): void {
-  const v = ctx.v as V;
-  const p = ctx.p as P;
+function admitWaiting(ctx: C): void {
+  const v = ctx.v;
+  const p = ctx.p;
   while (fifoSize(v.poolWaiting) > 0 && (p.poolSize === 0 || v.poolInUse < p.poolSize)) {
     const w = fifoShift(v.poolWaiting)!;
     send(ctx, w.n, w.f, w.key, w.value, w.invokedUs, w.tries);
@@ -316,8 +341,8 @@ function admitWaiting(ctx: Ctx): void {
 }
 
 /** Take attempt `r` off the pending list, if it is still waiting, and free its connection. */
-function complete(ctx: Ctx, r: number): Attempt | undefined {
-  const v = ctx.v as V;
+function complete(ctx: C, r: number): Attempt | undefined {
+  const v = ctx.v;
   const i = r - v.pendingBase;
   const a = i >= v.head && i < v.pending.length ? v.pending[i] : null;
   if (!a) return undefined;
@@ -334,8 +359,8 @@ function complete(ctx: Ctx, r: number): Attempt | undefined {
   return a;
 }
 
-function expire(ctx: Ctx): void {
-  const v = ctx.v as V;
+function expire(ctx: C): void {
+  const v = ctx.v;
   const limit = ctx.nowUs - timeoutUs(ctx);
   for (let a = v.pending[v.head]; a && a.sentUs <= limit; a = v.pending[v.head]) {
     complete(ctx, a.r);
@@ -346,10 +371,10 @@ function expire(ctx: Ctx): void {
   armTimeout(ctx);
 }
 
-function onReply(ctx: Ctx, r: DbReply): void {
+function onReply(ctx: C, r: DbReply): void {
   const a = complete(ctx, r.r);
   if (!a) return; // already timed out: the late answer is ignored, as a real client does
-  const v = ctx.v as V;
+  const v = ctx.v;
   // A cache relays answers with the node that served them: the history names that node.
   const node = r.node ?? a.node;
   if (!r.ok) return finish(ctx, a.n, a.f, a.key, a.value, a.invokedUs, a.attempt, 'fail', r.error ?? 'error', node);
@@ -359,22 +384,40 @@ function onReply(ctx: Ctx, r: DbReply): void {
   ctx.history('ok', a.f, a.n, a.key, value, { node, lsn: r.lsn, epoch: r.epoch, invokedUs: a.invokedUs });
   // A payment acknowledged needs its commands generated: a job, sent to the queue (not in the
   // same transaction: a job lost on the way is a payment never processed).
-  const jobsTo = spec(ctx).jobsTo;
+  const jobsTo = ctx.spec.jobsTo;
   if (a.f === 'write' && jobsTo) ctx.send(jobsTo, 'enqueue', { id: `${ctx.id}#${a.n}` }, JOB_BYTES);
 }
 
-function start(ctx: Ctx): void {
+function start(ctx: C): void {
   scheduleNext(ctx, 'write');
   scheduleNext(ctx, 'read');
-  ctx.setTimer(WINDOW_US, 'roll');
+  ctx.setTimer(WINDOW_US, { name: 'roll' });
 }
 
-export const client: Component = {
+function sample(ctx: C): Record<string, number> {
+  const v = ctx.v;
+  return {
+    up: 1,
+    ok: v.ok,
+    failed: v.failed,
+    unknown: v.unknown,
+    writes: v.writes,
+    writesFailed: v.writesFailed,
+    inFlight: v.pendingCount,
+    poolInUse: v.poolInUse,
+    poolWaiting: fifoSize(v.poolWaiting),
+    poolTimeouts: v.poolTimeouts,
+    p50Ms: v.latency.last.p50Ms,
+    p99Ms: v.latency.last.p99Ms,
+  };
+}
+
+export const client: Component<Client> = {
   kind: 'client',
 
   init(ctx) {
-    const s = spec(ctx);
-    ctx.p = { target: s.target, readTarget: s.readTarget ?? s.target, n: 0, poolSize: s.poolSize ?? CLIENT_DEFAULTS.poolSize, surge: 1 } satisfies P;
+    const s = ctx.spec;
+    ctx.p = { target: s.target, readTarget: s.readTarget ?? s.target, n: 0, poolSize: s.poolSize ?? CLIENT_DEFAULTS.poolSize, surge: 1 };
     ctx.v = fresh();
     start(ctx);
     return { p: ctx.p, v: ctx.v };
@@ -386,48 +429,54 @@ export const client: Component = {
     return ctx.v;
   },
 
-  onMessage(ctx, msg: Message) {
-    if (msg.type === 'reply') onReply(ctx, msg.body as DbReply);
-    else if (msg.type === 'scrape') ctx.send(ctx.nodeId(msg.from), 'metrics', { values: client.sample!(ctx) }, 200);
+  onMessage(ctx, msg) {
+    if (msg.type === 'reply') onReply(ctx, msg.body);
+    else if (msg.type === 'scrape') ctx.send(msg.from, 'metrics', { values: sample(ctx) }, 200);
   },
 
-  onTimer(ctx, name, data) {
-    if (name === 'write' || name === 'read') {
-      if (data !== (ctx.v as V).arrivalsGen) return; // superseded by a change of rate
-      invoke(ctx, name);
-      scheduleNext(ctx, name);
-    } else if (name === 'pool-timeout') {
-      expireWaiters(ctx);
-    } else if (name === 'timeout') {
-      expire(ctx);
-    } else if (name === 'retry') {
-      attempt(ctx, data.n, data.f, data.key, data.value, data.invokedUs, data.tries);
-    } else if (name === 'roll') {
-      roll((ctx.v as V).latency);
-      ctx.setTimer(WINDOW_US, 'roll');
+  onTimer(ctx, timer) {
+    switch (timer.name) {
+      case 'write':
+      case 'read':
+        if (timer.data !== ctx.v.arrivalsGen) return; // superseded by a change of rate
+        invoke(ctx, timer.name);
+        scheduleNext(ctx, timer.name);
+        return;
+      case 'pool-timeout':
+        return expireWaiters(ctx);
+      case 'timeout':
+        return expire(ctx);
+      case 'retry': {
+        const r = timer.data;
+        return attempt(ctx, r.n, r.f, r.key, r.value, r.invokedUs, r.tries);
+      }
+      case 'roll':
+        roll(ctx.v.latency);
+        ctx.setTimer(WINDOW_US, { name: 'roll' });
+        return;
     }
   },
 
-  onCommand(ctx, verb, args) {
-    const p = ctx.p as P;
-    if (verb === 'resize-pool') {
-      p.poolSize = Number(args?.poolSize ?? 0);
+  onCommand(ctx, cmd) {
+    const p = ctx.p;
+    if (cmd.verb === 'resize-pool') {
+      p.poolSize = cmd.poolSize;
       ctx.log(`connection pool resized to ${p.poolSize}`);
       ctx.mark('resize-pool', { poolSize: p.poolSize });
       admitWaiting(ctx);
       return undefined;
     }
-    if (verb === 'surge') {
-      p.surge = Number(args?.factor ?? 1);
+    if (cmd.verb === 'surge') {
+      p.surge = cmd.factor;
       ctx.log(p.surge === 1 ? 'the surge is over' : `a surge: ${p.surge}x the usual traffic`);
       ctx.mark('surge', { factor: p.surge });
-      (ctx.v as V).arrivalsGen++;
+      ctx.v.arrivalsGen++;
       scheduleNext(ctx, 'write');
       scheduleNext(ctx, 'read');
       return undefined;
     }
-    if (verb !== 'repoint') return `a client does not take '${verb}'`;
-    const to = String(args?.to ?? '');
+    if (cmd.verb !== 'repoint') return `a client does not take '${cmd.verb}'`;
+    const to = cmd.to;
     const readsFollow = p.readTarget === p.target;
     p.target = to;
     if (readsFollow) p.readTarget = to;
@@ -436,28 +485,12 @@ export const client: Component = {
     return undefined;
   },
 
-  sample(ctx) {
-    const v = ctx.v as V;
-    return {
-      up: 1,
-      ok: v.ok,
-      failed: v.failed,
-      unknown: v.unknown,
-      writes: v.writes,
-      writesFailed: v.writesFailed,
-      inFlight: v.pendingCount,
-      poolInUse: v.poolInUse,
-      poolWaiting: fifoSize(v.poolWaiting),
-      poolTimeouts: v.poolTimeouts,
-      p50Ms: v.latency.last.p50Ms,
-      p99Ms: v.latency.last.p99Ms,
-    };
-  },
+  sample,
 
   view(ctx) {
-    const p = ctx.p as P;
-    const v = ctx.v as V | null;
-    const s = spec(ctx);
+    const p = ctx.p;
+    const v = ctx.v;
+    const s = ctx.spec;
     const resolved = v ? (v.dns[p.target]?.[0] ?? null) : null;
     return {
       summary: `${s.writesPerSec ?? 0} w/s, ${s.readsPerSec ?? 0} r/s -> ${p.target}`,

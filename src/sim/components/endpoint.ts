@@ -9,7 +9,8 @@
 // so two clusters in one world each keep their own endpoint.
 
 import type { Component, Ctx } from '../kernel/component';
-import type { DatabaseSpec, EndpointSpec } from '../spec';
+import type { EndpointSpec } from '../spec';
+import type { EndpointDetail } from '../views';
 import { ENDPOINT_PARAMS } from '../params/endpoint';
 import { defaultsOf } from '../params/param';
 
@@ -24,28 +25,38 @@ export interface EndpointPersisted {
   claimEpoch: number;
 }
 
-type P = EndpointPersisted;
+/** A claim waits `updateDelayMs` before the record changes. */
+type EndpointTimer = { name: 'claim'; data: { node: string; epoch: number } };
 
-function spec(ctx: Ctx): EndpointSpec {
-  return ctx.spec as EndpointSpec;
+interface Endpoint {
+  spec: EndpointSpec;
+  persisted: EndpointPersisted;
+  volatile: Record<string, never>;
+  timer: EndpointTimer;
+  inbox: never;
+  detail: EndpointDetail;
 }
 
+type C = Ctx<Endpoint>;
+
+
 /** The databases whose primary this endpoint follows. */
-function group(ctx: Ctx): readonly string[] {
-  return spec(ctx).databases ?? ctx.nodesOfKind('database');
+function group(ctx: C): readonly string[] {
+  return ctx.spec.databases ?? ctx.nodesOfKind('database');
 }
 
 /** The record a configuration resolves to at the start. */
-function initialRecord(ctx: Ctx, resolvesTo: string): string {
+function initialRecord(ctx: C, resolvesTo: string): string {
   if (resolvesTo.startsWith('node:')) return resolvesTo.slice(5);
   for (const id of group(ctx)) {
-    if ((ctx.nodeSpec(id) as DatabaseSpec).role === 'primary') return id;
+    const s = ctx.nodeSpec(id);
+    if (s?.kind === 'database' && s.role === 'primary') return id;
   }
   return '';
 }
 
-function setRecord(ctx: Ctx, node: string): void {
-  const p = ctx.p as P;
+function setRecord(ctx: C, node: string): void {
+  const p = ctx.p;
   if (p.record === node) return;
   p.record = node;
   p.version++;
@@ -53,12 +64,12 @@ function setRecord(ctx: Ctx, node: string): void {
   ctx.mark('endpoint', { to: node });
 }
 
-export const endpoint: Component = {
+export const endpoint: Component<Endpoint> = {
   kind: 'endpoint',
 
   init(ctx) {
-    const resolvesTo = spec(ctx).resolvesTo;
-    ctx.p = { resolvesTo, record: initialRecord(ctx, resolvesTo), version: 1, claimEpoch: 0 } satisfies P;
+    const resolvesTo = ctx.spec.resolvesTo;
+    ctx.p = { resolvesTo, record: initialRecord(ctx, resolvesTo), version: 1, claimEpoch: 0 };
     ctx.v = {};
     return { p: ctx.p, v: ctx.v };
   },
@@ -70,52 +81,52 @@ export const endpoint: Component = {
 
   onMessage() {},
 
-  onTimer(ctx, name, data) {
-    const p = ctx.p as P;
+  onTimer(ctx, timer) {
     // A claim made before a repoint to a fixed node no longer applies. Two promotions close
     // together can claim out of order (each promote message has its own way to go): the
     // newer epoch's primary keeps the name, or it would point at a node about to be demoted
     // and stay there, since nothing claims it again.
-    const claim = data as { node: string; epoch: number };
-    if (name === 'claim' && p.resolvesTo === 'role:primary' && claim.epoch >= p.claimEpoch) {
+    const p = ctx.p;
+    const claim = timer.data;
+    if (timer.name === 'claim' && p.resolvesTo === 'role:primary' && claim.epoch >= p.claimEpoch) {
       p.claimEpoch = claim.epoch;
       setRecord(ctx, claim.node);
     }
   },
 
-  onCommand(ctx, verb, args) {
-    const p = ctx.p as P;
-    if (verb === 'claim') {
-      if (p.resolvesTo !== 'role:primary') return undefined; // a node endpoint never moves
-      if (!group(ctx).includes(args?.node)) return undefined; // another cluster's primary
-      ctx.setTimer((spec(ctx).updateDelayMs ?? ENDPOINT_DEFAULTS.updateDelayMs) * 1000, 'claim', { node: String(args?.node), epoch: Number(args?.epoch ?? 0) });
-      return undefined;
+  onCommand(ctx, cmd) {
+    const p = ctx.p;
+    switch (cmd.verb) {
+      case 'claim':
+        if (p.resolvesTo !== 'role:primary') return undefined; // a node endpoint never moves
+        if (!group(ctx).includes(cmd.node)) return undefined; // another cluster's primary
+        ctx.setTimer((ctx.spec.updateDelayMs ?? ENDPOINT_DEFAULTS.updateDelayMs) * 1000, { name: 'claim', data: { node: cmd.node, epoch: cmd.epoch } });
+        return undefined;
+      case 'repoint': {
+        const to = cmd.to;
+        p.resolvesTo = to === 'role:primary' || to.startsWith('node:') ? to : `node:${to}`;
+        setRecord(ctx, initialRecordAfterRepoint(ctx, p.resolvesTo));
+        return undefined;
+      }
     }
-    if (verb === 'repoint') {
-      const to = String(args?.to ?? '');
-      p.resolvesTo = to === 'role:primary' || to.startsWith('node:') ? to : `node:${to}`;
-      setRecord(ctx, initialRecordAfterRepoint(ctx, p.resolvesTo));
-      return undefined;
-    }
-    return `an endpoint does not take '${verb}'`;
+    return `an endpoint does not take '${cmd.verb}'`;
   },
 
-  onQuery(ctx, question) {
-    if (question === 'resolve') return (ctx.p as P).record;
-    return undefined;
+  queries: {
+    resolve: (ctx) => ctx.p.record,
   },
 
   view(ctx) {
-    const p = ctx.p as P;
+    const p = ctx.p;
     return {
       summary: `${p.resolvesTo} -> ${p.record || 'nothing'}`,
-      detail: { resolvesTo: p.resolvesTo, record: p.record, version: p.version, ttlMs: spec(ctx).ttlMs ?? ENDPOINT_DEFAULTS.ttlMs },
+      detail: { resolvesTo: p.resolvesTo, record: p.record, version: p.version, ttlMs: ctx.spec.ttlMs ?? ENDPOINT_DEFAULTS.ttlMs },
     };
   },
 };
 
 /** After a repoint to `role:primary`, ask the databases who is primary now. */
-function initialRecordAfterRepoint(ctx: Ctx, resolvesTo: string): string {
+function initialRecordAfterRepoint(ctx: C, resolvesTo: string): string {
   if (resolvesTo.startsWith('node:')) return resolvesTo.slice(5);
   for (const id of group(ctx)) {
     if (ctx.query(id, 'role') === 'primary') return id;

@@ -14,8 +14,9 @@
 // - `disk-usage`: share of a database's disk in use, 0..1.
 // - `cpu-busy`: share of a database's cores busy at the scrape, 0..1.
 
-import type { Component, Ctx, Message } from '../kernel/component';
+import type { Component, Ctx } from '../kernel/component';
 import type { AlertRule, MonitorMetric, MonitorSpec } from '../spec';
+import type { MonitorDetail } from '../views';
 import { MONITOR_PARAMS } from '../params/monitor';
 import { defaultsOf } from '../params/param';
 
@@ -39,14 +40,23 @@ export interface MonitorVolatile {
   round: number;
 }
 
-type V = MonitorVolatile;
+type MonitorTimer = { name: 'scrape' } | { name: 'notify'; data: { key: string; rule: string; node: string } };
 
-function spec(ctx: Ctx): MonitorSpec {
-  return ctx.spec as MonitorSpec;
+interface Monitor {
+  spec: MonitorSpec;
+  persisted: Record<string, never>;
+  volatile: MonitorVolatile;
+  timer: MonitorTimer;
+  inbox: 'metrics';
+  detail: MonitorDetail;
 }
 
+type C = Ctx<Monitor>;
+type V = MonitorVolatile;
+
+
 /** The nodes a rule applies to: those it names, else every node the metric makes sense for. */
-export function ruleNodes(ctx: Ctx, rule: AlertRule): readonly string[] {
+export function ruleNodes(ctx: Pick<Ctx, 'nodesOfKind'>, rule: AlertRule): readonly string[] {
   if (rule.nodes) return rule.nodes;
   const kinds: Record<MonitorMetric, string[]> = {
     'node-up': ['database', 'orchestrator', 'client'],
@@ -99,9 +109,9 @@ function holds(rule: AlertRule, value: number | undefined): boolean {
   return value > (rule.above ?? 0);
 }
 
-function evaluate(ctx: Ctx): void {
-  const v = ctx.v as V;
-  spec(ctx).rules.forEach((rule, i) => {
+function evaluate(ctx: C): void {
+  const v = ctx.v;
+  ctx.spec.rules.forEach((rule, i) => {
     for (const node of ruleNodes(ctx, rule)) {
       const key = `${i}:${node}`;
       const st = v.rules[key] ?? (v.rules[key] = { sinceUs: -1, firing: false });
@@ -120,14 +130,14 @@ function evaluate(ctx: Ctx): void {
         st.firing = true;
         ctx.log(`alert ${ruleName(rule)} fires on ${node} (${value?.toFixed(3)})`);
         ctx.mark('alert', { rule: ruleName(rule), node, state: 'firing', value: value ?? 0 });
-        ctx.setTimer((rule.notifyDelayMs ?? 0) * 1000, 'notify', { key, rule: ruleName(rule), node });
+        ctx.setTimer((rule.notifyDelayMs ?? 0) * 1000, { name: 'notify', data: { key, rule: ruleName(rule), node } });
       }
     }
   });
 }
 
-function scrape(ctx: Ctx): void {
-  const v = ctx.v as V;
+function scrape(ctx: C): void {
+  const v = ctx.v;
   // Judge the round that just ended, then start the next.
   if (v.round > 0) evaluate(ctx);
   v.round++;
@@ -136,39 +146,40 @@ function scrape(ctx: Ctx): void {
   }
   v.answered = {};
   const targets = new Set<string>();
-  for (const rule of spec(ctx).rules) for (const n of ruleNodes(ctx, rule)) targets.add(n);
+  for (const rule of ctx.spec.rules) for (const n of ruleNodes(ctx, rule)) targets.add(n);
   for (const node of targets) ctx.send(node, 'scrape', {}, SCRAPE_BYTES);
-  ctx.setTimer((spec(ctx).scrapeMs ?? MONITOR_DEFAULTS.scrapeMs) * 1000, 'scrape');
+  ctx.setTimer((ctx.spec.scrapeMs ?? MONITOR_DEFAULTS.scrapeMs) * 1000, { name: 'scrape' });
 }
 
-export const monitor: Component = {
+export const monitor: Component<Monitor> = {
   kind: 'monitor',
 
   init(ctx) {
     ctx.p = {};
-    ctx.v = { latest: {}, previous: {}, answered: {}, rules: {}, round: 0 } satisfies V;
-    ctx.setTimer(0, 'scrape');
+    ctx.v = { latest: {}, previous: {}, answered: {}, rules: {}, round: 0 };
+    ctx.setTimer(0, { name: 'scrape' });
     return { p: ctx.p, v: ctx.v };
   },
 
   recover(ctx) {
-    ctx.v = { latest: {}, previous: {}, answered: {}, rules: {}, round: 0 } satisfies V;
-    ctx.setTimer(0, 'scrape');
+    ctx.v = { latest: {}, previous: {}, answered: {}, rules: {}, round: 0 };
+    ctx.setTimer(0, { name: 'scrape' });
     return ctx.v;
   },
 
-  onMessage(ctx, msg: Message) {
+  onMessage(ctx, msg) {
     if (msg.type !== 'metrics') return;
-    const v = ctx.v as V;
+    const v = ctx.v;
     const node = ctx.nodeId(msg.from);
-    v.latest[node] = (msg.body as { values: Record<string, number> }).values;
+    v.latest[node] = msg.body.values;
     v.answered[node] = true;
   },
 
-  onTimer(ctx, name, data) {
-    if (name === 'scrape') scrape(ctx);
-    else if (name === 'notify') {
-      const st = (ctx.v as V).rules[data.key];
+  onTimer(ctx, timer) {
+    if (timer.name === 'scrape') scrape(ctx);
+    else if (timer.name === 'notify') {
+      const data = timer.data;
+      const st = ctx.v.rules[data.key];
       if (!st?.firing) return;
       ctx.log(`alert ${data.rule} on ${data.node}: someone is notified`);
       ctx.mark('alert', { rule: data.rule, node: data.node, state: 'notified' });
@@ -176,16 +187,16 @@ export const monitor: Component = {
   },
 
   sample(ctx) {
-    const v = ctx.v as V;
+    const v = ctx.v;
     let firing = 0;
     for (const k in v.rules) if (v.rules[k].firing) firing++;
     return { up: 1, firing };
   },
 
   view(ctx) {
-    const v = ctx.v as V | null;
+    const v = ctx.v;
     const firing = v ? Object.entries(v.rules).filter(([, s]) => s.firing).map(([k]) => k) : [];
-    const rules = spec(ctx).rules.map(ruleName);
+    const rules = ctx.spec.rules.map(ruleName);
     return {
       summary: firing.length ? `${firing.length} alert${firing.length === 1 ? '' : 's'} firing` : `watching: ${rules.join(', ') || 'nothing'}`,
       detail: { rules, firing },

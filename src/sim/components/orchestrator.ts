@@ -23,9 +23,11 @@
 // Its view (who is primary, the epoch) is persisted, as a real orchestrator keeps it in a
 // consensus store, so a restarted orchestrator carries on from it.
 
-import type { Component, Ctx, Message } from '../kernel/component';
+import type { Component, Ctx } from '../kernel/component';
 import { exp, log10 } from '../kernel/fmath';
 import type { DatabaseSpec, OrchestratorSpec } from '../spec';
+import type { PongBody } from '../protocol';
+import type { OrchestratorDetail } from '../views';
 import { ORCHESTRATOR_PARAMS } from '../params/orchestrator';
 import { defaultsOf } from '../params/param';
 
@@ -67,17 +69,32 @@ export interface OrchestratorVolatile {
   managed: { to: string; old: string; sinceUs: number } | null;
 }
 
+type OrchestratorTimer = { name: 'heartbeat' } | { name: 'operator' };
+
+interface Orchestrator {
+  spec: OrchestratorSpec;
+  persisted: OrchestratorPersisted;
+  volatile: OrchestratorVolatile;
+  timer: OrchestratorTimer;
+  inbox: 'pong' | 'scrape';
+  detail: OrchestratorDetail;
+}
+
+type C = Ctx<Orchestrator>;
 type P = OrchestratorPersisted;
 type V = OrchestratorVolatile;
 
-function spec(ctx: Ctx): OrchestratorSpec {
-  return ctx.spec as OrchestratorSpec;
+/** A watched node's spec, if it is a database. */
+function databaseSpec(ctx: C, id: string): DatabaseSpec | undefined {
+  const ns = ctx.nodeSpec(id);
+  return ns?.kind === 'database' ? ns : undefined;
 }
 
-function fresh(ctx: Ctx): V {
+
+function fresh(ctx: C): V {
   const watches: Record<string, Watch> = {};
-  for (const id of spec(ctx).watches) {
-    const ns = ctx.nodeSpec(id) as DatabaseSpec | undefined;
+  for (const id of ctx.spec.watches) {
+    const ns = databaseSpec(ctx, id);
     watches[id] = { lastAnswerUs: ctx.nowUs, heard: false, intervalsUs: [], role: ns?.role ?? 'replica', lsn: 0, epoch: 1, follow: ns?.replicateFrom ?? null, down: false };
   }
   return { watches, awaitingOperator: false, managed: null };
@@ -102,8 +119,8 @@ export function phi(w: Pick<Watch, 'intervalsUs' | 'lastAnswerUs'>, nowUs: numbe
 }
 
 /** Suspicion in 0..1+ (1 = declared down), for the stage's detector gauge. */
-function suspicion(ctx: Ctx, w: Watch): number {
-  const s = spec(ctx);
+function suspicion(ctx: Pick<C, 'nowUs' | 'spec'>, w: Watch): number {
+  const s = ctx.spec;
   if (s.detector === 'phi' && w.intervalsUs.length >= PHI_MIN_SAMPLES) {
     return phi(w, ctx.nowUs) / (s.phiThreshold ?? ORCHESTRATOR_DEFAULTS.phiThreshold);
   }
@@ -111,20 +128,20 @@ function suspicion(ctx: Ctx, w: Watch): number {
 }
 
 /** How long a heartbeat lets the primary accept writes: shorter than detection takes. */
-function leaseUs(ctx: Ctx): number {
-  const s = spec(ctx);
+function leaseUs(ctx: C): number {
+  const s = ctx.spec;
   if (s.leaseMs !== undefined) return s.leaseMs * 1000;
   if (s.detector === 'phi') return 1.5 * (s.heartbeatMs ?? ORCHESTRATOR_DEFAULTS.heartbeatMs) * 1000;
   return ((s.timeoutMs ?? ORCHESTRATOR_DEFAULTS.timeoutMs) * 1000) / 2;
 }
 
-function electCandidate(ctx: Ctx, v: V, primary: string): string | null {
+function electCandidate(ctx: C, v: V, primary: string): string | null {
   let best: string | null = null;
-  for (const id of spec(ctx).watches) {
+  for (const id of ctx.spec.watches) {
     const w = v.watches[id];
     if (id === primary || w.down) continue;
-    const ns = ctx.nodeSpec(id) as DatabaseSpec | undefined;
-    if (ns?.kind !== 'database') continue;
+    const ns = databaseSpec(ctx, id);
+    if (!ns) continue;
     // The designated synchronous standby has every acknowledged write: it wins outright.
     if (ns.role === 'standby' && ns.replication === 'sync' && ns.replicateFrom === primary) return id;
     if (best === null || w.lsn > v.watches[best].lsn) best = id;
@@ -139,9 +156,9 @@ function nextEpoch(p: P, v: V): number {
 }
 
 /** Make `candidate` the primary in place of `old`, and re-point everyone else to it. */
-function switchTo(ctx: Ctx, candidate: string, why: string): void {
-  const p = ctx.p as P;
-  const v = ctx.v as V;
+function switchTo(ctx: C, candidate: string, why: string): void {
+  const p = ctx.p;
+  const v = ctx.v;
   const old = p.primary;
   p.epoch = nextEpoch(p, v);
   p.primary = candidate;
@@ -149,17 +166,17 @@ function switchTo(ctx: Ctx, candidate: string, why: string): void {
   ctx.log(`failover (${why}): promoting ${candidate} (lsn ${v.watches[candidate].lsn}) in place of ${old}, epoch ${p.epoch}`);
   ctx.mark('failover', { from: old, to: candidate, epoch: p.epoch, lsn: v.watches[candidate].lsn, why });
   ctx.send(candidate, 'promote', { epoch: p.epoch }, PING_BYTES);
-  if (spec(ctx).fencing && old) ctx.send(old, 'fence', { epoch: p.epoch }, PING_BYTES);
-  for (const id of spec(ctx).watches) {
+  if (ctx.spec.fencing && old) ctx.send(old, 'fence', { epoch: p.epoch }, PING_BYTES);
+  for (const id of ctx.spec.watches) {
     if (id !== candidate && id !== old && ctx.nodeSpec(id)?.kind === 'database') {
       ctx.send(id, 'follow', { node: candidate, epoch: p.epoch }, PING_BYTES);
     }
   }
 }
 
-function failover(ctx: Ctx, why: string): void {
-  const p = ctx.p as P;
-  const candidate = electCandidate(ctx, ctx.v as V, p.primary);
+function failover(ctx: C, why: string): void {
+  const p = ctx.p;
+  const candidate = electCandidate(ctx, ctx.v, p.primary);
   if (!candidate) {
     ctx.log(`no replica can be promoted in place of ${p.primary}`);
     ctx.mark('failover-impossible', { primary: p.primary });
@@ -169,9 +186,9 @@ function failover(ctx: Ctx, why: string): void {
 }
 
 /** A watched node answered: learn what it says, and correct it if it is out of line. */
-function onPong(ctx: Ctx, id: string, b: { role: string; lsn: number; epoch: number; follow: string | null; fenced: boolean }): void {
-  const p = ctx.p as P;
-  const v = ctx.v as V;
+function onPong(ctx: C, id: string, b: PongBody): void {
+  const p = ctx.p;
+  const v = ctx.v;
   const w = v.watches[id];
   if (w.heard) {
     w.intervalsUs.push(ctx.nowUs - w.lastAnswerUs);
@@ -220,10 +237,10 @@ function onPong(ctx: Ctx, id: string, b: { role: string; lsn: number; epoch: num
   }
 }
 
-function heartbeat(ctx: Ctx): void {
-  const p = ctx.p as P;
-  const v = ctx.v as V;
-  const s = spec(ctx);
+function heartbeat(ctx: C): void {
+  const p = ctx.p;
+  const v = ctx.v;
+  const s = ctx.spec;
   const ping = s.fencing ? { epoch: p.epoch, leaseUntilUs: ctx.nowUs + leaseUs(ctx) } : {};
   for (const id of s.watches) {
     ctx.send(id, 'ping', ping, PING_BYTES);
@@ -238,7 +255,7 @@ function heartbeat(ctx: Ctx): void {
     else if (!v.awaitingOperator) {
       v.awaitingOperator = true;
       ctx.mark('alert', { rule: 'primary down', node: id, state: 'firing' });
-      ctx.setTimer((s.operatorDelayMs ?? ORCHESTRATOR_DEFAULTS.operatorDelayMs) * 1000, 'operator');
+      ctx.setTimer((s.operatorDelayMs ?? ORCHESTRATOR_DEFAULTS.operatorDelayMs) * 1000, { name: 'operator' });
     }
   }
   const m = v.managed;
@@ -250,53 +267,60 @@ function heartbeat(ctx: Ctx): void {
       ctx.send(m.old, 'follow', { node: m.to, epoch: p.epoch }, PING_BYTES);
     }
   }
-  ctx.setTimer((s.heartbeatMs ?? ORCHESTRATOR_DEFAULTS.heartbeatMs) * 1000, 'heartbeat');
+  ctx.setTimer((s.heartbeatMs ?? ORCHESTRATOR_DEFAULTS.heartbeatMs) * 1000, { name: 'heartbeat' });
 }
 
-export const orchestrator: Component = {
+function sample(ctx: C): Record<string, number> {
+  const v = ctx.v;
+  const out: Record<string, number> = { up: 1, failovers: ctx.p.failovers };
+  for (const id of ctx.spec.watches) out[`suspicion:${id}`] = suspicion(ctx, v.watches[id]);
+  return out;
+}
+
+export const orchestrator: Component<Orchestrator> = {
   kind: 'orchestrator',
 
   init(ctx) {
     let primary = '';
-    for (const id of spec(ctx).watches) if ((ctx.nodeSpec(id) as DatabaseSpec | undefined)?.role === 'primary' && !primary) primary = id;
-    ctx.p = { primary, epoch: 1, failovers: 0 } satisfies P;
+    for (const id of ctx.spec.watches) if (databaseSpec(ctx, id)?.role === 'primary' && !primary) primary = id;
+    ctx.p = { primary, epoch: 1, failovers: 0 };
     ctx.v = fresh(ctx);
-    ctx.setTimer(0, 'heartbeat');
+    ctx.setTimer(0, { name: 'heartbeat' });
     return { p: ctx.p, v: ctx.v };
   },
 
   recover(ctx) {
     ctx.v = fresh(ctx);
-    ctx.setTimer(0, 'heartbeat');
+    ctx.setTimer(0, { name: 'heartbeat' });
     return ctx.v;
   },
 
-  onMessage(ctx, msg: Message) {
+  onMessage(ctx, msg) {
     const id = ctx.nodeId(msg.from);
     if (msg.type === 'pong') {
-      if ((ctx.v as V).watches[id]) onPong(ctx, id, msg.body as Parameters<typeof onPong>[2]);
+      if (ctx.v.watches[id]) onPong(ctx, id, msg.body);
     } else if (msg.type === 'scrape') {
-      ctx.send(id, 'metrics', { values: orchestrator.sample!(ctx) }, PING_BYTES);
+      ctx.send(id, 'metrics', { values: sample(ctx) }, PING_BYTES);
     }
   },
 
-  onTimer(ctx, name) {
-    const v = ctx.v as V;
-    const p = ctx.p as P;
-    if (name === 'heartbeat') heartbeat(ctx);
-    else if (name === 'operator') {
+  onTimer(ctx, timer) {
+    const v = ctx.v;
+    const p = ctx.p;
+    if (timer.name === 'heartbeat') heartbeat(ctx);
+    else if (timer.name === 'operator') {
       v.awaitingOperator = false;
       if (v.watches[p.primary]?.down) failover(ctx, 'the operator promoted a replica');
       else ctx.log('the operator finds the primary answering again; no failover');
     }
   },
 
-  onCommand(ctx, verb, args) {
-    if (verb !== 'managed-failover') return `an orchestrator does not take '${verb}'`;
-    const p = ctx.p as P;
-    const v = ctx.v as V;
+  onCommand(ctx, cmd) {
+    if (cmd.verb !== 'managed-failover') return `an orchestrator does not take '${cmd.verb}'`;
+    const p = ctx.p;
+    const v = ctx.v;
     if (v.managed) return 'a managed failover is already in progress';
-    const to = (args?.to as string | undefined) ?? electCandidate(ctx, v, p.primary);
+    const to = cmd.to ?? electCandidate(ctx, v, p.primary);
     if (!to || !v.watches[to] || to === p.primary) return `it has no replica to fail over to${to ? ` (${to})` : ''}`;
     // Stop writes on the old primary first, let the candidate catch up, then switch.
     ctx.log(`managed failover: fencing ${p.primary}, waiting for ${to} to catch up`);
@@ -306,21 +330,16 @@ export const orchestrator: Component = {
     return undefined;
   },
 
-  sample(ctx) {
-    const v = ctx.v as V;
-    const out: Record<string, number> = { up: 1, failovers: (ctx.p as P).failovers };
-    for (const id of spec(ctx).watches) out[`suspicion:${id}`] = suspicion(ctx, v.watches[id]);
-    return out;
-  },
+  sample,
 
   view(ctx) {
-    const p = ctx.p as P;
-    const v = ctx.v as V | null;
+    const p = ctx.p;
+    const v = ctx.v;
     const suspicions: Record<string, number> = {};
-    if (v) for (const id of spec(ctx).watches) suspicions[id] = Math.round(suspicion(ctx, v.watches[id]) * 100) / 100;
+    if (v) for (const id of ctx.spec.watches) suspicions[id] = Math.round(suspicion(ctx, v.watches[id]) * 100) / 100;
     return {
       summary: `primary ${p.primary || '?'}, ${p.failovers} failover${p.failovers === 1 ? '' : 's'}`,
-      detail: { primary: p.primary, epoch: p.epoch, failovers: p.failovers, suspicions, awaitingOperator: v?.awaitingOperator ?? false, fencing: spec(ctx).fencing },
+      detail: { primary: p.primary, epoch: p.epoch, failovers: p.failovers, suspicions, awaitingOperator: v?.awaitingOperator ?? false, fencing: ctx.spec.fencing },
     };
   },
 };

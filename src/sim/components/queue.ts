@@ -21,8 +21,9 @@
 // locks and waiting daemons are not. At most `maxJobs` jobs are held; beyond, new ones are
 // dropped, and counted.
 
-import type { Component, Ctx, Message } from '../kernel/component';
+import type { Component, Ctx } from '../kernel/component';
 import type { QueueSpec } from '../spec';
+import type { QueueDetail } from '../views';
 import { QUEUE_PARAMS } from '../params/queue';
 import { defaultsOf } from '../params/param';
 
@@ -89,21 +90,28 @@ export interface QueueVolatile {
   lockWaits: number;
 }
 
-type P = QueuePersisted;
-type V = QueueVolatile;
-
-function spec(ctx: Ctx): QueueSpec {
-  return ctx.spec as QueueSpec;
+interface Queue {
+  spec: QueueSpec;
+  persisted: QueuePersisted;
+  volatile: QueueVolatile;
+  timer: { name: 'tick' };
+  inbox: 'enqueue' | 'take' | 'lock' | 'done' | 'release' | 'scrape';
+  detail: QueueDetail;
 }
 
+type C = Ctx<Queue>;
+type P = QueuePersisted;
+
+
 /** A daemon's name: `<worker node>/<daemon index>`. */
-function refOf(ctx: Ctx, from: number, d: number): string {
+function refOf(ctx: C, from: number, d: number): string {
   return `${ctx.nodeId(from)}/${d}`;
 }
 
-function toDaemon(ctx: Ctx, ref: string, type: string, body: Record<string, unknown>): void {
+/** Tell daemon `ref` it holds the lock on job `id`. */
+function sendLocked(ctx: C, ref: string, id: string): void {
   const slash = ref.lastIndexOf('/');
-  ctx.send(ref.slice(0, slash), type, { d: Number(ref.slice(slash + 1)), ...body }, MSG_BYTES);
+  ctx.send(ref.slice(0, slash), 'locked', { d: Number(ref.slice(slash + 1)), id }, MSG_BYTES);
 }
 
 /** The oldest job not done (done ones at the front are cut off first). */
@@ -124,8 +132,8 @@ function peekOldest(p: P): Job | undefined {
 }
 
 /** The job a take gets now: the oldest not done, or with a claim the oldest not claimed. */
-function available(ctx: Ctx, claim: boolean): Job | undefined {
-  const p = ctx.p as P;
+function available(ctx: C, claim: boolean): Job | undefined {
+  const p = ctx.p;
   const first = oldest(p);
   if (!claim) return first;
   for (let i = p.head; i < p.jobs.length; i++) {
@@ -136,7 +144,7 @@ function available(ctx: Ctx, claim: boolean): Job | undefined {
 }
 
 /** Answer a take with a job if there is one for it; false if it must wait. */
-function serveTake(ctx: Ctx, w: Waiter): boolean {
+function serveTake(ctx: C, w: Waiter): boolean {
   const j = available(ctx, w.claim);
   if (!j) return false;
   if (w.claim) {
@@ -153,8 +161,8 @@ function jobOf(p: P, id: string): Job | undefined {
 }
 
 /** Let go of whatever `ref` holds or waits for on job `id`; the next waiter gets the lock. */
-function unlock(ctx: Ctx, ref: string, id: string): void {
-  const v = ctx.v as V;
+function unlock(ctx: C, ref: string, id: string): void {
+  const v = ctx.v;
   const lock = v.locks[id];
   if (!lock) return;
   lock.waiting = lock.waiting.filter((r) => r !== ref);
@@ -162,8 +170,8 @@ function unlock(ctx: Ctx, ref: string, id: string): void {
   else if (lock.holder === '' && lock.waiting.length === 0) delete v.locks[id];
 }
 
-function grantNext(ctx: Ctx, id: string, lock: Lock): void {
-  const v = ctx.v as V;
+function grantNext(ctx: C, id: string, lock: Lock): void {
+  const v = ctx.v;
   const next = lock.waiting.shift();
   if (next === undefined) {
     delete v.locks[id];
@@ -172,11 +180,11 @@ function grantNext(ctx: Ctx, id: string, lock: Lock): void {
   v.lockWaits++;
   lock.holder = next;
   lock.sinceUs = ctx.nowUs;
-  toDaemon(ctx, next, 'locked', { id });
+  sendLocked(ctx, next, id);
 }
 
-function housekeeping(ctx: Ctx): void {
-  const v = ctx.v as V;
+function housekeeping(ctx: C): void {
+  const v = ctx.v;
   for (const id in v.locks) {
     const lock = v.locks[id];
     if (lock.holder !== '' && ctx.nowUs - lock.sinceUs > LOCK_MAX_US) {
@@ -191,13 +199,13 @@ function housekeeping(ctx: Ctx): void {
     else keep.push(w);
   }
   v.waiters = keep;
-  ctx.setTimer(TICK_US, 'tick');
+  ctx.setTimer(TICK_US, { name: 'tick' });
 }
 
-function onEnqueue(ctx: Ctx, id: string): void {
-  const p = ctx.p as P;
-  const v = ctx.v as V;
-  if (p.depth >= (spec(ctx).maxJobs ?? QUEUE_DEFAULTS.maxJobs)) {
+function onEnqueue(ctx: C, id: string): void {
+  const p = ctx.p;
+  const v = ctx.v;
+  if (p.depth >= (ctx.spec.maxJobs ?? QUEUE_DEFAULTS.maxJobs)) {
     if (p.dropped++ === 0) {
       ctx.log(`full (${p.depth} jobs): new jobs are dropped`);
       ctx.mark('queue-full', { jobs: p.depth });
@@ -216,8 +224,8 @@ function onEnqueue(ctx: Ctx, id: string): void {
   }
 }
 
-function onDone(ctx: Ctx, ref: string, id: string): void {
-  const p = ctx.p as P;
+function onDone(ctx: C, ref: string, id: string): void {
+  const p = ctx.p;
   const j = jobOf(p, id);
   if (j && !j.done) {
     j.done = true;
@@ -228,8 +236,8 @@ function onDone(ctx: Ctx, ref: string, id: string): void {
   unlock(ctx, ref, id);
 }
 
-function onRelease(ctx: Ctx, ref: string, id: string): void {
-  const j = jobOf(ctx.p as P, id);
+function onRelease(ctx: C, ref: string, id: string): void {
+  const j = jobOf(ctx.p, id);
   if (j && j.claim === ref) {
     j.claim = '';
     j.claimUntilUs = 0;
@@ -237,41 +245,67 @@ function onRelease(ctx: Ctx, ref: string, id: string): void {
   unlock(ctx, ref, id);
 }
 
-function onLock(ctx: Ctx, ref: string, id: string): void {
-  const v = ctx.v as V;
+function onLock(ctx: C, ref: string, id: string): void {
+  const v = ctx.v;
   const lock = v.locks[id] ?? (v.locks[id] = { holder: '', sinceUs: ctx.nowUs, waiting: [] });
   if (lock.holder === '' || lock.holder === ref) {
     lock.holder = ref;
     lock.sinceUs = ctx.nowUs;
-    toDaemon(ctx, ref, 'locked', { id });
+    sendLocked(ctx, ref, id);
     return;
   }
   if (!lock.waiting.includes(ref)) lock.waiting.push(ref);
 }
 
-export const queue: Component = {
+function sample(ctx: C): Record<string, number> {
+  const p = ctx.p;
+  const v = ctx.v;
+  let lockWaiting = 0;
+  let locked = 0;
+  for (const id in v.locks) {
+    lockWaiting += v.locks[id].waiting.length;
+    if (v.locks[id].holder !== '') locked++;
+  }
+  let claimed = 0;
+  for (let i = p.head; i < p.jobs.length; i++) if (!p.jobs[i].done && p.jobs[i].claim !== '' && p.jobs[i].claimUntilUs > ctx.nowUs) claimed++;
+  const first = peekOldest(p);
+  return {
+    up: 1,
+    depth: p.depth,
+    lagMs: first ? (ctx.nowUs - first.atUs) / 1000 : 0,
+    enqueued: p.enqueued,
+    done: p.done,
+    dropped: p.dropped,
+    claimed,
+    locked,
+    lockWaiting,
+    idleDaemons: v.waiters.length,
+  };
+}
+
+export const queue: Component<Queue> = {
   kind: 'queue',
 
   init(ctx) {
-    ctx.p = { jobs: [], head: 0, base: 0, seqOf: {}, depth: 0, enqueued: 0, done: 0, dropped: 0 } satisfies P;
-    ctx.v = { locks: {}, waiters: [], lockWaits: 0 } satisfies V;
-    ctx.setTimer(TICK_US, 'tick');
+    ctx.p = { jobs: [], head: 0, base: 0, seqOf: {}, depth: 0, enqueued: 0, done: 0, dropped: 0 };
+    ctx.v = { locks: {}, waiters: [], lockWaits: 0 };
+    ctx.setTimer(TICK_US, { name: 'tick' });
     return { p: ctx.p, v: ctx.v };
   },
 
   recover(ctx) {
-    ctx.v = { locks: {}, waiters: [], lockWaits: 0 } satisfies V;
-    ctx.setTimer(TICK_US, 'tick');
+    ctx.v = { locks: {}, waiters: [], lockWaits: 0 };
+    ctx.setTimer(TICK_US, { name: 'tick' });
     return ctx.v;
   },
 
-  onMessage(ctx, msg: Message) {
-    const b = msg.body as { d: number; t: number; id: string; claim: boolean };
+  onMessage(ctx, msg) {
     switch (msg.type) {
       case 'enqueue':
-        return onEnqueue(ctx, b.id);
+        return onEnqueue(ctx, msg.body.id);
       case 'take': {
-        const v = ctx.v as V;
+        const v = ctx.v;
+        const b = msg.body;
         const w: Waiter = { ref: refOf(ctx, msg.from, b.d), from: msg.from, d: b.d, t: b.t, claim: b.claim === true, sinceUs: ctx.nowUs };
         // A daemon asks again only after its last take was answered or timed out: replace it.
         v.waiters = v.waiters.filter((x) => x.ref !== w.ref);
@@ -279,49 +313,25 @@ export const queue: Component = {
         return;
       }
       case 'lock':
-        return onLock(ctx, refOf(ctx, msg.from, b.d), b.id);
+        return onLock(ctx, refOf(ctx, msg.from, msg.body.d), msg.body.id);
       case 'done':
-        return onDone(ctx, refOf(ctx, msg.from, b.d), b.id);
+        return onDone(ctx, refOf(ctx, msg.from, msg.body.d), msg.body.id);
       case 'release':
-        return onRelease(ctx, refOf(ctx, msg.from, b.d), b.id);
+        return onRelease(ctx, refOf(ctx, msg.from, msg.body.d), msg.body.id);
       case 'scrape':
-        ctx.send(ctx.nodeId(msg.from), 'metrics', { values: queue.sample!(ctx) }, 200);
+        ctx.send(msg.from, 'metrics', { values: sample(ctx) }, 200);
         return;
     }
   },
 
-  onTimer(ctx, name) {
-    if (name === 'tick') housekeeping(ctx);
+  onTimer(ctx, timer) {
+    if (timer.name === 'tick') housekeeping(ctx);
   },
 
-  sample(ctx) {
-    const p = ctx.p as P;
-    const v = ctx.v as V;
-    let lockWaiting = 0;
-    let locked = 0;
-    for (const id in v.locks) {
-      lockWaiting += v.locks[id].waiting.length;
-      if (v.locks[id].holder !== '') locked++;
-    }
-    let claimed = 0;
-    for (let i = p.head; i < p.jobs.length; i++) if (!p.jobs[i].done && p.jobs[i].claim !== '' && p.jobs[i].claimUntilUs > ctx.nowUs) claimed++;
-    const first = peekOldest(p);
-    return {
-      up: 1,
-      depth: p.depth,
-      lagMs: first ? (ctx.nowUs - first.atUs) / 1000 : 0,
-      enqueued: p.enqueued,
-      done: p.done,
-      dropped: p.dropped,
-      claimed,
-      locked,
-      lockWaiting,
-      idleDaemons: v.waiters.length,
-    };
-  },
+  sample,
 
   view(ctx) {
-    const p = ctx.p as P;
+    const p = ctx.p;
     const first = peekOldest(p);
     const lagMs = first ? (ctx.nowUs - first.atUs) / 1000 : 0;
     return {

@@ -6,7 +6,6 @@
 // The backlog (time of the work waiting, per kind of work) is what makes "the queue is this
 // long, and mostly replication catch-up" something a component can report.
 
-import type { Ctx } from '../kernel/component';
 import { fifo, fifoPush, fifoShift, fifoSize, type Fifo } from '../kernel/fifo';
 
 export interface Work<T = unknown> {
@@ -28,11 +27,22 @@ export function servers<T>(): Servers<T> {
   return { waiting: fifo(), busy: 0, backlogUs: 0, backlogByKind: {} };
 }
 
-/** Queue a piece of work; it starts at once if a server is free. `timer` fires when it is done. */
-export function submit<T>(ctx: Ctx, s: Servers<T>, count: number, w: Work<T>, timer: string): void {
+/** The timer that ends a piece of work in service: it carries the work. */
+export interface ServedTimer<T> {
+  name: 'served';
+  data: Work<T>;
+}
+
+/** Where the servers set their timers: the component's context. */
+export interface TimerSink<T> {
+  setTimer(delayUs: number, timer: ServedTimer<T>): void;
+}
+
+/** Queue a piece of work; it starts at once if a server is free. A `served` timer fires when it is done. */
+export function submit<T>(ctx: TimerSink<T>, s: Servers<T>, count: number, w: Work<T>): void {
   if (s.busy < count) {
     s.busy++;
-    ctx.setTimer(w.costUs, timer, w);
+    ctx.setTimer(w.costUs, { name: 'served', data: w });
     return;
   }
   fifoPush(s.waiting, w);
@@ -41,7 +51,7 @@ export function submit<T>(ctx: Ctx, s: Servers<T>, count: number, w: Work<T>, ti
 }
 
 /** A server has finished its work (call from the timer): it takes the next waiting work. */
-export function release<T>(ctx: Ctx, s: Servers<T>, count: number, timer: string): void {
+export function release<T>(ctx: TimerSink<T>, s: Servers<T>, count: number): void {
   s.busy--;
   while (s.busy < count) {
     const w = fifoShift(s.waiting);
@@ -49,7 +59,7 @@ export function release<T>(ctx: Ctx, s: Servers<T>, count: number, timer: string
     s.backlogUs -= w.costUs;
     s.backlogByKind[w.kind] -= w.costUs;
     s.busy++;
-    ctx.setTimer(w.costUs, timer, w);
+    ctx.setTimer(w.costUs, { name: 'served', data: w });
   }
 }
 

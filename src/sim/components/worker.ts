@@ -21,7 +21,8 @@
 
 import type { Component, Ctx, Message } from '../kernel/component';
 import type { WorkerSpec } from '../spec';
-import type { DbReply, DbRequest } from './database';
+import type { DbRequest, JobBody } from '../protocol';
+import type { WorkerDetail } from '../views';
 import { resolveAddress, type DnsCache } from './address';
 import { LONG_POLL_US } from './queue';
 import { WORKER_PARAMS } from '../params/worker';
@@ -79,43 +80,57 @@ export interface WorkerVolatile {
   lockWaits: number;
 }
 
-type P = WorkerPersisted;
+/** Every timer names its daemon, and what it was waiting for then (a stale one is ignored). */
+type WorkerTimer =
+  | { name: 'take-timeout'; data: { d: number; t: number } }
+  | { name: 'db-timeout'; data: { d: number; r: number } }
+  | { name: 'lock-timeout'; data: { d: number; job: string; askedUs: number } }
+  | { name: 'worked'; data: { d: number; job: string } }
+  | { name: 'retry'; data: { d: number } };
+
+interface Worker {
+  spec: WorkerSpec;
+  persisted: WorkerPersisted;
+  volatile: WorkerVolatile;
+  timer: WorkerTimer;
+  inbox: 'reply' | 'job' | 'empty' | 'locked' | 'scrape';
+  detail: WorkerDetail;
+}
+
+type C = Ctx<Worker>;
 type V = WorkerVolatile;
 
-function spec(ctx: Ctx): WorkerSpec {
-  return ctx.spec as WorkerSpec;
-}
 
 function fresh(): V {
   return { daemons: [], nextR: 1, dns: {}, jobs: 0, skipped: 0, failed: 0, lockWaitUs: 0, lockWaits: 0 };
 }
 
-function addDaemons(ctx: Ctx, count: number): void {
-  const v = ctx.v as V;
+function addDaemons(ctx: C, count: number): void {
+  const v = ctx.v;
   for (let i = 0; i < count && v.daemons.length < MAX_DAEMONS; i++) {
     v.daemons.push({ phase: 'retry', job: '', t: 0, r: 0, n: 0, node: '', sentUs: 0, claimed: false, lockAskedUs: 0 });
     take(ctx, v.daemons.length - 1);
   }
 }
 
-function queueId(ctx: Ctx): string {
-  return spec(ctx).queue;
+function queueId(ctx: C): string {
+  return ctx.spec.queue;
 }
 
-function take(ctx: Ctx, d: number): void {
-  const dm = (ctx.v as V).daemons[d];
+function take(ctx: C, d: number): void {
+  const dm = ctx.v.daemons[d];
   dm.phase = 'take';
   dm.job = '';
   dm.t++;
-  ctx.send(queueId(ctx), 'take', { d, t: dm.t, claim: !(ctx.p as P).race }, MSG_BYTES);
-  ctx.setTimer(TAKE_TIMEOUT_US, 'take-timeout', { d, t: dm.t });
+  ctx.send(queueId(ctx), 'take', { d, t: dm.t, claim: !ctx.p.race }, MSG_BYTES);
+  ctx.setTimer(TAKE_TIMEOUT_US, { name: 'take-timeout', data: { d, t: dm.t } });
 }
 
 /** Send one database request for daemon `d`, recorded in the history as an operation. */
-function request(ctx: Ctx, d: number, f: 'read' | 'write'): void {
-  const v = ctx.v as V;
-  const p = ctx.p as P;
-  const s = spec(ctx);
+function request(ctx: C, d: number, f: 'read' | 'write'): void {
+  const v = ctx.v;
+  const p = ctx.p;
+  const s = ctx.spec;
   const dm = v.daemons[d];
   const key = EFFECT_KEY_PREFIX + dm.job;
   const n = ++p.n;
@@ -134,30 +149,30 @@ function request(ctx: Ctx, d: number, f: 'read' | 'write'): void {
   dm.sentUs = ctx.nowUs;
   const req: DbRequest = { op: `${ctx.id}#${n}`, n, r: dm.r, f, key, value };
   ctx.send(node, 'request', req, REQUEST_BYTES);
-  ctx.setTimer((s.timeoutMs ?? WORKER_DEFAULTS.timeoutMs) * 1000, 'db-timeout', { d, r: dm.r });
+  ctx.setTimer((s.timeoutMs ?? WORKER_DEFAULTS.timeoutMs) * 1000, { name: 'db-timeout', data: { d, r: dm.r } });
 }
 
 /** The job could not be finished: let it go, and try again a little later. */
-function giveUp(ctx: Ctx, d: number): void {
-  const v = ctx.v as V;
+function giveUp(ctx: C, d: number): void {
+  const v = ctx.v;
   const dm = v.daemons[d];
   v.failed++;
   if (dm.job) ctx.send(queueId(ctx), 'release', { d, id: dm.job }, MSG_BYTES);
   dm.phase = 'retry';
   dm.job = '';
   dm.r = 0;
-  ctx.setTimer(RETRY_US, 'retry', { d });
+  ctx.setTimer(RETRY_US, { name: 'retry', data: { d } });
 }
 
-function finishJob(ctx: Ctx, d: number): void {
-  const dm = (ctx.v as V).daemons[d];
+function finishJob(ctx: C, d: number): void {
+  const dm = ctx.v.daemons[d];
   ctx.send(queueId(ctx), 'done', { d, id: dm.job }, MSG_BYTES);
   take(ctx, d);
 }
 
-function onJob(ctx: Ctx, b: { d: number; t: number; id: string }): void {
-  const dm = (ctx.v as V).daemons[b.d];
-  const claim = !(ctx.p as P).race;
+function onJob(ctx: C, b: JobBody): void {
+  const dm = ctx.v.daemons[b.d];
+  const claim = !ctx.p.race;
   if (!dm || dm.phase !== 'take' || dm.t !== b.t) {
     // An answer to a take given up on: hand back what it may have claimed.
     if (claim) ctx.send(queueId(ctx), 'release', { d: b.d, id: b.id }, MSG_BYTES);
@@ -168,9 +183,9 @@ function onJob(ctx: Ctx, b: { d: number; t: number; id: string }): void {
   request(ctx, b.d, 'read');
 }
 
-function onReply(ctx: Ctx, msg: Message): void {
-  const v = ctx.v as V;
-  const r = msg.body as DbReply;
+function onReply(ctx: C, msg: Message<'reply'>): void {
+  const v = ctx.v;
+  const r = msg.body;
   // One request per daemon at a time: find whose it is.
   const d = v.daemons.findIndex((x) => x.r === r.r && (x.phase === 'check' || x.phase === 'insert'));
   if (d < 0) return; // timed out already
@@ -195,7 +210,7 @@ function onReply(ctx: Ctx, msg: Message): void {
     dm.phase = 'lock';
     dm.lockAskedUs = ctx.nowUs;
     ctx.send(queueId(ctx), 'lock', { d, id: dm.job }, MSG_BYTES);
-    ctx.setTimer(LOCK_WAIT_MAX_US, 'lock-timeout', { d, job: dm.job, askedUs: dm.lockAskedUs });
+    ctx.setTimer(LOCK_WAIT_MAX_US, { name: 'lock-timeout', data: { d, job: dm.job, askedUs: dm.lockAskedUs } });
     return;
   }
   ctx.history('ok', 'write', dm.n, key, ctx.index * 4294967296 + dm.n, { node, lsn: r.lsn, epoch: r.epoch, invokedUs: dm.sentUs });
@@ -203,14 +218,14 @@ function onReply(ctx: Ctx, msg: Message): void {
   finishJob(ctx, d);
 }
 
-function startWork(ctx: Ctx, d: number): void {
-  const dm = (ctx.v as V).daemons[d];
+function startWork(ctx: C, d: number): void {
+  const dm = ctx.v.daemons[d];
   dm.phase = 'work';
-  ctx.setTimer((spec(ctx).jobMs ?? WORKER_DEFAULTS.jobMs) * 1000, 'worked', { d, job: dm.job });
+  ctx.setTimer((ctx.spec.jobMs ?? WORKER_DEFAULTS.jobMs) * 1000, { name: 'worked', data: { d, job: dm.job } });
 }
 
-function onTimeout(ctx: Ctx, d: number, r: number): void {
-  const dm = (ctx.v as V).daemons[d];
+function onTimeout(ctx: C, d: number, r: number): void {
+  const dm = ctx.v.daemons[d];
   if (!dm || dm.r !== r || r === 0) return;
   const f = dm.phase === 'check' ? 'read' : 'write';
   const value = f === 'write' ? ctx.index * 4294967296 + dm.n : null;
@@ -220,37 +235,58 @@ function onTimeout(ctx: Ctx, d: number, r: number): void {
   giveUp(ctx, d);
 }
 
-export const worker: Component = {
+function sample(ctx: C): Record<string, number> {
+  const v = ctx.v;
+  let busy = 0;
+  let waitingOnLocks = 0;
+  for (const dm of v.daemons) {
+    if (dm.phase !== 'take' && dm.phase !== 'retry') busy++;
+    if (dm.phase === 'lock') waitingOnLocks++;
+  }
+  return {
+    up: 1,
+    daemons: v.daemons.length,
+    busy,
+    waitingOnLocks,
+    jobs: v.jobs,
+    skipped: v.skipped,
+    failed: v.failed,
+    lockWaitMs: v.lockWaits > 0 ? v.lockWaitUs / v.lockWaits / 1000 : 0,
+  };
+}
+
+export const worker: Component<Worker> = {
   kind: 'worker',
 
   init(ctx) {
-    const s = spec(ctx);
-    ctx.p = { count: s.count ?? WORKER_DEFAULTS.count, race: s.race ?? WORKER_DEFAULTS.race, n: 0 } satisfies P;
+    const s = ctx.spec;
+    ctx.p = { count: s.count ?? WORKER_DEFAULTS.count, race: s.race ?? WORKER_DEFAULTS.race, n: 0 };
     ctx.v = fresh();
-    addDaemons(ctx, (ctx.p as P).count);
+    addDaemons(ctx, ctx.p.count);
     return { p: ctx.p, v: ctx.v };
   },
 
   recover(ctx) {
     ctx.v = fresh();
-    addDaemons(ctx, (ctx.p as P).count);
+    addDaemons(ctx, ctx.p.count);
     return ctx.v;
   },
 
-  onMessage(ctx, msg: Message) {
-    const v = ctx.v as V;
-    const b = msg.body as { d: number; t: number; id: string };
+  onMessage(ctx, msg) {
+    const v = ctx.v;
     switch (msg.type) {
       case 'reply':
         return onReply(ctx, msg);
       case 'job':
-        return onJob(ctx, b);
+        return onJob(ctx, msg.body);
       case 'empty': {
+        const b = msg.body;
         const dm = v.daemons[b.d];
         if (dm && dm.phase === 'take' && dm.t === b.t) take(ctx, b.d);
         return;
       }
       case 'locked': {
+        const b = msg.body;
         const dm = v.daemons[b.d];
         if (!dm || dm.phase !== 'lock' || dm.job !== b.id) {
           // A lock this daemon no longer wants (it gave the job up): pass it on.
@@ -262,35 +298,38 @@ export const worker: Component = {
         return startWork(ctx, b.d);
       }
       case 'scrape':
-        ctx.send(ctx.nodeId(msg.from), 'metrics', { values: worker.sample!(ctx) }, 200);
+        ctx.send(msg.from, 'metrics', { values: sample(ctx) }, 200);
         return;
     }
   },
 
-  onTimer(ctx, name, data) {
-    const v = ctx.v as V;
-    if (name === 'worked') {
-      const dm = v.daemons[data.d];
-      if (dm && dm.phase === 'work' && dm.job === data.job) request(ctx, data.d, 'write');
-    } else if (name === 'db-timeout') onTimeout(ctx, data.d, data.r);
-    else if (name === 'lock-timeout') {
-      // The queue restarted (locks are in its memory) or is cut off: no grant is coming.
-      const dm = v.daemons[data.d];
-      if (dm && dm.phase === 'lock' && dm.job === data.job && dm.lockAskedUs === data.askedUs) giveUp(ctx, data.d);
-    }
-    else if (name === 'take-timeout') {
-      const dm = v.daemons[data.d];
-      if (dm && dm.phase === 'take' && dm.t === data.t) take(ctx, data.d);
-    } else if (name === 'retry') {
-      const dm = v.daemons[data.d];
-      if (dm && dm.phase === 'retry') take(ctx, data.d);
+  onTimer(ctx, timer) {
+    const v = ctx.v;
+    const dm = v.daemons[timer.data.d];
+    if (!dm) return;
+    switch (timer.name) {
+      case 'worked':
+        if (dm.phase === 'work' && dm.job === timer.data.job) request(ctx, timer.data.d, 'write');
+        return;
+      case 'db-timeout':
+        return onTimeout(ctx, timer.data.d, timer.data.r);
+      case 'lock-timeout':
+        // The queue restarted (locks are in its memory) or is cut off: no grant is coming.
+        if (dm.phase === 'lock' && dm.job === timer.data.job && dm.lockAskedUs === timer.data.askedUs) giveUp(ctx, timer.data.d);
+        return;
+      case 'take-timeout':
+        if (dm.phase === 'take' && dm.t === timer.data.t) take(ctx, timer.data.d);
+        return;
+      case 'retry':
+        if (dm.phase === 'retry') take(ctx, timer.data.d);
+        return;
     }
   },
 
-  onCommand(ctx, verb, args) {
-    const p = ctx.p as P;
-    if (verb === 'add-workers') {
-      const count = Math.max(0, Math.floor(Number(args?.count ?? 0)));
+  onCommand(ctx, cmd) {
+    const p = ctx.p;
+    if (cmd.verb === 'add-workers') {
+      const count = Math.max(0, Math.floor(cmd.count));
       const added = Math.min(count, MAX_DAEMONS - p.count);
       p.count += added;
       addDaemons(ctx, added);
@@ -298,39 +337,21 @@ export const worker: Component = {
       ctx.mark('add-workers', { count: p.count });
       return undefined;
     }
-    if (verb === 'fix-race') {
+    if (cmd.verb === 'fix-race') {
       if (!p.race) return undefined;
       p.race = false;
       ctx.log('the race is fixed: a daemon now claims its job atomically, and no other daemon is handed it');
       ctx.mark('fix-race');
       return undefined;
     }
-    return `a worker does not take '${verb}'`;
+    return `a worker does not take '${cmd.verb}'`;
   },
 
-  sample(ctx) {
-    const v = ctx.v as V;
-    let busy = 0;
-    let waitingOnLocks = 0;
-    for (const dm of v.daemons) {
-      if (dm.phase !== 'take' && dm.phase !== 'retry') busy++;
-      if (dm.phase === 'lock') waitingOnLocks++;
-    }
-    return {
-      up: 1,
-      daemons: v.daemons.length,
-      busy,
-      waitingOnLocks,
-      jobs: v.jobs,
-      skipped: v.skipped,
-      failed: v.failed,
-      lockWaitMs: v.lockWaits > 0 ? v.lockWaitUs / v.lockWaits / 1000 : 0,
-    };
-  },
+  sample,
 
   view(ctx) {
-    const p = ctx.p as P;
-    const v = ctx.v as V | null;
+    const p = ctx.p;
+    const v = ctx.v;
     const busy = v ? v.daemons.filter((d) => d.phase !== 'take' && d.phase !== 'retry').length : 0;
     const locks = v ? v.daemons.filter((d) => d.phase === 'lock').length : 0;
     return {

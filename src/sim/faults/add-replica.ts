@@ -5,5 +5,5 @@ import type { FaultKindDef } from './fault';
 // (snapshot, provision, load, replay, attach), however urgent the need.
 export const addReplica: FaultKindDef<AddReplicaFault> = {
   kind: 'add-replica',
-  apply: (ops, f) => ops.command(f.target, 'add-replica'),
+  apply: (ops, f) => ops.command(f.target, { verb: 'add-replica' }),
 };

@@ -5,5 +5,5 @@ import type { FaultKindDef } from './fault';
 // the check-then-act race in the code, it mostly adds contenders for the same jobs).
 export const addWorkers: FaultKindDef<AddWorkersFault> = {
   kind: 'add-workers',
-  apply: (ops, f) => ops.command(f.target, 'add-workers', { count: f.count }),
+  apply: (ops, f) => ops.command(f.target, { verb: 'add-workers', count: f.count }),
 };

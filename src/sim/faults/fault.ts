@@ -3,6 +3,7 @@
 // failure a learner drags in is replayed exactly by anyone who opens the same scenario.
 
 import type { FaultSpec } from '../spec';
+import type { Command, Configure } from '../protocol';
 
 /** What a fault may do to the world. The kernel implements it. */
 export interface FaultOps {
@@ -17,12 +18,12 @@ export interface FaultOps {
   degradeLink(faultId: string, between: [string, string], addLatencyMs: number, lossRate: number): void;
   restoreLink(faultId: string): void;
   /** An operator verb on a component (promote, repoint, ...); refused if it is not running. */
-  command(target: string, verb: string, args?: unknown): void;
+  command(target: string, cmd: Command): void;
   /**
    * A change to a node's machine rather than its process (a bigger disk): done even while it
    * is down. The component sees `ctx.v === null` then, and may only change what it persists.
    */
-  configure(target: string, verb: string, args?: unknown): void;
+  configure(target: string, cmd: Configure): void;
   log(text: string): void;
 }
 

@@ -6,6 +6,6 @@ import type { FaultKindDef } from './fault';
 // started again. The space is the machine's, so it changes whether the database runs or not.
 export const fillDisk: FaultKindDef<FillDiskFault> = {
   kind: 'fill-disk',
-  apply: (ops, f) => ops.configure(f.target, 'fill-disk', { bytes: f.bytes }),
-  revert: (ops, f) => ops.configure(f.target, 'fill-disk', { bytes: -f.bytes }),
+  apply: (ops, f) => ops.configure(f.target, { verb: 'fill-disk', bytes: f.bytes }),
+  revert: (ops, f) => ops.configure(f.target, { verb: 'fill-disk', bytes: -f.bytes }),
 };

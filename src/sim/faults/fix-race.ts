@@ -5,5 +5,5 @@ import type { FaultKindDef } from './fault';
 // atomically, so no other daemon is handed it, and the daemons stop waiting on each other.
 export const fixRace: FaultKindDef<FixRaceFault> = {
   kind: 'fix-race',
-  apply: (ops, f) => ops.command(f.target, 'fix-race'),
+  apply: (ops, f) => ops.command(f.target, { verb: 'fix-race' }),
 };

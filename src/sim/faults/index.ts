@@ -26,7 +26,8 @@ import { restoreBackup } from './restore-backup';
 
 export type { FaultKindDef, FaultOps } from './fault';
 
-export const FAULT_KINDS: Record<FaultSpec['kind'], FaultKindDef<any>> = {
+/** Each kind's definition, typed for that kind's own fault spec. */
+export const FAULT_KINDS: { [K in FaultSpec['kind']]: FaultKindDef<Extract<FaultSpec, { kind: K }>> } = {
   crash,
   restart,
   pause,

@@ -6,5 +6,5 @@ import type { FaultKindDef } from './fault';
 // a replica. Anything pinned to the old primary's own address now reaches a read-only node.
 export const managedFailover: FaultKindDef<ManagedFailoverFault> = {
   kind: 'managed-failover',
-  apply: (ops, f) => ops.command(f.target, 'managed-failover', { to: f.to }),
+  apply: (ops, f) => ops.command(f.target, { verb: 'managed-failover', to: f.to }),
 };

@@ -4,5 +4,5 @@ import type { FaultKindDef } from './fault';
 // An operator runs ANALYZE: queries are planned well again.
 export const refreshStatistics: FaultKindDef<RefreshStatisticsFault> = {
   kind: 'refresh-statistics',
-  apply: (ops, f) => ops.command(f.target, 'refresh-statistics'),
+  apply: (ops, f) => ops.command(f.target, { verb: 'refresh-statistics' }),
 };

@@ -5,5 +5,5 @@ import type { FaultKindDef } from './fault';
 // misconfiguration itself.
 export const repoint: FaultKindDef<RepointFault> = {
   kind: 'repoint',
-  apply: (ops, f) => ops.command(f.target, 'repoint', { to: f.to }),
+  apply: (ops, f) => ops.command(f.target, { verb: 'repoint', to: f.to }),
 };

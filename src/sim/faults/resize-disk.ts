@@ -5,5 +5,5 @@ import type { FaultKindDef } from './fault';
 // database still needs a restart).
 export const resizeDisk: FaultKindDef<ResizeDiskFault> = {
   kind: 'resize-disk',
-  apply: (ops, f) => ops.configure(f.target, 'resize-disk', { bytes: f.bytes }),
+  apply: (ops, f) => ops.configure(f.target, { verb: 'resize-disk', bytes: f.bytes }),
 };

@@ -4,5 +4,5 @@ import type { FaultKindDef } from './fault';
 // An operator changes an app server's connection pool size.
 export const resizePool: FaultKindDef<ResizePoolFault> = {
   kind: 'resize-pool',
-  apply: (ops, f) => ops.command(f.target, 'resize-pool', { poolSize: f.poolSize }),
+  apply: (ops, f) => ops.command(f.target, { verb: 'resize-pool', poolSize: f.poolSize }),
 };

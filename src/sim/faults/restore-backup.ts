@@ -12,10 +12,10 @@ export const restoreBackup: FaultKindDef<RestoreBackupFault> = {
   apply: (ops, f) => {
     ops.log(`an operator restores ${f.target} from a backup of ${f.from}`);
     ops.crash(f.target);
-    ops.configure(f.target, 'restore-take', { from: f.from });
+    ops.configure(f.target, { verb: 'restore-take', from: f.from });
   },
   revert: (ops, f) => {
-    ops.configure(f.target, 'restore-load');
+    ops.configure(f.target, { verb: 'restore-load' });
     ops.restart(f.target);
   },
 };

@@ -5,6 +5,6 @@ import type { FaultKindDef } from './fault';
 // times slower, until someone refreshes the statistics (or `untilMs`).
 export const slowQueries: FaultKindDef<SlowQueriesFault> = {
   kind: 'slow-queries',
-  apply: (ops, f) => ops.command(f.target, 'slow-queries', { keys: f.keys ?? [], hottest: f.hottest ?? 0, factor: f.factor ?? 100 }),
-  revert: (ops, f) => ops.command(f.target, 'refresh-statistics'),
+  apply: (ops, f) => ops.command(f.target, { verb: 'slow-queries', keys: f.keys ?? [], hottest: f.hottest ?? 0, factor: f.factor ?? 100 }),
+  revert: (ops, f) => ops.command(f.target, { verb: 'refresh-statistics' }),
 };

@@ -5,6 +5,6 @@ import type { FaultKindDef } from './fault';
 // taking its capacity from clients (at the price of a longer catch-up).
 export const throttle: FaultKindDef<ThrottleFault> = {
   kind: 'throttle',
-  apply: (ops, f) => ops.command(f.target, 'throttle', { entriesPerSec: f.entriesPerSec }),
-  revert: (ops, f) => ops.command(f.target, 'throttle', { entriesPerSec: 0 }),
+  apply: (ops, f) => ops.command(f.target, { verb: 'throttle', entriesPerSec: f.entriesPerSec }),
+  revert: (ops, f) => ops.command(f.target, { verb: 'throttle', entriesPerSec: 0 }),
 };

@@ -7,14 +7,18 @@
 // randomness: time, random draws, messages and timers all come through `Ctx`.
 
 import type { NodeSpec } from '../spec';
+import type { Bodies, Command, Configure, MessageType, Question, Answer, QueryHandlers } from '../protocol';
+import type { NodeView } from '../views';
 
-export interface Message {
+export type { NodeView };
+
+/** What the network carries for every message, whatever its type. */
+export interface MessageHeader {
   id: number;
   from: number;
   to: number;
   /** The sender's incarnation when it sent this: a crash before departure loses the message. */
   si: number;
-  type: string;
   bytes: number;
   /** When the sender handed it to the network. */
   sentUs: number;
@@ -22,8 +26,10 @@ export interface Message {
   departUs: number;
   /** When it reaches the receiver. */
   deliverUs: number;
-  body: unknown;
 }
+
+/** A message of one of the types `M`: narrow it by `type` to get its body's type. */
+export type Message<M extends MessageType = MessageType> = M extends MessageType ? MessageHeader & { type: M; body: Bodies[M] } : never;
 
 export type NodeStatus = 'up' | 'down' | 'paused';
 
@@ -76,16 +82,36 @@ export interface MetricSample {
   values: Record<string, number>;
 }
 
-export interface Ctx {
+/** A timer's payload: its name (what the trace hash mixes in) and what it carries. */
+export interface TimerBase {
+  readonly name: string;
+  readonly data?: unknown;
+}
+
+/**
+ * The types that make a component kind: how it is configured, what it persists (survives a
+ * crash), what it holds in memory, its timers (a discriminated union on `name`), the
+ * message types it takes, and the detail its view gives the stage.
+ */
+export interface KindTypes {
+  spec: unknown;
+  persisted: unknown;
+  volatile: unknown;
+  timer: TimerBase;
+  inbox: MessageType;
+  detail: unknown;
+}
+
+export interface Ctx<K extends KindTypes = KindTypes> {
   /** Virtual time in microseconds. */
   readonly nowUs: number;
   readonly id: string;
   readonly index: number;
-  readonly spec: NodeSpec;
+  readonly spec: K['spec'];
   /** Persisted state of the node being run. */
-  p: any;
-  /** Volatile state of the node being run. */
-  v: any;
+  p: K['persisted'];
+  /** Volatile state of the node being run (null while it is down: see `DownCtx`). */
+  v: K['volatile'];
   /** Uniform in [0, 1) from this node's own stream. */
   random(): number;
   /** Exponential with the given mean, from this node's own stream. */
@@ -95,8 +121,9 @@ export interface Ctx {
    * index as it came). `body` must not be changed afterwards (copy what you share): it is in
    * flight, and a checkpoint may serialise it at any moment.
    */
-  send(to: string | number, type: string, body: unknown, bytes: number): void;
-  setTimer(delayUs: number, name: string, data?: unknown): void;
+  send<M extends MessageType>(to: string | number, type: M, body: Bodies[M], bytes: number): void;
+  /** `timer` comes back to `onTimer` after `delayUs`, unless the node crashes first. Not to be changed afterwards. */
+  setTimer(delayUs: number, timer: K['timer']): void;
   log(text: string): void;
   mark(kind: string, data?: Record<string, unknown>): void;
   /**
@@ -106,11 +133,12 @@ export interface Ctx {
   history(type: HistoryEntry['type'], f: HistoryEntry['f'], n: number, key: string, value: number | null, detail?: HistoryDetail): void;
   /**
    * A synchronous out-of-band question to another component, for things the model does not
-   * send over the network (a DNS lookup). Returns undefined if that node is down or paused.
+   * send over the network (a DNS lookup). Undefined if that node is down or paused, or does
+   * not answer that question.
    */
-  query(target: string, question: string, args?: unknown): unknown;
-  /** Ask another component to act, out of band (an orchestrator's API call). */
-  command(target: string, verb: string, args?: unknown): string | undefined;
+  query<Q extends Question>(target: string, question: Q): Answer<Q> | undefined;
+  /** Ask another component to act, out of band (an orchestrator's API call): an error sentence when refused. */
+  command(target: string, cmd: Command): string | undefined;
   /**
    * The process stops by itself (a full disk, a fatal error): as a crash, with a reason. The
    * caller must return at once; `ctx.v` is null afterwards.
@@ -125,37 +153,34 @@ export interface Ctx {
   status(id: string): NodeStatus | undefined;
 }
 
-/** What the stage shows for a node; kind-specific fields go in `detail`. */
-export interface NodeView {
-  id: string;
-  kind: string;
-  site?: string;
-  status: NodeStatus;
-  /** A short line for the stage ("primary, lsn 812"). */
-  summary: string;
-  detail: Record<string, unknown>;
-}
+/** The context of code that also runs while the node is down (its view, changes to its machine). */
+export type DownCtx<K extends KindTypes = KindTypes> = Ctx<Omit<K, 'volatile'> & { volatile: K['volatile'] | null }>;
 
-export interface Component {
-  kind: string;
-  init(ctx: Ctx): { p: object; v: object };
-  /** Volatile state after a restart, from `ctx.p` (what survived the crash). */
-  recover(ctx: Ctx): object;
-  onMessage(ctx: Ctx, msg: Message): void;
-  onTimer(ctx: Ctx, name: string, data: any): void;
-  /** Operator verbs (promote, repoint, ...): returns an error sentence when refused. */
-  onCommand?(ctx: Ctx, verb: string, args: any): string | undefined;
-  onQuery?(ctx: Ctx, question: string, args: any): unknown;
+export interface Component<K extends KindTypes = KindTypes> {
+  readonly kind: string;
+  /** The node's first state. `ctx.p` and `ctx.v` are unset until it assigns them. */
+  init(ctx: Ctx<K>): { p: K['persisted']; v: K['volatile'] };
+  /** Volatile state after a restart, from `ctx.p` (what survived the crash); `ctx.v` is unset until it assigns it. */
+  recover(ctx: Ctx<K>): K['volatile'];
+  /** Any message may arrive (a misaddressed one too): a component ignores types it does not take. */
+  onMessage(ctx: Ctx<K>, msg: Message<K['inbox']>): void;
+  onTimer(ctx: Ctx<K>, timer: K['timer']): void;
+  /** Operator verbs on the running process: returns an error sentence when refused. */
+  onCommand?(ctx: Ctx<K>, cmd: Command): string | undefined;
+  /** Changes to the node's machine, made whether or not its process runs. */
+  onConfigure?(ctx: DownCtx<K>, cmd: Configure): string | undefined;
+  /** Out-of-band questions it answers. */
+  readonly queries?: QueryHandlers<Ctx<K>>;
   /** Numbers sampled into time series at every metrics tick. */
-  sample?(ctx: Ctx): Record<string, number>;
-  /** Called whether or not the node is up; `ctx.v` is null while it is down. */
-  view(ctx: Ctx): Omit<NodeView, 'id' | 'kind' | 'site' | 'status'>;
+  sample?(ctx: Ctx<K>): Record<string, number>;
+  /** Called whether or not the node is up. */
+  view(ctx: DownCtx<K>): { summary: string; detail: K['detail'] };
   /**
    * Estimated bytes of what it holds, from counts it keeps anyway (queue lengths, log
    * length, keys): never by walking its state. The kernel adds these up every few thousand
    * events against the world's budget (limits.ts). Called whether or not the node is up.
    */
-  footprint?(ctx: Ctx): number;
+  footprint?(ctx: DownCtx<K>): number;
 }
 
 export type Registry = Partial<Record<string, Component>>;

@@ -16,7 +16,7 @@
 //   run records (history entries and marks): two runs with the same timing but different
 //   results (a write acknowledged in one, refused in the other) have different traces.
 
-import type { FaultSpec, WorldSpec } from '../spec';
+import type { FaultSpec, NodeSpec, WorldSpec } from '../spec';
 import type { FaultKindDef, FaultOps } from '../faults/fault';
 import { Network, msToUs, type NetState } from '../net/network';
 import { forkStream, nextExp, nextFloat, type RngState } from './rng';
@@ -37,9 +37,11 @@ import type {
   Message,
   MetricSample,
   NodeStatus,
-  NodeView,
   Registry,
+  TimerBase,
 } from './component';
+import type { NodeView } from '../views';
+import type { Answer, Bodies, Command, Configure, MessageType, Question } from '../protocol';
 
 export const EV_TIMER = 0;
 export const EV_DELIVER = 1;
@@ -54,8 +56,8 @@ export interface SimEvent {
   n: number;
   /** For timers: the target's incarnation when it was set; a crash makes it stale. */
   i: number;
-  /** A timer's `{ name, data }` or a delivered Message. */
-  p: any;
+  /** A timer's payload or a delivered Message (null for the kernel's own events). */
+  p: TimerBase | Message | null;
 }
 
 export interface NodeRuntime {
@@ -65,8 +67,9 @@ export interface NodeRuntime {
   rng: RngState;
   /** Draws for the messages this node sends (jitter, loss), apart from its behaviour's. */
   netRng: RngState;
-  p: any;
-  v: any;
+  /** The component's persisted and volatile state (its own types; v is null while down). */
+  p: unknown;
+  v: unknown;
   /** Events that reached it while paused, run in order when it resumes. */
   deferred: SimEvent[];
   /** When each past incarnation ended (by crash): endedUs[k] is the end of incarnation k. */
@@ -126,7 +129,7 @@ export class Sim {
   constructor(
     readonly spec: WorldSpec,
     registry: Registry,
-    private readonly faultKinds: Record<string, FaultKindDef<any>>,
+    private readonly faultKinds: Record<string, FaultKindDef>,
     options: SimOptions = {},
   ) {
     this.ids = spec.nodes.map((n) => n.id);
@@ -338,7 +341,7 @@ export class Sim {
 
   // ---- events ------------------------------------------------------------------------------
 
-  schedule(atUs: number, k: number, n: number, i: number, p: unknown): void {
+  schedule(atUs: number, k: number, n: number, i: number, p: TimerBase | Message | null): void {
     const st = this.state;
     if (st.queue.length >= this.limits.maxPendingEvents) {
       throw new SimAbort('limit', `the event queue passed its limit of ${count(this.limits.maxPendingEvents)} pending events (timers and messages in flight)`);
@@ -366,9 +369,10 @@ export class Sim {
     }
     if (ev.k === EV_TIMER) {
       if (node.status !== 'up' || ev.i !== node.inc) return;
-      mix32(h, nameCode(ev.p.name));
+      const timer = ev.p as TimerBase;
+      mix32(h, nameCode(timer.name));
       this.enter(ev.n);
-      this.comps[ev.n].onTimer(this.ctx, ev.p.name, ev.p.data);
+      this.comps[ev.n].onTimer(this.ctx, timer);
       return;
     }
     const msg = ev.p as Message;
@@ -402,11 +406,11 @@ export class Sim {
     this.ctx.bind(i, this.state.nodes[i]);
   }
 
-  send(from: number, to: number, type: string, body: unknown, bytes: number): void {
+  send<M extends MessageType>(from: number, to: number, type: M, body: Bodies[M], bytes: number): void {
     const st = this.state;
     const res = this.net.send(st.net, st.nodes[from].netRng, st.nowUs, from, to, bytes);
     if ('dropped' in res) return;
-    const msg: Message = {
+    const msg = {
       id: st.nextMsgId++,
       from,
       to,
@@ -417,7 +421,7 @@ export class Sim {
       departUs: res.departUs,
       deliverUs: res.deliverUs,
       body,
-    };
+    } as Message<M>;
     this.schedule(res.deliverUs, EV_DELIVER, to, 0, msg);
   }
 
@@ -463,16 +467,26 @@ export class Sim {
     for (const ev of waiting) this.schedule(this.state.nowUs, ev.k, ev.n, ev.i, ev.p);
   }
 
-  /** An operator's action on a node: a command to its process, or a change to its machine. */
-  private operate(i: number, verb: string, args: unknown, evenIfDown: boolean): void {
+  /** An operator's command to a node's running process. */
+  private operate(i: number, cmd: Command): void {
     const n = this.state.nodes[i];
     const c = this.comps[i];
     const target = this.ids[i];
-    if (n.status !== 'up' && !evenIfDown) return this.kernelLog(`${verb} on ${target} refused: it is ${n.status}`);
-    if (!c.onCommand) return this.kernelLog(`${target} does not take '${verb}'`);
+    if (n.status !== 'up') return this.kernelLog(`${cmd.verb} on ${target} refused: it is ${n.status}`);
+    if (!c.onCommand) return this.kernelLog(`${target} does not take '${cmd.verb}'`);
     this.enter(i);
-    const err = c.onCommand(this.ctx, verb, args);
-    if (err) this.kernelLog(`${verb} on ${target} refused: ${err}`);
+    const err = c.onCommand(this.ctx, cmd);
+    if (err) this.kernelLog(`${cmd.verb} on ${target} refused: ${err}`);
+  }
+
+  /** An operator's change to a node's machine: made whether or not its process runs. */
+  private configure(i: number, cmd: Configure): void {
+    const c = this.comps[i];
+    const target = this.ids[i];
+    if (!c.onConfigure) return this.kernelLog(`${target} does not take '${cmd.verb}'`);
+    this.enter(i);
+    const err = c.onConfigure(this.ctx, cmd);
+    if (err) this.kernelLog(`${cmd.verb} on ${target} refused: ${err}`);
   }
 
   private nodeEvent(i: number, kind: string, text: string): void {
@@ -528,8 +542,8 @@ export class Sim {
       restoreLink: (faultId) => {
         if (this.net.restoreLink(this.state.net, faultId)) this.kernelLog(`link restored (${faultId})`);
       },
-      command: (target, verb, args) => this.operate(node(target), verb, args, false),
-      configure: (target, verb, args) => this.operate(node(target), verb, args, true),
+      command: (target, cmd) => this.operate(node(target), cmd),
+      configure: (target, cmd) => this.configure(node(target), cmd),
       log: (text) => this.kernelLog(text),
     };
   }
@@ -653,7 +667,8 @@ export class Sim {
     const n = this.state.nodes[i];
     const spec = this.spec.nodes[i];
     this.enter(i);
-    return { id: spec.id, kind: spec.kind, site: spec.site, status: n.status, ...this.comps[i].view(this.ctx) };
+    // The registry gives each kind its own component, whose view has that kind's detail.
+    return { id: spec.id, kind: spec.kind, site: spec.site, status: n.status, ...this.comps[i].view(this.ctx) } as NodeView;
   }
 
   /** Messages in flight now (on the wire or queued on a link), at most `max`. */
@@ -661,37 +676,38 @@ export class Sim {
     const out: Message[] = [];
     for (const ev of this.state.queue) {
       if (ev.k !== EV_DELIVER) continue;
-      out.push(ev.p);
+      out.push(ev.p as Message);
       if (out.length >= max) break;
     }
     return out;
   }
 
   // Used by KernelCtx.
-  _query(from: number, target: string, question: string, args: unknown): unknown {
+  _query<Q extends Question>(from: number, target: string, question: Q): Answer<Q> | undefined {
     const i = this.indexOf.get(target);
     if (i === undefined) return undefined;
     const n = this.state.nodes[i];
-    const c = this.comps[i];
-    if (n.status !== 'up' || !c.onQuery) return undefined;
+    const handlers = this.comps[i].queries;
+    if (n.status !== 'up' || !handlers?.[question]) return undefined;
     this.enter(i);
     try {
-      return c.onQuery(this.ctx, question, args);
+      // The handler of question Q answers with Answer<Q>: the table's type says so per key.
+      return (handlers[question] as (ctx: Ctx) => Answer<Q> | undefined).call(handlers, this.ctx);
     } finally {
       this.enter(from);
     }
   }
 
-  _command(from: number, target: string, verb: string, args: unknown): string | undefined {
+  _command(from: number, target: string, cmd: Command): string | undefined {
     const i = this.indexOf.get(target);
     if (i === undefined) return `'${target}' is not a node`;
     const n = this.state.nodes[i];
     const c = this.comps[i];
     if (n.status !== 'up') return `${target} is ${n.status}`;
-    if (!c.onCommand) return `${target} does not take '${verb}'`;
+    if (!c.onCommand) return `${target} does not take '${cmd.verb}'`;
     this.enter(i);
     try {
-      return c.onCommand(this.ctx, verb, args);
+      return c.onCommand(this.ctx, cmd);
     } finally {
       this.enter(from);
     }
@@ -704,7 +720,7 @@ const HISTORY_TYPE_CODE = { invoke: 0, ok: 1, fail: 2, info: 3 } as const;
 class KernelCtx implements Ctx {
   index = -1;
   id = '';
-  spec: any;
+  spec!: NodeSpec;
   private node!: NodeRuntime;
 
   constructor(private readonly sim: Sim) {}
@@ -719,16 +735,16 @@ class KernelCtx implements Ctx {
   get nowUs(): number {
     return this.sim.state.nowUs;
   }
-  get p(): any {
+  get p(): unknown {
     return this.node.p;
   }
-  set p(x: any) {
+  set p(x: unknown) {
     this.node.p = x;
   }
-  get v(): any {
+  get v(): unknown {
     return this.node.v;
   }
-  set v(x: any) {
+  set v(x: unknown) {
     this.node.v = x;
   }
   random(): number {
@@ -737,14 +753,14 @@ class KernelCtx implements Ctx {
   randomExp(mean: number): number {
     return nextExp(this.node.rng, mean);
   }
-  send(to: string | number, type: string, body: unknown, bytes: number): void {
+  send<M extends MessageType>(to: string | number, type: M, body: Bodies[M], bytes: number): void {
     const j = typeof to === 'number' ? to : this.sim.index(to);
     if (j < 0) return;
     this.sim.send(this.index, j, type, body, bytes);
   }
-  setTimer(delayUs: number, name: string, data?: unknown): void {
+  setTimer(delayUs: number, timer: TimerBase): void {
     const at = this.sim.state.nowUs + Math.max(0, Math.round(delayUs));
-    this.sim.schedule(at, EV_TIMER, this.index, this.node.inc, data === undefined ? { name } : { name, data });
+    this.sim.schedule(at, EV_TIMER, this.index, this.node.inc, timer);
   }
   log(text: string): void {
     this.sim.journals.log.push({ atUs: this.nowUs, node: this.id, text });
@@ -759,11 +775,11 @@ class KernelCtx implements Ctx {
     if (value !== null) mix32(h, value >>> 0);
     this.sim.journals.history.record(this.id, n, type, f, key, value, this.sim.state.nowUs, detail);
   }
-  query(target: string, question: string, args?: unknown): unknown {
-    return this.sim._query(this.index, target, question, args);
+  query<Q extends Question>(target: string, question: Q): Answer<Q> | undefined {
+    return this.sim._query(this.index, target, question);
   }
-  command(target: string, verb: string, args?: unknown): string | undefined {
-    return this.sim._command(this.index, target, verb, args);
+  command(target: string, cmd: Command): string | undefined {
+    return this.sim._command(this.index, target, cmd);
   }
   halt(reason: string): void {
     this.sim.crash(this.index, `stopped: ${reason}`);

@@ -4,10 +4,17 @@
 // a persisted counter, to tell crash (memory lost) from pause (memory kept).
 
 import type { Component } from '../../../src/sim/kernel/component';
-import { seq, seqPush } from '../../../src/sim/kernel/seq';
+import { seq, seqPush, type Seq } from '../../../src/sim/kernel/seq';
 import { Sim, type SimOptions } from '../../../src/sim/kernel/sim';
 import { FAULT_KINDS } from '../../../src/sim/faults';
 import type { FaultSpec, LinkSpec, SiteSpec } from '../../../src/sim/spec';
+
+// The probe's own message, added to the protocol for these tests (it is not part of the model).
+declare module '../../../src/sim/protocol' {
+  interface Bodies {
+    probe: { seq: number };
+  }
+}
 
 export interface ProbeSpec {
   id: string;
@@ -24,40 +31,59 @@ export interface ProbeSpec {
   hoard?: number;
 }
 
+export interface ProbePersisted {
+  persistedTicks: number;
+}
+
+export interface ProbeVolatile {
+  ticks: number;
+  seq: number;
+  draws: number[];
+  hoard: Seq<{ tick: number; i: number }>;
+}
+
+interface Probe {
+  spec: ProbeSpec;
+  persisted: ProbePersisted;
+  volatile: ProbeVolatile;
+  timer: { name: 'tick' };
+  inbox: 'probe';
+  detail: Record<string, never>;
+}
+
 /** What the probe says each hoarded item costs, in its footprint. */
 export const HOARD_ITEM_BYTES = 100;
 
-export const probe: Component = {
+export const probe: Component<Probe> = {
   kind: 'probe',
   init(ctx) {
     ctx.p = { persistedTicks: 0 };
-    ctx.v = { ticks: 0, seq: 0, draws: [] as number[], hoard: seq('queue') };
-    ctx.setTimer(((ctx.spec as unknown as ProbeSpec).everyMs) * 1000, 'tick');
+    ctx.v = { ticks: 0, seq: 0, draws: [], hoard: seq('queue') };
+    ctx.setTimer(ctx.spec.everyMs * 1000, { name: 'tick' });
     return { p: ctx.p, v: ctx.v };
   },
   recover(ctx) {
     ctx.v = { ticks: 0, seq: 0, draws: [], hoard: seq('queue') };
-    ctx.setTimer(((ctx.spec as unknown as ProbeSpec).everyMs) * 1000, 'tick');
+    ctx.setTimer(ctx.spec.everyMs * 1000, { name: 'tick' });
     return ctx.v;
   },
   onMessage(ctx, msg) {
-    const b = msg.body as { seq: number };
-    ctx.mark('recv', { from: ctx.nodeId(msg.from), seq: b.seq, sentUs: msg.sentUs, atUs: ctx.nowUs, ticksAtReceipt: ctx.v.ticks });
+    ctx.mark('recv', { from: ctx.nodeId(msg.from), seq: msg.body.seq, sentUs: msg.sentUs, atUs: ctx.nowUs, ticksAtReceipt: ctx.v.ticks });
   },
-  onTimer(ctx, name) {
-    const s = ctx.spec as unknown as ProbeSpec;
-    if (name !== 'tick') return;
+  onTimer(ctx, timer) {
+    const s = ctx.spec;
+    if (timer.name !== 'tick') return;
     ctx.v.ticks++;
     ctx.p.persistedTicks++;
     if (s.throwOnTick !== undefined && ctx.v.ticks === s.throwOnTick) throw new Error('probe exploded on purpose');
     ctx.v.draws.push(ctx.random());
     for (const peer of s.peers) {
       const seq = ++ctx.v.seq;
-      ctx.send(peer, 'ping', { seq }, s.bytes ?? 100);
+      ctx.send(peer, 'probe', { seq }, s.bytes ?? 100);
       ctx.mark('sent', { to: peer, seq });
     }
     for (let i = 0; i < (s.hoard ?? 0); i++) seqPush(ctx.v.hoard, { tick: ctx.v.ticks, i });
-    for (let i = 0; i < (s.fanout ?? 1); i++) ctx.setTimer(s.everyMs * 1000, 'tick');
+    for (let i = 0; i < (s.fanout ?? 1); i++) ctx.setTimer(s.everyMs * 1000, { name: 'tick' });
   },
   footprint(ctx) {
     return ctx.v ? ctx.v.hoard.length * HOARD_ITEM_BYTES : 0;
@@ -66,6 +92,22 @@ export const probe: Component = {
     return { summary: `ticks ${ctx.v?.ticks ?? '-'}`, detail: {} };
   },
 };
+
+/** A probe node's state, live, as its kind keeps it. */
+export function probeState(sim: Sim, id: string): { readonly status: string; readonly p: ProbePersisted; readonly v: ProbeVolatile | null } {
+  const n = sim.state.nodes[sim.index(id)];
+  return {
+    get status() {
+      return n.status;
+    },
+    get p() {
+      return n.p as ProbePersisted;
+    },
+    get v() {
+      return n.v as ProbeVolatile | null;
+    },
+  };
+}
 
 export function probeWorld(
   nodes: ProbeSpec[],

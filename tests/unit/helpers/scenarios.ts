@@ -7,6 +7,7 @@ import type { Sim } from '../../../src/sim/kernel/sim';
 import { anomaliesOf, summarize, type RunSummary } from '../../../src/sim/report';
 import type { Anomaly } from '../../../src/sim/checks';
 import type { HistoryEntry } from '../../../src/sim/kernel/component';
+import type { DbPersisted } from '../../../src/sim/components/database';
 import type { NodeSpec } from '../../../src/sim/spec';
 
 export interface Run {
@@ -55,7 +56,7 @@ export function run(id: string, seed: number, patch?: Patch, untilMs?: number): 
     anomalies: anomaliesOf(sim),
     summary: summarize(sim),
     history: sim.journals.history.items,
-    db: (nid: string) => sim.state.nodes[sim.index(nid)].p,
+    db: (nid: string) => sim.state.nodes[sim.index(nid)].p as DbPersisted,
   };
 }
 

@@ -8,6 +8,8 @@
 // Type names are also what the trace hash mixes in for a delivery, so they are stable.
 
 import type { ReplicationMode, Role } from './spec';
+import type { Seq } from './kernel/seq';
+import type { Table } from './kernel/table';
 
 // ---- database requests (clients, caches and workers speak this protocol) ----------------
 
@@ -72,8 +74,8 @@ export interface AckBody {
 export interface DbSnapshotData {
   epoch: number;
   lsn: number;
-  values: Record<string, number>;
-  versions: Record<string, number>;
+  /** key -> [value, the LSN that wrote it]; a copy that shares pages with its source (table.ts). */
+  data: Table;
   epochs: EpochStart[];
 }
 
@@ -83,9 +85,10 @@ export interface DbSnapshotData {
  */
 export interface SnapshotBody extends DbSnapshotData {
   logStart: number;
-  logKeys: string[];
-  logValues: number[];
-  logEpochs: number[];
+  /** The retained log's columns, copies sharing their full chunks with the primary's (seq.ts). */
+  logKeys: Seq<string>;
+  logValues: Seq<number>;
+  logEpochs: Seq<number>;
 }
 
 /** A database's answer to a heartbeat: what it believes it is. */

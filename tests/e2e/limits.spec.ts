@@ -26,7 +26,7 @@ test('a runaway scenario stops with a sentence naming the limit, and the page st
   await expect(page.getByTestId('time')).toHaveAttribute('data-us', '0');
   await page.getByRole('button', { name: 'Run to end' }).click();
   const failure = page.getByTestId('failure');
-  await expect(failure).toContainText(/db1's queue passed its limit of 200,000 waiting items at t = 10\d\.\d+ s/, { timeout: 200_000 });
+  await expect(failure).toContainText(/db1's CPU queue passed its limit of 200,000 waiting requests at t = 10\d\.\d+ s/, { timeout: 200_000 });
   await page.screenshot({ path: test.info().outputPath('runaway-stopped.png') });
   // Still usable: go back to a moment before the limit, and on from there.
   await goTo(page, 50);

@@ -6,7 +6,8 @@ import type { HistoryEntry, Mark } from '../../src/sim/kernel/component';
 import type { AutoscalerSpec } from '../../src/sim/spec';
 import { anomaliesOf } from '../../src/sim/report';
 import type { Anomaly } from '../../src/sim/checks';
-import { scenarioOf, seeds, type Patch } from './helpers/scenarios';
+import { dbLook, scenarioOf, seeds, type Patch } from './helpers/scenarios';
+import type { DbPersisted } from '../../src/sim/components/database';
 
 // 3. The surge (seed 004): queue lag grows during a surge; with the race, adding workers
 //    barely changes the drain rate and duplicates appear; with the race fixed, the lag
@@ -59,7 +60,7 @@ const failures = (r: SurgeRun, fromUs: number, toUs: number) =>
 
 /** Ground truth from the primary's own log: inserts of each effect key, the extra ones counted. */
 function duplicatesInLog(r: SurgeRun): number {
-  const p = r.sim.state.nodes[r.sim.index('primary')].p as { logStart: number; logKeys: string[] };
+  const p = dbLook(r.sim.state.nodes[r.sim.index('primary')].p as DbPersisted);
   expect(p.logStart).toBe(1); // the whole log is retained, so it holds every insert
   const count = new Map<string, number>();
   for (const k of p.logKeys) if (k.startsWith('cmd:')) count.set(k, (count.get(k) ?? 0) + 1);

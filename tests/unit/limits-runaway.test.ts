@@ -29,7 +29,7 @@ const overload = {
 };
 
 const GiB = 1024 ** 3;
-const SENTENCE = /^the run stopped: db1's queue passed its limit of 200,000 waiting items at t = ([\d.,]+) s$/m;
+const SENTENCE = /^the run stopped: db1's CPU queue passed its limit of 200,000 waiting requests at t = ([\d.,]+) s$/m;
 
 describe('a runaway scenario stops with a sentence, in bounded memory', () => {
   it('the overload is a valid scenario (the validator would refuse a degenerate one)', () => {
@@ -50,7 +50,7 @@ describe('a runaway scenario stops with a sentence, in bounded memory', () => {
     // The JSON says the same.
     const j = runCliMeasured('sim', [path, '--json']);
     expect(j.code).toBe(1);
-    expect(JSON.parse(j.out).aborted).toMatchObject({ kind: 'limit', reason: expect.stringMatching(/^db1's queue passed its limit/) });
+    expect(JSON.parse(j.out).aborted).toMatchObject({ kind: 'limit', reason: expect.stringMatching(/^db1's CPU queue passed its limit/) });
   });
 
   it("the issue's own reproduction (heartbeats every 0.01 ms, built without the validator) stops the same way, at the same event with or without checkpoints", () => {
@@ -64,10 +64,17 @@ describe('a runaway scenario stops with a sentence, in bounded memory', () => {
       return sim;
     };
     const a = run(false);
-    expect(a.aborted!.reason).toMatch(/^db\d's queue passed its limit of 200,000 waiting items at t = [\d.]+ s$/);
+    expect(a.aborted!.reason).toMatch(/^db\d's CPU queue passed its limit of 200,000 waiting requests at t = [\d.]+ s$/);
     expect(a.nowUs).toBeLessThan(10_000_000);
     const b = run(true);
     expect(b.aborted).toEqual(a.aborted);
     expect(b.traceHex()).toBe(a.traceHex());
+  });
+
+  it('the world budget, added up from what components report holding, stops the same run earlier when it is smaller', () => {
+    const sim = createSim(overload as unknown as WorldSpec, { checkpoints: false, limits: { maxStateBytes: 8 * 1024 * 1024 } });
+    expect(sim.advanceTo(600_000_000)).toBe('aborted');
+    // About 260 bytes a waiting request: the budget is passed near 32,000 of them, some 16 s in.
+    expect(sim.aborted!.reason).toMatch(/^the world state grew to about 8(\.\d)? MiB \(db1 holds 7\.\d MiB\), past its budget of 8 MiB at t = 1\d\.\d+ s$/);
   });
 });

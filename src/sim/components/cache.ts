@@ -28,7 +28,7 @@ import type { Component, Ctx, Message } from '../kernel/component';
 import type { CacheSpec } from '../spec';
 import type { DbReply, DbRequest } from '../protocol';
 import type { CacheDetail } from '../views';
-import { fifo, fifoPeek, fifoPush, fifoShift, fifoSize, type Fifo } from '../kernel/fifo';
+import { fifo, fifoFrom, fifoPeek, fifoPush, fifoShift, fifoSize, type Fifo } from '../kernel/fifo';
 import { release, servers, submit, waitingCount, type ServedTimer, type Servers } from './servers';
 import { resolveAddress, type DnsCache } from './address';
 import { CACHE_PARAMS } from '../params/cache';
@@ -39,6 +39,10 @@ export const CACHE_DEFAULTS = defaultsOf(CACHE_PARAMS);
 const REQUEST_BYTES = 120;
 /** Requests forwarded and not yet answered, at most. */
 const MAX_PENDING = 10_000;
+/** Estimated bytes of an entry, of a request waiting on the backend, of an item in the order or a deadline queue. */
+const ENTRY_BYTES = 120;
+const PENDING_BYTES = 200;
+const INDEX_ITEM_BYTES = 56;
 /** A forwarded write no answer came for is forgotten after this long (the client gave up long before). */
 const WRITE_FORGET_US = 60_000_000;
 /** Requests waiting for a core, at most; beyond, new ones are refused at once. */
@@ -107,7 +111,7 @@ function fresh(): V {
   return {
     entries: {},
     count: 0,
-    order: fifo(),
+    order: fifo('cacheOrder'),
     cpu: servers(),
     pending: {},
     pendingCount: 0,
@@ -184,7 +188,7 @@ function store(ctx: C, key: string, e: Entry): void {
   if (fifoSize(v.order) > 2 * v.count + 1024) {
     const live = Object.keys(v.entries).map((k): [string, number] => [k, v.entries[k][1]]);
     live.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    v.order = { items: live, head: 0 };
+    v.order = fifoFrom(live, 'cacheOrder');
   }
 }
 
@@ -348,6 +352,14 @@ export const cache: Component<Cache> = {
   },
 
   sample,
+
+  // Estimated bytes held, for the world's budget (limits.ts): entries, requests waiting on the
+  // backend, and the eviction order and deadlines that index them.
+  footprint(ctx) {
+    const v = ctx.v;
+    if (!v) return 0;
+    return v.count * ENTRY_BYTES + v.pendingCount * PENDING_BYTES + (fifoSize(v.order) + fifoSize(v.readDeadlines) + fifoSize(v.writeDeadlines)) * INDEX_ITEM_BYTES;
+  },
 
   view(ctx) {
     const v = ctx.v;

@@ -35,6 +35,8 @@ const REQUEST_BYTES = 120;
 const JOB_BYTES = 80;
 /** In-flight requests per client; beyond it new ones fail at once (a bounded pool of sockets). */
 const MAX_PENDING = 10_000;
+/** Estimated bytes of an attempt in flight or waiting, with its key and op strings. */
+const ATTEMPT_BYTES = 160;
 /** Latency percentiles are computed over windows of this length (what a dashboard shows). */
 const WINDOW_US = 1_000_000;
 
@@ -146,7 +148,7 @@ function fresh(): V {
     timerArmed: false,
     dns: {},
     poolInUse: 0,
-    poolWaiting: fifo(),
+    poolWaiting: fifo('pool'),
     poolTimerArmed: false,
     poolTimeouts: 0,
     arrivalsGen: 0,
@@ -486,6 +488,13 @@ export const client: Component<Client> = {
   },
 
   sample,
+
+  // Estimated bytes held, for the world's budget (limits.ts): attempts in flight (and the
+  // slots of finished ones not yet cut off the list) and requests waiting for a connection.
+  footprint(ctx) {
+    const v = ctx.v;
+    return v ? v.pending.length * ATTEMPT_BYTES + fifoSize(v.poolWaiting) * ATTEMPT_BYTES : 0;
+  },
 
   view(ctx) {
     const p = ctx.p;

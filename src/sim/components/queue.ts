@@ -38,6 +38,8 @@ const LOCK_MAX_US = 30_000_000;
 /** Housekeeping (broken locks, expired long polls) runs this often. */
 const TICK_US = 1_000_000;
 const MSG_BYTES = 80;
+/** Estimated bytes of a job listed, with its id string and index entry. */
+const JOB_BYTES = 150;
 
 export interface Job {
   id: string;
@@ -329,6 +331,12 @@ export const queue: Component<Queue> = {
   },
 
   sample,
+
+  // Estimated bytes held, for the world's budget (limits.ts): the jobs listed (done ones not
+  // yet cut off included) and their index.
+  footprint(ctx) {
+    return (ctx.p.jobs.length + ctx.p.depth) * JOB_BYTES;
+  },
 
   view(ctx) {
     const p = ctx.p;

@@ -6,7 +6,8 @@
 // The backlog (time of the work waiting, per kind of work) is what makes "the queue is this
 // long, and mostly replication catch-up" something a component can report.
 
-import { fifo, fifoPush, fifoShift, fifoSize, type Fifo } from '../kernel/fifo';
+import { fifo, fifoFilter, fifoPush, fifoShift, fifoSize, type Fifo } from '../kernel/fifo';
+import type { StructureLimitName } from '../kernel/limits';
 
 export interface Work<T = unknown> {
   costUs: number;
@@ -23,8 +24,9 @@ export interface Servers<T = unknown> {
   backlogByKind: Record<string, number>;
 }
 
-export function servers<T>(): Servers<T> {
-  return { waiting: fifo(), busy: 0, backlogUs: 0, backlogByKind: {} };
+/** `lim` names the queue's bound (limits.ts): a database's is its CPU queue. */
+export function servers<T>(lim: StructureLimitName = 'queue'): Servers<T> {
+  return { waiting: fifo(lim), busy: 0, backlogUs: 0, backlogByKind: {} };
 }
 
 /** The timer that ends a piece of work in service: it carries the work. */
@@ -81,14 +83,10 @@ export function dominantKind(s: Servers<unknown>): string | undefined {
 
 /** Take waiting work out of the queue (it was superseded); work already in service goes on. */
 export function cancel<T>(s: Servers<T>, drop: (w: Work<T>) => boolean): number {
-  const keep = s.waiting.items.slice(s.waiting.head).filter((w) => {
+  return fifoFilter(s.waiting, (w) => {
     if (!drop(w)) return true;
     s.backlogUs -= w.costUs;
     s.backlogByKind[w.kind] -= w.costUs;
     return false;
   });
-  const dropped = s.waiting.items.length - s.waiting.head - keep.length;
-  s.waiting.items = keep;
-  s.waiting.head = 0;
-  return dropped;
 }

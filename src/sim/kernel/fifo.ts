@@ -1,44 +1,55 @@
-// A first-in first-out queue kept as plain JSON data (it lives in checkpointed state).
-// Taking from the front moves a head index instead of shifting the array, and the consumed
-// prefix is cut off in batches, so both ends cost O(1) amortised.
+// A first-in first-out queue in a component's state: a Seq (seq.ts), so a checkpoint shares
+// its full chunks instead of copying every item waiting, whatever the queue's length.
+// Pushing and taking cost O(1).
 //
-// Bounded: a push past STRUCTURE_LIMITS.queue waiting items stops the run, with a sentence
-// naming the node whose queue it is (a database's CPU queue under a load it can never serve
-// grows by the load's rate, for as long as the run lasts).
+// Bounded: each queue names its entry of STRUCTURE_LIMITS (a database's CPU queue, a pool's
+// queue...; `queue` when it does not say), and a push past it stops the run with a sentence
+// naming the node whose queue it is: a database's CPU queue under a load it can never serve
+// grows by the load's rate, for as long as the run lasts.
+//
+// What is pushed is never changed afterwards (a checkpoint may hold it): take it out and
+// push a new one instead.
 
-import { LimitExceeded, STRUCTURE_LIMITS } from './limits';
+import type { StructureLimitName } from './limits';
+import { seq, seqAt, seqFilter, seqForEach, seqFrom, seqPeek, seqPush, seqShift, type Seq } from './seq';
 
-export interface Fifo<T> {
-  items: T[];
-  head: number;
+export type Fifo<T> = Seq<T>;
+
+export function fifo<T>(lim: StructureLimitName = 'queue'): Fifo<T> {
+  return seq<T>(lim);
 }
 
-export function fifo<T>(): Fifo<T> {
-  return { items: [], head: 0 };
+/** A queue holding `items`, in order. */
+export function fifoFrom<T>(items: readonly T[], lim: StructureLimitName = 'queue'): Fifo<T> {
+  return seqFrom(items, lim);
 }
 
 export function fifoSize(q: Fifo<unknown>): number {
-  return q.items.length - q.head;
+  return q.length;
 }
 
 export function fifoPush<T>(q: Fifo<T>, x: T): void {
-  if (q.items.length - q.head >= STRUCTURE_LIMITS.queue.max) throw new LimitExceeded('queue');
-  q.items.push(x);
+  seqPush(q, x);
 }
 
 export function fifoPeek<T>(q: Fifo<T>): T | undefined {
-  return q.head < q.items.length ? q.items[q.head] : undefined;
+  return seqPeek(q);
+}
+
+/** The item `i` places from the front (0: the front). */
+export function fifoAt<T>(q: Fifo<T>, i: number): T | undefined {
+  return seqAt(q, i);
 }
 
 export function fifoShift<T>(q: Fifo<T>): T | undefined {
-  if (q.head >= q.items.length) return undefined;
-  const x = q.items[q.head++];
-  if (q.head === q.items.length) {
-    q.items.length = 0;
-    q.head = 0;
-  } else if (q.head > 64 && q.head * 2 > q.items.length) {
-    q.items.splice(0, q.head);
-    q.head = 0;
-  }
-  return x;
+  return seqShift(q);
+}
+
+/** Keep only what `keep` accepts, in order; returns how many were dropped. */
+export function fifoFilter<T>(q: Fifo<T>, keep: (x: T) => boolean): number {
+  return seqFilter(q, keep);
+}
+
+export function fifoForEach<T>(q: Fifo<T>, f: (x: T) => void): void {
+  seqForEach(q, f);
 }

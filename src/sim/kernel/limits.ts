@@ -77,13 +77,16 @@ export interface StructureLimit {
 export const STRUCTURE_LIMITS = {
   queue: { max: 200_000, what: 'queue', items: 'waiting items' },
   cpu: { max: 200_000, what: 'CPU queue', items: 'waiting requests' },
-  apply: { max: 2_000_000, what: 'apply queue', items: 'received log entries' },
+  /** A follower's received entries waiting for its apply thread: at most the replication window (10 M at most). */
+  apply: { max: 10_000_000, what: 'apply queue', items: 'received log entries' },
   commitWait: { max: 200_000, what: 'queue of writes waiting for replication', items: 'writes' },
   pool: { max: 200_000, what: 'connection pool queue', items: 'waiting requests' },
+  /** A cache's eviction order: up to twice its entries (1 M at most) before it is rebuilt. */
+  cacheOrder: { max: 2_100_000, what: 'eviction order', items: 'entries' },
   jobs: { max: 2_000_000, what: 'job queue', items: 'jobs' },
-  log: { max: 5_000_000, what: 'retained log', items: 'entries' },
+  /** A database's retained log: its own bound (logRetainEntries, 10 M at most, plus a quarter) comes first. */
+  log: { max: 13_000_000, what: 'retained log', items: 'entries' },
   data: { max: 5_000_000, what: 'data', items: 'keys' },
-  cacheEntries: { max: 1_000_000, what: 'cache', items: 'entries' },
 } as const satisfies Record<string, StructureLimit>;
 
 export type StructureLimitName = keyof typeof STRUCTURE_LIMITS;

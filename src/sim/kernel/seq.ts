@@ -166,6 +166,20 @@ export function seqPartition<T>(s: Seq<T>, before: (x: T) => boolean): number {
   return lo;
 }
 
+/**
+ * An independent copy that shares the full chunks (they never change) and copies the one
+ * being filled: O(chunks), whatever the length. For a sequence sent in a message or kept in
+ * another node's state.
+ */
+export function seqCopy<T>(s: Seq<T>): Seq<T> {
+  const n = s.chunks.length;
+  const chunks = s.chunks.slice();
+  if (n > 0 && chunks[n - 1].length < SEQ_CHUNK) chunks[n - 1] = chunks[n - 1].slice();
+  const c: Seq<T> = { $: 'seq', chunks, head: s.head, length: s.length };
+  if (s.lim !== undefined) c.lim = s.lim;
+  return c;
+}
+
 /** Whether chunk `c` can never change again (it is full): a checkpoint may share it. */
 export function seqChunkSealed(s: Seq<unknown>, c: number): boolean {
   return s.chunks[c].length === SEQ_CHUNK;

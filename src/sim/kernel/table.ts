@@ -16,7 +16,7 @@
 // `keys` the first time a copy is used.
 
 import { LimitExceeded, STRUCTURE_LIMITS, type StructureLimitName } from './limits';
-import { seq, seqAt, seqForEach, seqPush, type Seq } from './seq';
+import { seq, seqAt, seqCopy, seqForEach, seqPush, type Seq } from './seq';
 
 export const PAGE_SLOTS = 256;
 const PAGE_SHIFT = 8;
@@ -126,6 +126,13 @@ export function tableSet(t: Table, key: string, col: number, value: number): voi
   page[at + 1 + col] = value;
 }
 
+/** Set columns 0 and 1 of `key` at once (one lookup), adding the key if absent. */
+export function tableSetPair(t: Table, key: string, a: number, b: number): void {
+  tableSet(t, key, 0, a);
+  const s = transient(t).index.get(key)!;
+  t.pages[s >> PAGE_SHIFT][(s & PAGE_MASK) * (t.width + 1) + 2] = b;
+}
+
 export function tableDelete(t: Table, key: string): boolean {
   const s = tableFind(t, key);
   if (s < 0) return false;
@@ -147,7 +154,7 @@ export function tableForEach(t: Table, f: (key: string, slot: number) => void): 
  * next write to it. O(pages), whatever the number of keys.
  */
 export function tableCopy(t: Table): Table {
-  const c: Table = { $: 'table', keys: shareSeq(t.keys), width: t.width, pages: t.pages.slice(), size: t.size };
+  const c: Table = { $: 'table', keys: seqCopy(t.keys), width: t.width, pages: t.pages.slice(), size: t.size };
   if (t.lim !== undefined) c.lim = t.lim;
   const tr = (t as unknown as Record<string, Transient | undefined>)[TRANSIENT];
   if (tr) tr.own.fill(0);
@@ -160,15 +167,6 @@ export function tableShared(t: Table): void {
   if (tr) tr.own.fill(0);
 }
 
-function shareSeq<T>(s: Seq<T>): Seq<T> {
-  const n = s.chunks.length;
-  const chunks = s.chunks.slice();
-  // The last chunk is still being filled: each side gets its own.
-  if (n > 0) chunks[n - 1] = chunks[n - 1].slice();
-  const c: Seq<T> = { $: 'seq', chunks, head: s.head, length: s.length };
-  if (s.lim !== undefined) c.lim = s.lim;
-  return c;
-}
 
 /** One column as a plain object (for views and for documents that want one). */
 export function tableRecord(t: Table, col = 0): Record<string, number> {

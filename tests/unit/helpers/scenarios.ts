@@ -9,6 +9,8 @@ import type { Anomaly } from '../../../src/sim/checks';
 import type { HistoryEntry } from '../../../src/sim/kernel/component';
 import type { DbPersisted } from '../../../src/sim/components/database';
 import type { NodeSpec } from '../../../src/sim/spec';
+import { seqSlice } from '../../../src/sim/kernel/seq';
+import { tableRecord } from '../../../src/sim/kernel/table';
 
 export interface Run {
   scenario: Scenario;
@@ -18,7 +20,27 @@ export interface Run {
   /** The client history, materialised once. */
   history: HistoryEntry[];
   /** Persisted state of a database node, for ground truth. */
-  db(id: string): any;
+  db(id: string): DbLook;
+}
+
+/** A database's persisted state with its log and data as plain arrays and objects, for tests to compare. */
+export type DbLook = Omit<DbPersisted, 'logKeys' | 'logValues' | 'logEpochs' | 'data'> & {
+  logKeys: string[];
+  logValues: number[];
+  logEpochs: number[];
+  values: Record<string, number>;
+  versions: Record<string, number>;
+};
+
+export function dbLook(p: DbPersisted): DbLook {
+  return {
+    ...p,
+    logKeys: seqSlice(p.logKeys),
+    logValues: seqSlice(p.logValues),
+    logEpochs: seqSlice(p.logEpochs),
+    values: tableRecord(p.data, 0),
+    versions: tableRecord(p.data, 1),
+  };
 }
 
 export type Patch = (doc: any) => void;
@@ -56,7 +78,7 @@ export function run(id: string, seed: number, patch?: Patch, untilMs?: number): 
     anomalies: anomaliesOf(sim),
     summary: summarize(sim),
     history: sim.journals.history.items,
-    db: (nid: string) => sim.state.nodes[sim.index(nid)].p as DbPersisted,
+    db: (nid: string) => dbLook(sim.state.nodes[sim.index(nid)].p as DbPersisted),
   };
 }
 

@@ -6,6 +6,7 @@
 import type { DbRequest } from '../../protocol';
 import { cancel, dominantKind, release as releaseServer, submit, waitUs } from '../servers';
 import { record } from '../../metrics/histogram';
+import { fifoAt, fifoSize } from '../../kernel/fifo';
 import { DATABASE_DEFAULTS, cores, serviceUs, type C, type CpuJob, type P, type Queued, type QueuedRequest } from './state';
 import { refuse, serve, shipRead, snapshotRead } from './primary';
 import { onFence, onPing, promote, follow } from './roles';
@@ -133,8 +134,8 @@ function handle(ctx: C, q: Queued): void {
 /** How long the oldest client request still waiting for a core has waited. */
 export function oldestWaitingMs(ctx: C): number {
   const q = ctx.v.cpu.waiting;
-  for (let i = q.head; i < q.items.length; i++) {
-    const w = q.items[i].data;
+  for (let i = 0; i < fifoSize(q); i++) {
+    const w = fifoAt(q, i)!.data;
     if (w.type === 'request') return (ctx.nowUs - w.arrivedUs) / 1000;
   }
   return 0;

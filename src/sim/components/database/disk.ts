@@ -6,7 +6,7 @@ import { DATABASE_DEFAULTS, LOG_DISK_BYTES, ROW_DISK_BYTES, type C, type DownC }
 /** Bytes on the node's disk: its log and data, and whatever else was put there. */
 export function diskUsed(ctx: C | DownC): number {
   const p = ctx.p;
-  return (ctx.spec.diskUsedBytes ?? DATABASE_DEFAULTS.diskUsedBytes) + p.diskExtraBytes + p.logKeys.length * LOG_DISK_BYTES + p.keyCount * ROW_DISK_BYTES;
+  return (ctx.spec.diskUsedBytes ?? DATABASE_DEFAULTS.diskUsedBytes) + p.diskExtraBytes + p.logKeys.length * LOG_DISK_BYTES + p.data.size * ROW_DISK_BYTES;
 }
 
 export function diskSize(ctx: C | DownC): number {

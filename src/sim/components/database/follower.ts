@@ -5,7 +5,8 @@
 import type { Entries, SnapshotBody } from '../../protocol';
 import { fifo, fifoPush, fifoShift, fifoSize } from '../../kernel/fifo';
 import { HEADER_BYTES, RESUBSCRIBE_US, FOLLOWER_TICK_US, applyUs, type C } from './state';
-import { append, installSnapshot, rewindData, copyEpochs } from './log';
+import { append, copyEpochs, emptyLogAndData, installSnapshot, rewindData, truncateLog } from './log';
+import { seqSlice } from '../../kernel/seq';
 import { checkDisk } from './disk';
 
 /** Subscribe to the node it follows, from the entry after those it has received. */
@@ -22,7 +23,7 @@ export function startFollowing(ctx: C): void {
 /** Forget the entries received and not yet applied: the stream goes on from `receivedLsn`. */
 export function resetApply(ctx: C, receivedLsn: number): void {
   const v = ctx.v;
-  v.apply = fifo();
+  v.apply = fifo('apply');
   v.applying = false;
   v.receivedLsn = receivedLsn;
 }
@@ -111,7 +112,7 @@ function truncate(ctx: C, toLsn: number): void {
   if (toLsn >= p.lsn) return;
   const from = toLsn + 1;
   const discarded = p.lsn - toLsn;
-  const epochsLost = [...new Set(p.logEpochs.slice(Math.max(0, from - p.logStart)))];
+  const epochsLost = [...new Set(seqSlice(p.logEpochs, Math.max(0, from - p.logStart)))];
   ctx.log(`discards its divergent entries ${from}..${p.lsn} (${discarded} writes the new primary never had)`);
   ctx.mark('discard', { fromLsn: from, toLsn: p.lsn, count: discarded, epochs: epochsLost });
   if (from - 1 < p.logStart - 1 || !rewindData(p, toLsn)) {
@@ -119,23 +120,14 @@ function truncate(ctx: C, toLsn: number): void {
     // and let the primary send it all (a re-clone).
     ctx.log('cannot rewind its data from the retained log: re-cloning from the primary');
     p.lsn = 0;
-    p.logStart = 1;
-    p.logKeys = [];
-    p.logValues = [];
-    p.logEpochs = [];
-    p.values = {};
-    p.versions = {};
+    Object.assign(p, emptyLogAndData(1));
     p.visibleLsn = 0;
-    p.keyCount = 0;
     p.epochs = [];
     ctx.v.receivedLsn = 0;
     return;
   }
-  const keep = toLsn - p.logStart + 1;
   p.visibleLsn = Math.min(p.visibleLsn, toLsn);
-  p.logKeys.length = keep;
-  p.logValues.length = keep;
-  p.logEpochs.length = keep;
+  truncateLog(p, toLsn);
   p.lsn = toLsn;
   p.epochs = p.epochs.filter((e) => e[1] <= toLsn);
 }

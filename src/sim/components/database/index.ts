@@ -51,14 +51,15 @@
 import type { Component } from '../../kernel/component';
 import { roll } from '../../metrics/histogram';
 import { DATABASE_DEFAULTS, FOLLOWER_TICK_US, HEADER_BYTES, ROLL_US, freshVolatile, type Database } from './state';
-import { reveal, copyEpochs } from './log';
+import { reveal, copyEpochs, emptyLogAndData } from './log';
+import { tableCopy } from '../../kernel/table';
 import { checkDisk } from './disk';
 import { enqueue, finishRequest, served } from './cpu';
 import { onAck, onSubscribe, semiSyncWaitOver, sendKeepalives, shipBatch, throttleRefilled } from './primary';
 import { applied, followerTick, onEntries, onKeepalive, onSnapshot, onTruncate, startFollowing } from './follower';
 import { stepDown } from './roles';
 import { onCommand, onConfigure } from './commands';
-import { sample, view } from './view';
+import { footprint, sample, view } from './view';
 
 export { DATABASE_DEFAULTS };
 export { forkEnd } from './log';
@@ -75,18 +76,12 @@ export const database: Component<Database> = {
       epoch: 1,
       follow: s.role === 'primary' ? null : (s.replicateFrom ?? null),
       lsn: 0,
-      logStart: 1,
-      logKeys: [],
-      logValues: [],
-      logEpochs: [],
-      values: {},
-      versions: {},
+      ...emptyLogAndData(1),
       visibleLsn: 0,
       epochs: [],
       epochSeen: 1,
       fenced: false,
       leased: false,
-      keyCount: 0,
       diskBytes: null,
       diskExtraBytes: 0,
       slow: null,
@@ -205,10 +200,11 @@ export const database: Component<Database> = {
       if (p.spare) return undefined;
       // A consistent copy of what reads see now, as a storage snapshot takes it (copied: the
       // taker keeps it while this node's data moves on).
-      return { epoch: p.epoch, lsn: p.visibleLsn, values: { ...p.values }, versions: { ...p.versions }, epochs: copyEpochs(p.epochs) };
+      return { epoch: p.epoch, lsn: p.visibleLsn, data: tableCopy(p.data), epochs: copyEpochs(p.epochs) };
     },
   },
 
   sample,
   view,
+  footprint,
 };

@@ -2,7 +2,37 @@
 // divergent suffix, and replacing everything with a snapshot.
 
 import type { DbSnapshotData, SnapshotBody } from '../../protocol';
-import { DATABASE_DEFAULTS, type C, type DownC, type EpochStart, type P } from './state';
+import { seq, seqAt, seqCopy, seqDropFront, seqPush, seqTruncate } from '../../kernel/seq';
+import { table, tableCopy, tableDelete, tableGet, tableSetPair } from '../../kernel/table';
+import { DATABASE_DEFAULTS, DATA_VALUE, type C, type DownC, type EpochStart, type P } from './state';
+
+/** An empty log that starts at `start`, and no data. */
+export function emptyLogAndData(start: number): Pick<P, 'logStart' | 'logKeys' | 'logValues' | 'logEpochs' | 'data'> {
+  return { logStart: start, logKeys: seq('log'), logValues: seq('log'), logEpochs: seq('log'), data: table(2, 'data') };
+}
+
+/** Entries in the retained log. */
+export function logLength(p: P): number {
+  return p.logKeys.length;
+}
+
+/** The key of entry `i` of the retained log (LSN logStart + i). */
+export function logKeyAt(p: P, i: number): string {
+  return seqAt(p.logKeys, i)!;
+}
+
+export function logValueAt(p: P, i: number): number {
+  return seqAt(p.logValues, i)!;
+}
+
+export function logEpochAt(p: P, i: number): number {
+  return seqAt(p.logEpochs, i)!;
+}
+
+/** The value a read of `key` sees, or undefined if it was never written. */
+export function valueOf(p: P, key: string): number | undefined {
+  return tableGet(p.data, key, DATA_VALUE);
+}
 
 /** A copy of an epoch history (histories travel in messages and marks: never shared). */
 export function copyEpochs(epochs: readonly EpochStart[]): EpochStart[] {
@@ -13,29 +43,27 @@ export function copyEpochs(epochs: readonly EpochStart[]): EpochStart[] {
 export function append(ctx: C, key: string, value: number, epoch: number, visible = true): void {
   const p = ctx.p;
   const lsn = ++p.lsn;
-  p.logKeys.push(key);
-  p.logValues.push(value);
-  p.logEpochs.push(epoch);
+  seqPush(p.logKeys, key);
+  seqPush(p.logValues, value);
+  seqPush(p.logEpochs, epoch);
   if (visible) {
     setValue(p, key, value, lsn);
     p.visibleLsn = lsn;
   }
   const retain = ctx.spec.logRetainEntries ?? DATABASE_DEFAULTS.logRetainEntries;
-  // Trim in chunks: shifting one entry per write would copy the whole log each time. Never
-  // trim what is not yet visible: it is still to be applied from the log.
+  // Trim a quarter at a time, so the log's length moves in steps. Never trim what is not yet
+  // visible: it is still to be applied from the log.
   if (p.logKeys.length > retain + (retain >> 2)) {
     const drop = Math.min(p.logKeys.length - retain, p.visibleLsn - p.logStart + 1);
-    p.logKeys.splice(0, drop);
-    p.logValues.splice(0, drop);
-    p.logEpochs.splice(0, drop);
+    seqDropFront(p.logKeys, drop);
+    seqDropFront(p.logValues, drop);
+    seqDropFront(p.logEpochs, drop);
     p.logStart += drop;
   }
 }
 
 export function setValue(p: P, key: string, value: number, lsn: number): void {
-  if (p.versions[key] === undefined) p.keyCount++;
-  p.values[key] = value;
-  p.versions[key] = lsn;
+  tableSetPair(p.data, key, value, lsn);
 }
 
 /**
@@ -46,31 +74,34 @@ export function setValue(p: P, key: string, value: number, lsn: number): void {
 export function reveal(p: P, lsn: number): void {
   for (let l = p.visibleLsn + 1; l <= lsn; l++) {
     const i = l - p.logStart;
-    setValue(p, p.logKeys[i], p.logValues[i], l);
+    setValue(p, logKeyAt(p, i), logValueAt(p, i), l);
   }
   if (lsn > p.visibleLsn) p.visibleLsn = lsn;
+}
+
+/** Keep the log up to LSN `toLsn` (within the retained log). */
+export function truncateLog(p: P, toLsn: number): void {
+  const keep = toLsn - p.logStart + 1;
+  seqTruncate(p.logKeys, keep);
+  seqTruncate(p.logValues, keep);
+  seqTruncate(p.logEpochs, keep);
 }
 
 /** Put each key written after `toLsn` back to its value at `toLsn`, from the log. */
 export function rewindData(p: P, toLsn: number): boolean {
   const touched = new Set<string>();
-  for (let i = toLsn + 1 - p.logStart; i < p.logKeys.length; i++) touched.add(p.logKeys[i]);
+  for (let i = toLsn + 1 - p.logStart; i < logLength(p); i++) touched.add(logKeyAt(p, i));
   for (const key of touched) {
     let found = -1;
     for (let i = toLsn - p.logStart; i >= 0; i--) {
-      if (p.logKeys[i] === key) {
+      if (logKeyAt(p, i) === key) {
         found = i;
         break;
       }
     }
-    if (found >= 0) {
-      p.values[key] = p.logValues[found];
-      p.versions[key] = p.logStart + found;
-    } else if (p.logStart === 1) {
-      delete p.values[key];
-      delete p.versions[key];
-      p.keyCount--;
-    } else return false; // its earlier value was trimmed from the log
+    if (found >= 0) setValue(p, key, logValueAt(p, found), p.logStart + found);
+    else if (p.logStart === 1) tableDelete(p.data, key);
+    else return false; // its earlier value was trimmed from the log
   }
   return true;
 }
@@ -84,21 +115,21 @@ export function rewindData(p: P, toLsn: number): boolean {
  */
 export function installSnapshot(ctx: C | DownC, snap: DbSnapshotData | SnapshotBody): void {
   const p = ctx.p;
-  p.values = { ...snap.values };
-  p.versions = { ...snap.versions };
-  p.keyCount = Object.keys(p.values).length;
+  // Copies share the snapshot's pages and chunks, each side copying before it writes: O(pages).
+  p.data = tableCopy(snap.data);
   p.lsn = snap.lsn;
   p.visibleLsn = snap.lsn;
   if ('logKeys' in snap) {
     p.logStart = snap.logStart;
-    p.logKeys = snap.logKeys.slice();
-    p.logValues = snap.logValues.slice();
-    p.logEpochs = snap.logEpochs.slice();
+    p.logKeys = seqCopy(snap.logKeys);
+    p.logValues = seqCopy(snap.logValues);
+    p.logEpochs = seqCopy(snap.logEpochs);
   } else {
+    // A storage snapshot brings no log: it starts after the snapshot.
     p.logStart = snap.lsn + 1;
-    p.logKeys = [];
-    p.logValues = [];
-    p.logEpochs = [];
+    p.logKeys = seq('log');
+    p.logValues = seq('log');
+    p.logEpochs = seq('log');
   }
   p.epochs = copyEpochs(snap.epochs);
 }

@@ -19,7 +19,9 @@ import {
   type ShipRead,
   type SnapshotRead,
 } from './state';
-import { append, forkEnd, reveal, copyEpochs } from './log';
+import { append, forkEnd, reveal, copyEpochs, logKeyAt, logValueAt, valueOf } from './log';
+import { seqCopy, seqSlice } from '../../kernel/seq';
+import { tableCopy, tableSetPair } from '../../kernel/table';
 import { checkDisk } from './disk';
 import { cancelReads, enqueueOwn } from './cpu';
 import { stepDown } from './roles';
@@ -38,7 +40,7 @@ export function serve(ctx: C, from: number, req: DbRequest): void {
   const p = ctx.p;
   const v = ctx.v;
   if (req.f === 'read') {
-    const value = p.values[req.key];
+    const value = valueOf(p, req.key);
     v.served++;
     reply(ctx, from, { n: req.n, r: req.r, ok: true, value: value === undefined ? null : value, lsn: p.lsn, epoch: p.epoch });
     return;
@@ -105,7 +107,7 @@ function pump(ctx: C, id: string, s: FollowerSession): void {
       const perKeyUs = catchupUs(ctx);
       ctx.log(`${id} is behind the retained log (needs lsn ${from}, log starts at ${p.logStart}): sending a snapshot`);
       if (perKeyUs === 0) sendSnapshot(ctx, id);
-      else enqueueOwn(ctx, { type: 'snapshot-read', body: { follower: id, gen: s.gen, costUs: Math.max(1, p.keyCount) * perKeyUs } });
+      else enqueueOwn(ctx, { type: 'snapshot-read', body: { follower: id, gen: s.gen, costUs: Math.max(1, p.data.size) * perKeyUs } });
       return;
     }
     let to = Math.min(upTo, from + BATCH_ENTRIES - 1, s.receivedLsn + window);
@@ -128,26 +130,22 @@ function pump(ctx: C, id: string, s: FollowerSession): void {
 
 function sendSnapshot(ctx: C, id: string): void {
   const p = ctx.p;
-  // Copied: a message body must not change while it is in flight. It holds the whole log up
-  // to p.lsn, so entries not yet visible here are applied to the copy.
-  const values = { ...p.values };
-  const versions = { ...p.versions };
-  for (let l = p.visibleLsn + 1; l <= p.lsn; l++) {
-    values[p.logKeys[l - p.logStart]] = p.logValues[l - p.logStart];
-    versions[p.logKeys[l - p.logStart]] = l;
-  }
+  // Copies (sharing pages and chunks, each side copying before it writes): a message body
+  // must not change while it is in flight. It holds the whole log up to p.lsn, so entries not
+  // yet visible here are applied to the copy.
+  const data = tableCopy(p.data);
+  for (let l = p.visibleLsn + 1; l <= p.lsn; l++) tableSetPair(data, logKeyAt(p, l - p.logStart), logValueAt(p, l - p.logStart), l);
   const body = {
     epoch: p.epoch,
     lsn: p.lsn,
-    values,
-    versions,
+    data,
     logStart: p.logStart,
-    logKeys: p.logKeys.slice(),
-    logValues: p.logValues.slice(),
-    logEpochs: p.logEpochs.slice(),
+    logKeys: seqCopy(p.logKeys),
+    logValues: seqCopy(p.logValues),
+    logEpochs: seqCopy(p.logEpochs),
     epochs: copyEpochs(p.epochs),
   };
-  ctx.send(id, 'snapshot', body, HEADER_BYTES + p.keyCount * ENTRY_BYTES);
+  ctx.send(id, 'snapshot', body, HEADER_BYTES + data.size * ENTRY_BYTES);
 }
 
 function sendEntries(ctx: C, id: string, from: number, to: number): void {
@@ -157,9 +155,9 @@ function sendEntries(ctx: C, id: string, from: number, to: number): void {
   const batch: Entries = {
     epoch: p.epoch,
     fromLsn: from,
-    keys: p.logKeys.slice(a, b),
-    values: p.logValues.slice(a, b),
-    epochs: p.logEpochs.slice(a, b),
+    keys: seqSlice(p.logKeys, a, b),
+    values: seqSlice(p.logValues, a, b),
+    epochs: seqSlice(p.logEpochs, a, b),
     // Only the epochs that start inside the batch: the follower extends its own history.
     history: copyEpochs(p.epochs.filter((e) => e[1] >= from && e[1] <= to)),
   };

@@ -78,7 +78,7 @@ export function follow(ctx: C, target: string, epoch: number): string | undefine
     p.role = 'replica';
     p.fenced = false;
     // Writes still waiting for followers will never be acknowledged by this node now.
-    v.waiting = fifo();
+    v.waiting = fifo('commitWait');
     v.followers = {};
   }
   p.follow = target;
@@ -99,7 +99,7 @@ export function demote(ctx: C, to: string | undefined): string | undefined {
   if (to) return follow(ctx, to, p.epochSeen);
   p.role = 'replica';
   p.fenced = false;
-  ctx.v.waiting = fifo();
+  ctx.v.waiting = fifo('commitWait');
   ctx.log('demoted to a replica, following no one until re-pointed');
   ctx.mark('role', { role: 'replica', follow: null, lsn: p.lsn });
   return undefined;

@@ -6,6 +6,8 @@ import type { DatabaseSpec, ReplicationMode, Role } from '../../spec';
 import type { DbRequest, DbSnapshotData, EpochStart, PingBody } from '../../protocol';
 import type { DatabaseDetail } from '../../views';
 import { fifo, type Fifo } from '../../kernel/fifo';
+import type { Seq } from '../../kernel/seq';
+import type { Table } from '../../kernel/table';
 import { servers, type ServedTimer, type Servers } from '../servers';
 import { newWindow, type LatencyWindow } from '../../metrics/histogram';
 import { DATABASE_PARAMS } from '../../params/database';
@@ -32,6 +34,10 @@ export const RECENT_ENTRIES = 10_000;
 
 export type { EpochStart };
 
+/** Columns of the data table. */
+export const DATA_VALUE = 0;
+export const DATA_VERSION = 1;
+
 export interface DbPersisted {
   role: Role;
   epoch: number;
@@ -39,16 +45,19 @@ export interface DbPersisted {
   lsn: number;
   /**
    * The retained log, in columns: entry i has LSN logStart + i. Columns of numbers and
-   * shared key strings, not an array per entry: a busy primary keeps 100,000 entries, and
-   * per-entry objects would all be work for the garbage collector and the checkpointer.
+   * shared key strings, not an object per entry: a busy primary keeps 100,000 entries, and
+   * per-entry objects would all be work for the garbage collector. Each column is a Seq, so a
+   * checkpoint shares all of it but the chunk being filled.
    */
   logStart: number;
-  logKeys: string[];
-  logValues: number[];
-  logEpochs: number[];
-  /** The data reads see: key -> value, and key -> the LSN that wrote it. */
-  values: Record<string, number>;
-  versions: Record<string, number>;
+  logKeys: Seq<string>;
+  logValues: Seq<number>;
+  logEpochs: Seq<number>;
+  /**
+   * The data reads see: key -> [value, the LSN that wrote it] (DATA_VALUE, DATA_VERSION). A
+   * Table, so a checkpoint copies only the pages written since the last one.
+   */
+  data: Table;
   /** The log is applied to the data up to here; beyond, writes await their acknowledgement. */
   visibleLsn: number;
   /** Where each epoch of this node's lineage began. */
@@ -59,8 +68,6 @@ export interface DbPersisted {
   fenced: boolean;
   /** It runs under leases (fencing is on): after a restart it waits for a new one before writing. */
   leased: boolean;
-  /** Distinct keys stored, for the disk's size. */
-  keyCount: number;
   /** Disk: its size as resized by an operator (null: as configured), and space taken by other files. */
   diskBytes: number | null;
   diskExtraBytes: number;
@@ -221,7 +228,7 @@ export type V = DbVolatile;
 export function freshVolatile(ctx: C, warmth: number): V {
   const lsn = ctx.p.lsn;
   return {
-    cpu: servers(),
+    cpu: servers('cpu'),
     clientInFlight: 0,
     warmth,
     overloaded: false,
@@ -230,7 +237,7 @@ export function freshVolatile(ctx: C, warmth: number): V {
     throttleArmed: false,
     latency: newWindow(),
     followers: {},
-    waiting: fifo(),
+    waiting: fifo('commitWait'),
     waitTimerArmed: false,
     semiSyncDegraded: false,
     ackedLsn: lsn,
@@ -239,7 +246,7 @@ export function freshVolatile(ctx: C, warmth: number): V {
     leaseUntilUs: -1,
     leaseLost: false,
     lastHeardUs: ctx.nowUs,
-    apply: fifo(),
+    apply: fifo('apply'),
     applying: false,
     receivedLsn: lsn,
     served: 0,

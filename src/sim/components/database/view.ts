@@ -60,7 +60,7 @@ export function view(ctx: DownC): { summary: string; detail: DatabaseDetail } {
       epoch: p.epoch,
       lsn: p.lsn,
       follow: p.follow,
-      keys: Object.keys(p.values).length,
+      keys: p.data.size,
       followers: v ? Object.fromEntries(Object.entries(v.followers).map(([id, s]) => [id, { received: s.receivedLsn, applied: s.ackedLsn, mode: s.mode }])) : {},
       applyQueue: v ? fifoSize(v.apply) : 0,
       queued: v ? waitingCount(v.cpu) : 0,
@@ -71,4 +71,23 @@ export function view(ctx: DownC): { summary: string; detail: DatabaseDetail } {
       slowQueries: p.slow !== null,
     },
   };
+}
+
+/**
+ * Estimated bytes held (limits.ts adds these up against the world's budget), from lengths
+ * kept anyway: per log entry its three columns and a key string; per key its table slot, its
+ * index entry and its string; per waiting piece of work its objects and message body.
+ */
+const LOG_ENTRY_BYTES = 48;
+const KEY_BYTES = 96;
+const QUEUED_WORK_BYTES = 260;
+const WAITING_WRITE_BYTES = 160;
+const RECEIVED_ENTRY_BYTES = 80;
+
+export function footprint(ctx: DownC): number {
+  const p = ctx.p;
+  const v = ctx.v;
+  let bytes = p.logKeys.length * LOG_ENTRY_BYTES + p.data.size * KEY_BYTES;
+  if (v) bytes += fifoSize(v.cpu.waiting) * QUEUED_WORK_BYTES + fifoSize(v.waiting) * WAITING_WRITE_BYTES + fifoSize(v.apply) * RECEIVED_ENTRY_BYTES;
+  return bytes;
 }

@@ -25,7 +25,9 @@ const CHUNK_SHIFT = 14;
 export const CHUNK_ENTRIES = 1 << CHUNK_SHIFT;
 const MASK = CHUNK_ENTRIES - 1;
 /** Bytes of one entry across the columns below. */
-export const BYTES_PER_ENTRY = 4 + 2 + 1 + 4 + 8 + 8 + 2 + 2 + 8 + 4 + 8;
+export const BYTES_PER_ENTRY = 4 + 2 + 1 + 4 + 8 + 8 + 2 + 2 + 4 + 4 + 4;
+/** "None" in the 32-bit columns (an LSN, a latency). */
+const NONE32 = 0xffffffff;
 /** Names of clients, nodes and errors fit 16 bits (a scenario has at most a few hundred nodes). */
 const MAX_SMALL_NAMES = 32_767;
 
@@ -57,9 +59,11 @@ class Chunk {
   /** -1: none. */
   readonly node = new Int16Array(CHUNK_ENTRIES);
   readonly error = new Int16Array(CHUNK_ENTRIES);
-  readonly lsn = new Float64Array(CHUNK_ENTRIES);
+  /** NONE32: none. LSNs count writes, fewer than the run's events (at most 2e8 in a scenario). */
+  readonly lsn = new Uint32Array(CHUNK_ENTRIES);
   readonly epoch = new Int32Array(CHUNK_ENTRIES);
-  readonly invokedUs = new Float64Array(CHUNK_ENTRIES);
+  /** A completion's time since its invocation (NONE32: not recorded); longer than 71 min goes to `longLatency`. */
+  readonly latencyUs = new Uint32Array(CHUNK_ENTRIES);
 }
 
 export class HistoryJournal {
@@ -76,6 +80,8 @@ export class HistoryJournal {
   private lastClientCode = -1;
   private lastNode = '';
   private lastNodeCode = -1;
+  /** Latencies too long for 32 bits, by entry (rare: an operation pending for over 71 minutes). */
+  private readonly longLatency = new Map<number, number>();
 
   constructor(private readonly maxEntries: number) {}
 
@@ -133,9 +139,23 @@ export class HistoryJournal {
       c.node[k] = this.lastNodeCode;
     }
     c.error[k] = error === undefined ? -1 : this.small.code(error);
-    c.lsn[k] = detail?.lsn ?? -1;
+    const lsn = detail?.lsn;
+    if (lsn === undefined || lsn < 0) c.lsn[k] = NONE32;
+    else if (lsn < NONE32) c.lsn[k] = lsn;
+    else throw new SimAbort('error', `an LSN of ${lsn} is beyond what the history records (2^32)`);
     c.epoch[k] = detail?.epoch ?? -1;
-    c.invokedUs[k] = detail?.invokedUs ?? -1;
+    const invokedUs = detail?.invokedUs;
+    // An entry rewritten by a replay may have had a long latency before: forget it first.
+    if (this.longLatency.size > 0) this.longLatency.delete(i);
+    if (invokedUs === undefined || invokedUs < 0) c.latencyUs[k] = NONE32;
+    else {
+      const lat = atUs - invokedUs;
+      if (lat >= 0 && lat < NONE32) c.latencyUs[k] = lat;
+      else {
+        c.latencyUs[k] = NONE32;
+        this.longLatency.set(i, invokedUs);
+      }
+    }
   }
 
   private grow(): Chunk {
@@ -176,9 +196,10 @@ export class HistoryJournal {
     };
     if (c.node[k] >= 0) e.node = small[c.node[k]];
     if (c.error[k] >= 0) e.error = small[c.error[k]];
-    if (c.lsn[k] >= 0) e.lsn = c.lsn[k];
+    if (c.lsn[k] !== NONE32) e.lsn = c.lsn[k];
     if (c.epoch[k] >= 0) e.epoch = c.epoch[k];
-    if (c.invokedUs[k] >= 0) e.invokedUs = c.invokedUs[k];
+    const inv = this.invokedUsAt(i);
+    if (inv >= 0) e.invokedUs = inv;
     return e;
   }
 
@@ -207,7 +228,11 @@ export class HistoryJournal {
   }
   /** On a completion: when its operation was invoked (-1 if not recorded). */
   invokedUsAt(i: number): number {
-    return this.chunks[i >> CHUNK_SHIFT].invokedUs[i & MASK];
+    const c = this.chunks[i >> CHUNK_SHIFT];
+    const k = i & MASK;
+    const lat = c.latencyUs[k];
+    if (lat !== NONE32) return c.atUs[k] - lat;
+    return this.longLatency.get(i) ?? -1;
   }
   /** The error of entry i, if any (without building the entry). */
   errorAt(i: number): string | undefined {

@@ -2,17 +2,25 @@
 // worker, the CLI or the page, or exhausting their memory. Each thing that grows with the run
 // has a written limit, checked as it grows (on counts kept anyway, never by serialising):
 //
-// | what grows                                   | limit                          | checked          |
-// |----------------------------------------------|--------------------------------|------------------|
-// | events executed                              | Limits.maxEvents               | after each event |
-// | events pending (timers, messages in flight,  | Limits.maxPendingEvents        | at each schedule |
-// |   link queues)                               |                                |                  |
-// | each queue, log and table in a component     | STRUCTURE_LIMITS (below)       | at each push     |
-// | the world state as a whole (estimated bytes) | Limits.maxStateBytes           | every            |
-// |                                              |                                | STATE_CHECK_EVERY events |
-// | client history entries                       | Limits.maxHistoryEntries       | at each entry    |
-// | log lines, marks, metric samples             | Limits.maxLogEntries, maxMarks, maxSamples | at each entry |
-// | checkpoints                                  | CheckpointPolicy.maxCount, maxBytes (checkpoints.ts): thinned, never a stop |
+// | what grows                                     | limit                                   | checked           |
+// |------------------------------------------------|-----------------------------------------|-------------------|
+// | events executed                                | Limits.maxEvents (a scenario may set it) | after each event  |
+// | events pending: timers, messages in flight,    | Limits.maxPendingEvents                 | at each schedule  |
+// |   messages queued on a link (they are events)  |                                         |                   |
+// | a database's CPU queue, its queue of writes    | STRUCTURE_LIMITS (below), by name       | at each push      |
+// |   waiting for replication, its apply queue; a  |                                         |                   |
+// |   client's connection pool queue; a cache's    |                                         |                   |
+// |   eviction order; any other kernel Fifo        |                                         |                   |
+// | a database's retained log and its keys         | logRetainEntries (its parameter), then  | at each append    |
+// |                                                |   STRUCTURE_LIMITS.log and .data        |                   |
+// | a client's attempts in flight, a cache's reads | MAX_PENDING beside each (10,000): the   | at each request   |
+// |   waiting on its backend                       |   request fails, it is not a stop       |                   |
+// | a job queue's jobs                             | maxJobs (its parameter): dropped, counted | at each job     |
+// | the world state as a whole (estimated bytes)   | Limits.maxStateBytes, from each         | every 4,096       |
+// |                                                |   component's `footprint`               |   events          |
+// | client history entries                         | Limits.maxHistoryEntries                | at each entry     |
+// | log lines, marks, metric samples               | maxLogEntries, maxMarks, maxSamples     | at each entry     |
+// | checkpoints                                    | CheckpointPolicy.maxCount and maxBytes (checkpoints.ts): thinned, never a stop |
 //
 // The checks run at deterministic points, so the same scenario and seed stop at the same
 // event everywhere (Node, Chromium, with or without checkpoints).
@@ -20,10 +28,10 @@
 // The sentence says what passed which limit, where and when: "db1's CPU queue passed its
 // limit of 200,000 waiting requests at t = 12.3 s".
 //
-// Memory: with every limit reached at once (it cannot be: the state budget stops the run
-// first), the pieces are about: state 256 MiB, pending events 2,000,000 x ~300 B, history
-// 5,000,000 x 56 B, samples 1,000,000 x ~200 B, checkpoints 192 MiB. A run stopped by a limit
-// stays well under 1 GB.
+// Memory: a run stops at the first limit it reaches, and the state budget (256 MiB of
+// estimated state) comes before any queue's own limit can be reached in many places at once.
+// Beside the state: pending events at most 1,000,000 x ~320 B, the history 5,000,000 x 43 B,
+// samples 1,000,000 x ~200 B, checkpoints 192 MiB. A run stopped by a limit stays under 1 GB.
 
 export interface Limits {
   /** Events executed in a whole run. At about a million events a second this is ~20 s of CPU. */
@@ -83,7 +91,6 @@ export const STRUCTURE_LIMITS = {
   pool: { max: 200_000, what: 'connection pool queue', items: 'waiting requests' },
   /** A cache's eviction order: up to twice its entries (1 M at most) before it is rebuilt. */
   cacheOrder: { max: 2_100_000, what: 'eviction order', items: 'entries' },
-  jobs: { max: 2_000_000, what: 'job queue', items: 'jobs' },
   /** A database's retained log: its own bound (logRetainEntries, 10 M at most, plus a quarter) comes first. */
   log: { max: 13_000_000, what: 'retained log', items: 'entries' },
   data: { max: 5_000_000, what: 'data', items: 'keys' },

@@ -14,7 +14,7 @@ import { duplicateEffect } from './duplicate-effect';
 export type { Anomaly, AnomalyKind, Checker, CheckerFactory, HistoryView } from './checker';
 
 /** History entries materialised at once when feeding the checkers. */
-export const FEED_SLICE_ENTRIES = 16_384;
+export const FEED_SLICE_ENTRIES = 2_048;
 
 export const CHECKERS: CheckerFactory[] = [lostWrite, splitBrain, staleRead, writeRejected, requestFailed, duplicateEffect, undetectedOutage];
 

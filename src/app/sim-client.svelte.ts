@@ -13,7 +13,7 @@
 // parameter reloads the document and seeks back to where the learner was.
 
 import * as Comlink from 'comlink';
-import type { FaultsResult, Frame, LoadResult, OpStat, SimApi, ValidationIssue } from '../sim/host';
+import type { FaultsResult, Frame, LoadResult, OpStat, Pending, RunAhead, SimApi, ValidationIssue } from '../sim/host';
 import type { FaultSpec, NodeSpec } from '../sim/spec';
 import type { LogEntry, Mark, MetricSample } from '../sim/kernel/component';
 import { SPEEDS_X, DEFAULT_SPEED_INDEX } from './speeds';
@@ -49,6 +49,8 @@ const MAX_LEAD_WALL_MS = 100;
  * a count, not a time, so that it lands at the same place on every machine however busy.
  */
 const NOTABLE_SCAN_EVENTS = 10_000_000;
+/** While the run-ahead grows and no frames are coming (paused), how often to ask how far it got. */
+const PROGRESS_POLL_MS = 200;
 
 export type { Narration, ScenarioDoc } from './scenario-doc';
 
@@ -77,7 +79,8 @@ export const NOTABLE_MARKS: ReadonlySet<string> = new Set([
   'semi-sync-off',
 ]);
 
-type FrameJob = (api: Comlink.Remote<SimApi>) => Promise<Frame | null>;
+/** A request for a frame; `pending` (a seek the run has not reached yet) asks again unless a newer wish came. */
+type FrameJob = (api: Comlink.Remote<SimApi>) => Promise<Frame | Pending | null>;
 type Mutation = (api: Comlink.Remote<SimApi>) => Promise<void>;
 
 /** The request the worker is working on: what it is doing, in words, and since when (wall ms). */
@@ -95,6 +98,8 @@ function seconds(us: number): string {
 
 export class SimClient {
   frame = $state.raw<Frame | null>(null);
+  /** How far the run is known ahead (the timeline's buffered bar): the worker's figure, never a guess. */
+  runAhead = $state.raw<RunAhead | null>(null);
   doc = $state.raw<ScenarioDoc | null>(null);
   log = $state.raw<LogEntry[]>([]);
   marks = $state.raw<Mark[]>([]);
@@ -165,12 +170,16 @@ export class SimClient {
   private abortCurrent: ((e: Error) => void) | null = null;
   /** What the frame request waiting to be sent does, in words. */
   private nextWhat = '';
+  /** The work a pending seek's repeated calls belong to (see `drain`), and the last call's. */
+  private chain: WorkInProgress | null = null;
+  private lastWork: WorkInProgress | null = null;
   private lastDocument: unknown = null;
   /** A load is on its way to the worker: a seek asked for meanwhile waits for it (ms). */
   private loading = false;
   private seekAfterLoadMs: number | null = null;
   /** Events a playing request may run (tuned by round-trip time). */
   private budgetEvents = 10_000;
+  private progressTimer = 0;
   /** Virtual time the last playing frame advanced: the display may run on that far, no further. */
   private lastAdvanceUs = 0;
 
@@ -291,10 +300,14 @@ export class SimClient {
   private async call<T>(fn: () => Promise<T> | T, what: string): Promise<T> {
     const t0 = performance.now();
     this.endCall();
-    const work = { what, sinceMs: t0 };
+    // A seek answered `pending` and asked again is one piece of work since its first call.
+    const work = this.chain ?? { what, sinceMs: t0 };
     this.current = work;
+    this.lastWork = work;
     this.watchdog = window.setTimeout(() => this.crashed(`no answer in ${Math.round(this.watchdogMs / 1000)} s (a runaway scenario?)`), this.watchdogMs);
-    this.slowTimer = window.setTimeout(() => (this.slow = work), SLOW_CALL_MS);
+    const slowInMs = SLOW_CALL_MS - (t0 - work.sinceMs);
+    if (slowInMs <= 0) this.slow = work;
+    else this.slowTimer = window.setTimeout(() => (this.slow = work), slowInMs);
     const stopped = new Promise<never>((_, reject) => (this.abortCurrent = reject));
     try {
       return await Promise.race([fn(), stopped]);
@@ -317,6 +330,7 @@ export class SimClient {
 
   /** Queue a frame request; if one is already waiting to be sent, this one replaces it. */
   private request(job: FrameJob, what: string): void {
+    this.chain = null;
     this.next = job;
     this.nextWhat = what;
     if (!this.running) void this.drain();
@@ -365,7 +379,20 @@ export class SimClient {
         const job = this.next!;
         this.next = null;
         const f = await this.call(() => job(this.api), this.nextWhat);
-        if (f && gen === this.generation) this.apply(f);
+        if (f && gen === this.generation) {
+          if ('pending' in f) {
+            // The run is on its way there: ask again, as one piece of work (its "working"
+            // notice and Stop stay up), unless the learner wished for something else meanwhile.
+            this.noteRunAhead(f.runAhead);
+            if (this.next === null) {
+              this.next = job;
+              this.chain ??= this.lastWork;
+            }
+          } else {
+            this.chain = null;
+            this.apply(f);
+          }
+        }
       } catch (e) {
         if (token === this.drainToken && !(e instanceof StoppedError)) this.crashed(message(e));
         return;
@@ -374,9 +401,31 @@ export class SimClient {
     if (token === this.drainToken) this.running = false;
   }
 
+  /** The worker's word on how far it has run ahead; while that grows, keep asking (frames say it too). */
+  private noteRunAhead(r: RunAhead): void {
+    this.runAhead = r;
+    if (r.state !== 'running' || this.progressTimer) return;
+    this.progressTimer = window.setTimeout(() => {
+      this.progressTimer = 0;
+      const now = this.runAhead;
+      if (now?.state !== 'running') return;
+      // Playing, or a request on its way: a frame will say.
+      if (this.playing || this.running) return this.noteRunAhead(now);
+      // Asked outside the queue of requests: a glance, not work the page waits on.
+      const gen = this.generation;
+      this.api.progress().then(
+        (p) => {
+          if (gen === this.generation) this.noteRunAhead(p);
+        },
+        () => undefined,
+      );
+    }, PROGRESS_POLL_MS);
+  }
+
   private apply(f: Frame): void {
     if (f.full && f.nowUs === this.pendingSeekUs) this.pendingSeekUs = null;
     this.frame = f;
+    this.noteRunAhead(f.runAhead);
     this.frameWallMs = performance.now();
     this.log = bounded(f.full ? f.log : this.log.concat(f.log), MAX_LOG);
     if (f.full || f.marks.length) this.marks = bounded(f.full ? f.marks : this.marks.concat(f.marks), MAX_MARKS);
@@ -567,7 +616,12 @@ export class SimClient {
         if (fr.reached) chunkUs = Math.min(chunkUs * 2, 60_000_000);
         landUs = fr.nowUs >= boundUs ? boundUs : fr.nowUs;
       }
-      if (gen === this.scanGen) this.apply(await this.call(() => api.seek(landUs), `going to ${seconds(landUs)}`));
+      if (gen === this.scanGen) {
+        // It advanced to there, so the run is known there: the seek lands at once.
+        const landed = await this.call<Frame | Pending>(() => api.seek(landUs), `going to ${seconds(landUs)}`);
+        if ('pending' in landed) this.seek(landUs / 1000);
+        else this.apply(landed);
+      }
       // Busy until it has landed: the moment shown before is not the answer.
       this.busy = false;
     });
@@ -643,7 +697,11 @@ export class SimClient {
     this.notice = null;
     const before = this.doc;
     if (before) this.doc = { ...before, faults: res.faults };
-    this.apply(res.frame);
+    // The run was rewound to before the change: until it is back, the page shows where it was.
+    if ('pending' in res.frame) {
+      this.noteRunAhead(res.frame.runAhead);
+      this.seek(res.frame.targetUs / 1000);
+    } else this.apply(res.frame);
     if (before && label) this.onedit?.(before, label);
     return true;
   }
@@ -710,6 +768,7 @@ export class SimClient {
   dispose(): void {
     this.pause();
     this.endCall();
+    clearTimeout(this.progressTimer);
     this.worker.terminate();
   }
 }

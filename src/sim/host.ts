@@ -5,18 +5,47 @@
 // Frames are plain structured-clone data and bounded: at most MAX_FRAME_MESSAGES messages,
 // MAX_FRAME_LOG log lines, MAX_FRAME_MARKS marks. Journal entries are sent once ("new since
 // the last frame"); a frame with `full: true` (after a load or seek) replaces what the UI
-// had. One call runs at most EVENTS_PER_CALL events, so a heavy stretch of a scenario never
-// holds the worker for long: the frame then says `reached: false` and the UI asks again.
+// had. Messages in flight travel as columns of typed arrays in one buffer (the worker
+// transfers it): thousands of small objects cost more to clone than to simulate.
+//
+// Run-ahead. The host holds two Sims of the loaded scenario:
+// - The runner runs ahead of what is shown, in short slices scheduled between requests
+//   (HostOptions.defer), to the end of the scenario, or until what it holds (checkpoints and
+//   journals) reaches the run-ahead budget, or until the run stops (a limit, an error). It
+//   takes the checkpoints and records the journals; the checkers and the per-second operation
+//   statistics are fed from its journals as it goes, once. Between calls it rests at a
+//   complete instant: every event at or before `knownUs` has run, none after.
+// - The viewer builds the frame for a moment inside the known range: restored from the
+//   runner's nearest checkpoint at or before it (or carried on from where it is, when that
+//   is closer) and replayed to it. Its journals only count entries; their lengths index the
+//   runner's journals, which hold the same entries (the run is deterministic).
+// So a frame at t is the same however t was reached (played to, sought, after run-ahead):
+// the world state is the one state at t, the journals are the runner's entries up to t,
+// and the anomalies are the checkers' answer as of t, which counts only what was recorded
+// at or before t. Playback inside the known range costs a restore and a short replay per
+// frame at most, whatever the speed.
+//
+// Beyond the known range, `advanceTo` runs the runner within the call's event budget and
+// shows where it got to (`reached: false` if short of the target); `seek` runs it for about
+// HostOptions.callBudgetMs and answers `pending` until the target is known, so a long seek
+// shows progress instead of holding the worker.
+//
+// A change to the fault timeline (a learner's action is data) rewinds the runner to its
+// last checkpoint before the change: the known range shrinks to there and grows again. A
+// changed scenario is a new load.
 
 import type { FaultSpec, WorldSpec } from './spec';
 import type { HistoryEntry, LogEntry, Mark, Message, MetricSample, NodeView } from './kernel/component';
 import type { Aborted } from './kernel/limits';
 import { Sim, EV_DELIVER } from './kernel/sim';
+import type { CheckpointPolicy } from './kernel/checkpoints';
 import { createSim } from './world';
-import { summarize, type RunSummary } from './report';
-import { CheckerSet, type Anomaly, type HistoryView } from './checks';
+import { summarize, type HistoryReader, type RunRecord, type RunSummary } from './report';
+import { CheckerSet, type Anomaly } from './checks';
 import { checkLinearizability, type LinearizabilityResult } from './checks/linearizability';
+import { messageClass, messageOp } from './message-class';
 
+/** Events one call runs at most beyond the known range (see `advanceTo`). */
 export const EVENTS_PER_CALL = 400_000;
 export const MAX_FRAME_MESSAGES = 5_000;
 export const MAX_FRAME_LOG = 500;
@@ -24,8 +53,22 @@ export const MAX_FRAME_MARKS = 2_000;
 export const MAX_FRAME_SAMPLES = 20_000;
 /** Per-second operation statistics cover at most this window before the frame's time... */
 export const OP_STATS_WINDOW_US = 600_000_000;
-/** ...and are rebuilt from at most this many history entries after a load or seek. */
-export const OP_STATS_REPLAY_ENTRIES = 200_000;
+/** What the run-ahead may hold (checkpoints and journals) before it stops and says so. */
+export const RUN_AHEAD_BUDGET_BYTES = 384 * 1024 * 1024;
+/** Wall time of one run-ahead slice: the longest a frame request waits behind it. */
+export const RUN_AHEAD_SLICE_MS = 6;
+/** Events the runner takes at a time within a slice (and a slice without a clock). */
+export const RUN_AHEAD_CHUNK_EVENTS = 4_000;
+/** Wall time a call spends running beyond the known range before it answers (a seek's progress). */
+export const CALL_BUDGET_MS = 250;
+/**
+ * A viewer already before a moment carries on from where it is, unless a checkpoint saves
+ * more than this many events of replay (a restore costs about as much as that many events).
+ */
+export const RESTORE_SAVES_EVENTS = 30_000;
+/** Bytes an entry of the history journal holds (its columns); other journals' entries are objects. */
+const HISTORY_ENTRY_BYTES = 62;
+const OBJECT_ENTRY_BYTES = 160;
 
 export interface ValidationIssue {
   path: string;
@@ -37,22 +80,55 @@ export type HostScenario = WorldSpec & { title?: string; [extra: string]: unknow
 
 export type Validate = (input: unknown) => { ok: true; scenario: HostScenario } | { ok: false; errors: ValidationIssue[] };
 
-export interface MessageView {
-  id: number;
-  from: string;
-  to: string;
-  type: string;
+/**
+ * Messages in flight, as columns: message i is `from[i]`, `to[i]`, ... All columns are views
+ * of one ArrayBuffer, so a frame transfers them in one piece.
+ */
+export interface MessageColumns {
+  count: number;
+  /**
+   * The times below are microseconds after this one (the frame's time; before it when
+   * negative), as float32: exact within 16 s of it, to a few microseconds beyond. Drawing
+   * needs no more, and it halves what a frame carries.
+   */
+  baseUs: number;
+  /** Sender and receiver, as indices into the scenario's nodes (and `Frame.nodes`). */
+  from: Uint16Array;
+  to: Uint16Array;
+  /** Its kind as the stage draws it: an index into MSG_CLASSES (message-class.ts). */
+  cls: Uint8Array;
+  sentUs: Float32Array;
+  /** When its last byte left the sender's link queue: it waits on the link until then. */
+  departUs: Float32Array;
+  deliverUs: Float32Array;
+  /** The client operation it belongs to (`app#812`): the client's node index (-1: none) and number. */
+  opClient: Int32Array;
+  opNum: Uint32Array;
+}
+
+/** How far the run is known, and why it goes no further. */
+export interface RunAhead {
+  /** Every moment from 0 to here is simulated and checked: showing one costs a restore and a short replay. */
+  knownUs: number;
+  /** The scenario's end. */
+  endUs: number;
+  /**
+   * `running`: it grows while the worker is otherwise idle. `end`: it reached the end.
+   * `budget`: it holds RUN_AHEAD_BUDGET_BYTES and stopped (playing on still simulates).
+   * `stopped`: the run itself stops there (a limit or an error: see `reason`).
+   */
+  state: 'running' | 'end' | 'budget' | 'stopped';
+  /** Bytes held for the known range: checkpoints and journals (an estimate for journals of objects). */
   bytes: number;
-  sentUs: number;
-  departUs: number;
-  deliverUs: number;
-  /** The client operation a request or reply belongs to (`app#812`), when it carries one. */
-  op?: string;
-  /** For a request: whether it reads or writes. */
-  f?: 'read' | 'write';
-  /** For a reply: whether it succeeded, and why not. */
-  ok?: boolean;
-  error?: string;
+  budgetBytes: number;
+  reason: string | null;
+}
+
+/** A seek whose target is not known yet: the runner is on its way; ask again. */
+export interface Pending {
+  pending: true;
+  targetUs: number;
+  runAhead: RunAhead;
 }
 
 /**
@@ -82,7 +158,7 @@ export interface Frame {
   /** True after load or seek: replace the log, marks and samples instead of appending. */
   full: boolean;
   nodes: NodeView[];
-  messages: MessageView[];
+  messages: MessageColumns;
   /** All messages in flight, of which `messages` holds at most MAX_FRAME_MESSAGES. */
   messagesInFlight: number;
   log: LogEntry[];
@@ -96,20 +172,32 @@ export interface Frame {
    * bucket with the same `atUs`); after load or seek, the recent window whole.
    */
   ops: OpStat[];
+  runAhead: RunAhead;
 }
 
 export type LoadResult =
   | { ok: true; title: string; seed: number; durationMs: number; scenario: HostScenario; frame: Frame }
   | { ok: false; errors: ValidationIssue[] };
 
-export type FaultsResult = { ok: true; faults: FaultSpec[]; frame: Frame } | { ok: false; errors: ValidationIssue[] };
+/** After a change to the fault timeline: the frame at the moment shown, or `pending` if the run must first get back there. */
+export type FaultsResult = { ok: true; faults: FaultSpec[]; frame: Frame | Pending } | { ok: false; errors: ValidationIssue[] };
 
 export interface SimApi {
   load(input: unknown): LoadResult;
-  /** `maxEvents` (at most EVENTS_PER_CALL) lets a caller keep each call short: a UI playing faster than the simulation runs asks for less per frame so that frames keep coming. */
+  /**
+   * The frame at `targetUs` (never before the moment shown), running at most `maxEvents`
+   * events (at most EVENTS_PER_CALL) to get there: inside the known range, replayed from the
+   * nearest checkpoint or from the moment shown; beyond it, run by the runner. Short of the
+   * target, the frame shows where it got to (`reached: false`): a UI playing faster than that
+   * asks for less per frame so that frames keep coming.
+   */
   advanceTo(targetUs: number, maxEvents?: number): Frame;
-  seek(targetUs: number): Frame;
+  /** A full frame at `targetUs`, forwards or backwards; `pending` while the run is not there yet. */
+  seek(targetUs: number): Frame | Pending;
+  /** Run exactly one more event or fault action after the moment shown. */
   step(): Frame;
+  /** How far the run is known (also in every frame). */
+  progress(): RunAhead;
   addFault(fault: unknown): FaultsResult;
   removeFault(id: string): FaultsResult;
   summary(): RunSummary;
@@ -175,8 +263,22 @@ export interface HistoryWindow {
 }
 
 export interface HostOptions {
-  /** A wall clock for the linearizability check's time budget, given by the worker (the core never reads one). */
+  /**
+   * A wall clock, given by the worker (the core never reads one): it bounds the
+   * linearizability check, a run-ahead slice and a call that runs beyond the known range.
+   */
   now?: () => number;
+  /**
+   * Runs a function soon, after requests already waiting (the worker posts itself a message).
+   * With it the host runs ahead by itself between requests; without it, only when
+   * `runAheadSlice` is called.
+   */
+  defer?: (fn: () => void) => void;
+  runAheadBudgetBytes?: number;
+  /** Wall time a call may spend beyond the known range before answering (needs `now`). */
+  callBudgetMs?: number;
+  /** The runner's checkpoint policy (tests make it dense, so that frames really come from restores). */
+  checkpoints?: Partial<CheckpointPolicy>;
 }
 
 /** Budgets for a check run from the page: a few seconds at most, never a frozen worker. */
@@ -195,14 +297,45 @@ export const PENDING_LOOKBACK_US = 10_000_000;
 /** Entries per chunk of exported JSON (a few MB of text each). */
 export const EXPORT_CHUNK_ENTRIES = 20_000;
 
+/** Journal lengths at a moment: indices into the runner's journals. */
+interface Lengths {
+  history: number;
+  log: number;
+  marks: number;
+  samples: number;
+}
+
+function lengthsOf(sim: Sim): Lengths {
+  const j = sim.journals;
+  return { history: j.history.length, log: j.log.length, marks: j.marks.length, samples: j.samples.length };
+}
+
+/** What the last frame showed: everything else the UI asks about (history, summary) is as of then. */
+interface Shown {
+  atUs: number;
+  lengths: Lengths;
+  events: number;
+  trace: string;
+  aborted: Aborted | null;
+}
+
 export class SimHost implements SimApi {
-  private sim: Sim | null = null;
   private scenario: HostScenario | null = null;
+  /** Runs ahead, takes the checkpoints, records the journals. */
+  private runner: Sim | null = null;
+  /** Shows moments the runner has passed (created when first needed; dropped when the timeline changes). */
+  private viewer: Sim | null = null;
+  /** What the run recorded, digested once as the runner goes: anomalies and per-second statistics. */
+  private digest: RunDigest | null = null;
+  private shown: Shown | null = null;
+  /** The viewer stopped after a single event (`step`), inside an instant. */
   private cursor = { log: 0, marks: 0, samples: 0 };
-  private opStats = new OpStats();
-  /** Checkers stream the run's records frame by frame; they start over after a rewind or an edit. */
-  private checks: CheckerSet | null = null;
-  private span: { sim: Sim | null; cursor: number; maxUs: number } = { sim: null, cursor: 0, maxUs: 0 };
+  /** Start of the newest second of operation statistics the UI has. */
+  private opsFromUs = 0;
+  private state: RunAhead['state'] = 'running';
+  private memo = new MessageMemo();
+  private pumpScheduled = false;
+  private span: { history: RunDigest | null; cursor: number; maxUs: number } = { history: null, cursor: 0, maxUs: 0 };
 
   constructor(
     private readonly validate: Validate,
@@ -213,51 +346,110 @@ export class SimHost implements SimApi {
     const res = this.validate(input);
     if (!res.ok) return res;
     const scenario = withFaultIds(res.scenario);
-    let sim: Sim;
+    let runner: Sim;
     try {
-      sim = createSim(scenario);
+      runner = createSim(scenario, this.options.checkpoints ? { checkpoints: this.options.checkpoints } : undefined);
     } catch (e) {
       return { ok: false, errors: [{ path: '', message: e instanceof Error ? e.message : String(e) }] };
     }
-    this.sim = sim;
     this.scenario = scenario;
-    this.checks = new CheckerSet(scenario);
-    return {
-      ok: true,
-      title: scenario.title ?? 'Untitled scenario',
-      seed: scenario.seed,
-      durationMs: scenario.durationMs,
-      scenario,
-      frame: this.frame(true, true),
-    };
+    this.runner = runner;
+    this.viewer = null;
+    this.memo = new MessageMemo();
+    this.digest = new RunDigest(scenario);
+    this.digest.feed(runner);
+    this.state = 'running';
+    const frame = this.frameOf(runner, true, true);
+    this.kick();
+    return { ok: true, title: scenario.title ?? 'Untitled scenario', seed: scenario.seed, durationMs: scenario.durationMs, scenario, frame };
   }
 
   advanceTo(targetUs: number, maxEvents?: number): Frame {
-    const sim = this.need();
+    const runner = this.need();
+    const target = Math.max(this.shown!.atUs, Math.round(targetUs));
     const budget = maxEvents !== undefined && maxEvents >= 1 ? Math.min(EVENTS_PER_CALL, Math.floor(maxEvents)) : EVENTS_PER_CALL;
-    const r = sim.advanceTo(Math.max(0, Math.round(targetUs)), budget);
-    return this.frame(r !== 'budget', false);
+    if (target <= runner.nowUs) {
+      // Inside the known range the budget bounds the replay from the nearest checkpoint (or
+      // from where the viewer is): with checkpoints closer together than that, every frame
+      // lands where asked, at any speed.
+      const src = this.at(target, budget);
+      return this.frameOf(src, false, src.nowUs === target);
+    }
+    this.extend(target, budget);
+    return this.frameOf(runner, false, runner.nowUs >= target || runner.aborted !== null);
   }
 
-  seek(targetUs: number): Frame {
-    const sim = this.need();
-    // Backwards, a seek replays at most about two checkpoint spacings. Forwards it runs what
-    // lies between, bounded only by the run's event budget: a seek must land where asked.
-    sim.seek(Math.max(0, Math.round(targetUs)));
-    this.checks?.reset();
-    return this.frame(true, true);
+  seek(targetUs: number): Frame | Pending {
+    this.need();
+    return this.seekTo(targetUs);
+  }
+
+  private seekTo(targetUs: number): Frame | Pending {
+    const runner = this.runner!;
+    const target = Math.max(0, Math.round(targetUs));
+    if (target > runner.nowUs && !runner.aborted) {
+      // Forwards past the known range: run there (the same work as running ahead), for a
+      // bounded time per call when there is a clock to bound it by.
+      const now = this.options.now;
+      const t0 = now?.() ?? 0;
+      const budgetMs = this.options.callBudgetMs ?? CALL_BUDGET_MS;
+      do this.extend(target, now ? RUN_AHEAD_CHUNK_EVENTS * 8 : Infinity);
+      while (runner.nowUs < target && !runner.aborted && now && now() - t0 < budgetMs);
+      this.kick();
+      if (runner.nowUs < target && !runner.aborted) return { pending: true, targetUs: target, runAhead: this.progress() };
+    }
+    return this.frameOf(this.at(target), true, true);
   }
 
   step(): Frame {
-    const sim = this.need();
-    sim.step();
-    return this.frame(true, false);
+    const runner = this.need();
+    const shown = this.shown!;
+    const v = this.viewerAt(shown.atUs, shown.events);
+    // The next event must lie inside the known range, so that its journal entries are there.
+    const next = v.nextEventUs();
+    if (next > runner.nowUs && next !== Infinity && !runner.aborted) this.extend(next, Infinity);
+    if (next <= runner.nowUs) v.step();
+    return this.frameOf(v, false, true);
+  }
+
+  progress(): RunAhead {
+    const runner = this.runner;
+    const endUs = (this.scenario?.durationMs ?? 0) * 1000;
+    if (!runner) return { knownUs: 0, endUs, state: 'stopped', bytes: 0, budgetBytes: this.budgetBytes, reason: 'no scenario is loaded' };
+    return {
+      knownUs: Math.min(runner.nowUs, endUs),
+      endUs,
+      state: this.state,
+      bytes: this.heldBytes(),
+      budgetBytes: this.budgetBytes,
+      reason: runner.aborted ? runner.aborted.reason : null,
+    };
+  }
+
+  /**
+   * Run ahead for one slice (about RUN_AHEAD_SLICE_MS with a clock, else one chunk of
+   * events). The worker's scheduler calls it between requests; tests may call it directly.
+   */
+  runAheadSlice(): RunAhead {
+    const runner = this.runner;
+    if (!runner || this.state !== 'running') return this.progress();
+    const endUs = this.scenario!.durationMs * 1000;
+    const now = this.options.now;
+    const t0 = now?.() ?? 0;
+    for (;;) {
+      if (runner.aborted) this.state = 'stopped';
+      else if (runner.nowUs >= endUs) this.state = 'end';
+      else if (this.heldBytes() >= this.budgetBytes) this.state = 'budget';
+      if (this.state !== 'running') break;
+      this.extend(endUs, RUN_AHEAD_CHUNK_EVENTS);
+      if (!now || now() - t0 >= RUN_AHEAD_SLICE_MS) break;
+    }
+    return this.progress();
   }
 
   addFault(fault: unknown): FaultsResult {
     const scenario = this.needScenario();
-    const faults = [...scenario.faults, fault as FaultSpec];
-    return this.replaceFaults(faults);
+    return this.replaceFaults([...scenario.faults, fault as FaultSpec]);
   }
 
   removeFault(id: string): FaultsResult {
@@ -268,16 +460,15 @@ export class SimHost implements SimApi {
   }
 
   summary(): RunSummary {
-    return summarize(this.need());
+    return summarize(this.record());
   }
 
   history(): HistoryEntry[] {
-    return this.need().journals.history.items;
+    return this.need().journals.history.since(0, this.shown!.lengths.history);
   }
 
   linearizability(options: { budgetSteps?: number; budgetMs?: number } = {}): LinearizabilityResult {
-    const sim = this.need();
-    return checkLinearizability(sim.journals.history.items, {
+    return checkLinearizability(this.history(), {
       budgetSteps: options.budgetSteps ?? LINEARIZABILITY_BUDGET_STEPS,
       budgetMs: options.budgetMs ?? LINEARIZABILITY_BUDGET_MS,
       now: this.options.now,
@@ -285,10 +476,11 @@ export class SimHost implements SimApi {
   }
 
   historyWindow(query: HistoryWindowQuery): HistoryWindow {
-    const sim = this.need();
-    const h = sim.journals.history;
+    this.need();
+    const h = this.shownHistory();
+    const nowUs = this.shown!.atUs;
     const fromUs = Math.max(0, Number.isFinite(query.fromUs) ? query.fromUs : 0);
-    const toUs = Math.max(fromUs, Number.isFinite(query.toUs) ? query.toUs : sim.nowUs);
+    const toUs = Math.max(fromUs, Number.isFinite(query.toUs) ? query.toUs : nowUs);
     const maxOps = Math.max(1, Math.min(MAX_WINDOW_OPS, Math.floor(query.maxOps ?? MAX_WINDOW_OPS)));
     const spanUs = this.longestOpUs();
     // Entries are in time order. An operation overlapping [from, to] was invoked after
@@ -323,13 +515,14 @@ export class SimHost implements SimApi {
     // have within the longest span, inside the scan (a partial scan cannot tell).
     if (!partial) for (const op of open.values()) found.push(op);
     found.sort((a, b) => a.invokeUs - b.invokeUs || (a.op < b.op ? -1 : a.op > b.op ? 1 : 0));
-    return { fromUs, toUs, nowUs: sim.nowUs, ops: found.slice(-maxOps), total: found.length, partial };
+    return { fromUs, toUs, nowUs, ops: found.slice(-maxOps), total: found.length, partial };
   }
 
   historyJson(): string[] {
-    const sim = this.need();
-    const h = sim.journals.history;
-    const about = { scenario: this.scenario?.title ?? 'Untitled scenario', seed: this.scenario?.seed, untilUs: sim.nowUs, trace: sim.traceHex(), entries: h.length };
+    this.need();
+    const h = this.shownHistory();
+    const shown = this.shown!;
+    const about = { scenario: this.scenario?.title ?? 'Untitled scenario', seed: this.scenario?.seed, untilUs: shown.atUs, trace: shown.trace, entries: h.length };
     const chunks: string[] = [`{"faultline":${JSON.stringify(about)},\n"history":[`];
     for (let i = 0; i < h.length; i += EXPORT_CHUNK_ENTRIES) {
       const lines: string[] = [];
@@ -341,17 +534,201 @@ export class SimHost implements SimApi {
     return chunks;
   }
 
+  // ---- the runner and the viewer --------------------------------------------------------
+
+  private get budgetBytes(): number {
+    return this.options.runAheadBudgetBytes ?? RUN_AHEAD_BUDGET_BYTES;
+  }
+
+  /** Bytes the run holds: checkpoints exactly, journals by a running count of their entries. */
+  private heldBytes(): number {
+    const r = this.runner;
+    if (!r) return 0;
+    const j = r.journals;
+    return (r.checkpoints?.bytes ?? 0) + j.history.length * HISTORY_ENTRY_BYTES + (j.log.length + j.marks.length + j.samples.length) * OBJECT_ENTRY_BYTES;
+  }
+
   /**
-   * The longest any operation took from invocation to completion, over the history so far.
-   * Kept incrementally; after a rewind or an edit it may only be too large, which costs a
-   * wider scan and never a missed operation.
+   * Run the runner towards `targetUs`, at most about `maxEvents` events, and end at a
+   * complete instant: the rest of the events at the time it stopped run too, so the known
+   * range never ends inside an instant. Then digest what it recorded.
+   */
+  private extend(targetUs: number, maxEvents: number): void {
+    const runner = this.runner!;
+    if (runner.advanceTo(targetUs, maxEvents) === 'budget') runner.advanceTo(runner.nowUs);
+    this.digest!.feed(runner);
+  }
+
+  /** Schedule the next run-ahead slice, if there is a scheduler and anything left to do. */
+  private kick(): void {
+    const defer = this.options.defer;
+    if (!defer || this.pumpScheduled || this.state !== 'running') return;
+    this.pumpScheduled = true;
+    defer(() => {
+      this.pumpScheduled = false;
+      this.runAheadSlice();
+      this.kick();
+    });
+  }
+
+  /**
+   * The Sim to show `t` (inside the known range) from: the runner if it is there, else the
+   * viewer moved there, replaying at most `budget` events past the moment shown (it then
+   * stops short, at the end of an instant).
+   */
+  private at(t: number, budget = Infinity): Sim {
+    const runner = this.runner!;
+    if (t === runner.nowUs || (runner.aborted && t >= runner.nowUs)) return runner;
+    return this.viewerAt(t, -1, budget);
+  }
+
+  /**
+   * The viewer at `t`: carried on from where it is when that lies before `t` and no
+   * checkpoint saves much replay, else restored from the runner's checkpoint at or before
+   * `t`. With `events` >= 0, the viewer must be exactly there (a moment inside an instant,
+   * after `step`), else at the end of the instant `t`.
+   */
+  private viewerAt(t: number, events: number, budget = Infinity): Sim {
+    const runner = this.runner!;
+    let v = this.viewer;
+    if (!v) {
+      v = createSim(this.scenario!, { checkpoints: false, journals: 'count', limits: runner.limits });
+      this.viewer = v;
+    }
+    if (events >= 0 && v.nowUs === t && v.state.executed === events) return v;
+    // A checkpoint may be taken inside an instant: for an exact position, one before it.
+    const cp = runner.checkpoints!.latestAtOrBefore(events >= 0 ? t - 1 : t)!;
+    const onTheWay = v.nowUs <= t && !v.aborted && (events < 0 || v.state.executed <= events);
+    if (!onTheWay || cp.executed > v.state.executed + RESTORE_SAVES_EVENTS) v.restore(cp);
+    if (events < 0 && budget !== Infinity) {
+      // Never short of the moment already shown: the budget applies beyond it.
+      const shownUs = Math.min(t, this.shown?.atUs ?? 0);
+      if (v.nowUs < shownUs) v.advanceTo(shownUs);
+      if (v.advanceTo(t, budget) === 'budget') v.advanceTo(v.nowUs);
+    } else if (events < 0) v.advanceTo(t);
+    else {
+      v.advanceTo(t - 1);
+      while (v.state.executed < events && v.step());
+    }
+    return v;
+  }
+
+  /** Every change to the timeline goes through the validator, like any other input. */
+  private replaceFaults(faults: FaultSpec[]): FaultsResult {
+    const runner = this.need();
+    const res = this.validate({ ...this.scenario, faults });
+    if (!res.ok) return res;
+    const scenario = withFaultIds(res.scenario);
+    this.scenario = scenario;
+    const changedUs = runner.setFaults(scenario.faults, { replay: false });
+    if (changedUs !== Infinity) {
+      // The viewer follows the old timeline, message ids name other messages from the
+      // change on, and the checkers read the faults (partitions) too.
+      this.viewer = null;
+      this.memo = new MessageMemo();
+      this.digest = new RunDigest(scenario);
+      this.digest.feed(runner);
+      if (!runner.aborted) this.state = 'running';
+      this.kick();
+    }
+    return { ok: true, faults: scenario.faults, frame: this.seekTo(this.shown!.atUs) };
+  }
+
+  private need(): Sim {
+    if (!this.runner) throw new Error('no scenario is loaded');
+    return this.runner;
+  }
+
+  private needScenario(): HostScenario {
+    this.need();
+    return this.scenario!;
+  }
+
+  // ---- frames -------------------------------------------------------------------------------
+
+  private frameOf(src: Sim, full: boolean, reached: boolean): Frame {
+    const runner = this.runner!;
+    const j = runner.journals;
+    const len = lengthsOf(src);
+    const atUs = src.nowUs;
+    if (full) {
+      // Whatever the UI had may no longer be true (a rewind, an edit): resend.
+      this.cursor = {
+        log: Math.max(0, len.log - MAX_FRAME_LOG),
+        marks: Math.max(0, len.marks - MAX_FRAME_MARKS),
+        samples: Math.max(0, len.samples - MAX_FRAME_SAMPLES),
+      };
+    }
+    const c = this.cursor;
+    const log = j.log.since(c.log, Math.max(0, Math.min(MAX_FRAME_LOG, len.log - c.log)));
+    const marks = j.marks.since(c.marks, Math.max(0, Math.min(MAX_FRAME_MARKS, len.marks - c.marks)));
+    const samples = j.samples.since(c.samples, Math.max(0, Math.min(MAX_FRAME_SAMPLES, len.samples - c.samples)));
+    c.log += log.length;
+    c.marks += marks.length;
+    c.samples += samples.length;
+
+    const digest = this.digest!;
+    const fromUs = full ? atUs - OP_STATS_WINDOW_US : this.opsFromUs;
+    const ops = digest.ops.between(j.history, fromUs, atUs, len.history);
+    this.opsFromUs = secondOf(atUs);
+    const { columns, inFlight } = messageColumns(src, this.memo);
+    const next = src.nextEventUs();
+    const trace = src.traceHex();
+    this.shown = { atUs, lengths: len, events: src.state.executed, trace, aborted: src.aborted };
+    return {
+      nowUs: atUs,
+      events: src.state.executed,
+      trace,
+      reached,
+      full,
+      nodes: src.ids.map((_, i) => src.view(i)),
+      messages: columns,
+      messagesInFlight: inFlight,
+      log,
+      marks,
+      samples,
+      anomalies: digest.checks.at(atUs),
+      nextEventUs: next === Infinity ? null : next,
+      aborted: src.aborted,
+      ops,
+      runAhead: this.progress(),
+    };
+  }
+
+  // ---- the record as of the moment shown ----------------------------------------------------
+
+  private shownHistory(): HistoryReader {
+    return prefix(this.runner!.journals.history, this.shown!.lengths.history);
+  }
+
+  private record(): RunRecord {
+    const runner = this.need();
+    const shown = this.shown!;
+    const j = runner.journals;
+    return {
+      spec: this.scenario!,
+      nowUs: shown.atUs,
+      aborted: shown.aborted,
+      state: { executed: shown.events },
+      traceHex: () => shown.trace,
+      journals: {
+        history: this.shownHistory(),
+        marks: { items: j.marks.items.slice(0, shown.lengths.marks) },
+        samples: { items: j.samples.items.slice(0, shown.lengths.samples) },
+      },
+    };
+  }
+
+  /**
+   * The longest any operation took from invocation to completion, over the history recorded.
+   * Kept incrementally; after an edit it may only be too large, which costs a wider scan and
+   * never a missed operation.
    */
   private longestOpUs(): number {
-    const sim = this.need();
-    const h = sim.journals.history;
+    const h = this.runner!.journals.history;
     const span = this.span;
-    if (span.sim !== sim) {
-      span.sim = sim;
+    if (span.history !== this.digest) {
+      span.history = this.digest;
       span.cursor = 0;
       span.maxUs = 0;
     }
@@ -363,91 +740,102 @@ export class SimHost implements SimApi {
     span.cursor = h.length;
     return span.maxUs;
   }
+}
 
-  /** Every change to the timeline goes through the validator, like any other input. */
-  private replaceFaults(faults: FaultSpec[]): FaultsResult {
-    const sim = this.need();
-    const res = this.validate({ ...this.scenario, faults });
-    if (!res.ok) return res;
-    const scenario = withFaultIds(res.scenario);
-    this.scenario = scenario;
-    sim.setFaults(scenario.faults);
-    this.checks?.reset(scenario);
-    return { ok: true, faults: scenario.faults, frame: this.frame(true, true) };
-  }
+/** The first `length` entries of a history, as a history of their own. */
+function prefix(h: HistoryReader, length: number): HistoryReader {
+  const n = Math.min(length, h.length);
+  return {
+    length: n,
+    get: (i) => h.get(i),
+    typeAt: (i) => h.typeAt(i),
+    isWrite: (i) => h.isWrite(i),
+    atUsAt: (i) => h.atUsAt(i),
+    invokedUsAt: (i) => h.invokedUsAt(i),
+  };
+}
 
-  private need(): Sim {
-    if (!this.sim) throw new Error('no scenario is loaded');
-    return this.sim;
-  }
+/** Bytes per message in MessageColumns: three float32 times, a uint32, an int32, two uint16, a uint8. */
+const MESSAGE_BYTES = 3 * 4 + 4 + 4 + 2 * 2 + 1;
 
-  private needScenario(): HostScenario {
-    this.need();
-    return this.scenario!;
-  }
+/** Slots of the message memo (a power of two): more than the messages a frame may carry. */
+const MEMO_SLOTS = 1 << 15;
 
-  private frame(reached: boolean, full: boolean): Frame {
-    const sim = this.need();
-    const j = sim.journals;
-    if (full) {
-      // Whatever the UI had may no longer be true (a rewind truncated the journals): resend.
-      this.cursor = {
-        log: Math.max(0, j.log.length - MAX_FRAME_LOG),
-        marks: Math.max(0, j.marks.length - MAX_FRAME_MARKS),
-        samples: Math.max(0, j.samples.length - MAX_FRAME_SAMPLES),
-      };
-    }
-    const log = j.log.since(this.cursor.log, MAX_FRAME_LOG);
-    const marks = j.marks.since(this.cursor.marks, MAX_FRAME_MARKS);
-    const samples = j.samples.since(this.cursor.samples, MAX_FRAME_SAMPLES);
-    this.cursor.log += log.length;
-    this.cursor.marks += marks.length;
-    this.cursor.samples += samples.length;
+/**
+ * What a frame says about each message beyond its timing (its class, its operation), worked
+ * out once per message: a message stays in flight for many frames. Indexed by message id,
+ * one slot per id modulo the size: a clash only costs working it out again. A message id
+ * names one message within a timeline; after a change to the timeline, start a new memo.
+ */
+class MessageMemo {
+  private readonly id = new Float64Array(MEMO_SLOTS).fill(-1);
+  readonly cls = new Uint8Array(MEMO_SLOTS);
+  readonly opClient = new Int32Array(MEMO_SLOTS);
+  readonly opNum = new Uint32Array(MEMO_SLOTS);
 
-    const messages: MessageView[] = [];
-    let inFlight = 0;
-    for (const ev of sim.state.queue) {
-      if (ev.k !== EV_DELIVER) continue;
-      inFlight++;
-      if (messages.length >= MAX_FRAME_MESSAGES) continue;
-      messages.push(messageView(ev.p as Message, sim.ids));
-    }
-    const ops = full ? this.opStats.rebuild(j.history, sim.nowUs) : this.opStats.advance(j.history);
-    const next = sim.nextEventUs();
-    return {
-      nowUs: sim.nowUs,
-      events: sim.state.executed,
-      trace: sim.traceHex(),
-      reached,
-      full,
-      nodes: sim.ids.map((_, i) => sim.view(i)),
-      messages,
-      messagesInFlight: inFlight,
-      log,
-      marks,
-      samples,
-      anomalies: this.checks ? this.checks.update(j.history, j.marks.items, sim.nowUs) : [],
-      nextEventUs: next === Infinity ? null : next,
-      aborted: sim.aborted,
-      ops,
-    };
+  slot(m: Message, sim: Sim): number {
+    const s = m.id & (MEMO_SLOTS - 1);
+    if (this.id[s] === m.id) return s;
+    this.id[s] = m.id;
+    this.cls[s] = messageClass(m.type, m.body);
+    const op = messageOp(m, (id) => sim.index(id));
+    this.opClient[s] = op ? op[0] : -1;
+    this.opNum[s] = op ? op[1] : 0;
+    return s;
   }
 }
 
-/** What the stage needs of a message: its timing, and what its body says about the operation. */
-function messageView(m: Message, ids: readonly string[]): MessageView {
-  const v: MessageView = { id: m.id, from: ids[m.from], to: ids[m.to], type: m.type, bytes: m.bytes, sentUs: m.sentUs, departUs: m.departUs, deliverUs: m.deliverUs };
-  if (m.type === 'request') {
-    v.op = m.body.op;
-    v.f = m.body.f;
-  } else if (m.type === 'reply') {
-    v.ok = m.body.ok;
-    if (m.body.error !== undefined) v.error = m.body.error;
+/** The messages in flight in `sim` (at most MAX_FRAME_MESSAGES), as columns. */
+function messageColumns(sim: Sim, memo: MessageMemo): { columns: MessageColumns; inFlight: number } {
+  const queue = sim.state.queue;
+  let inFlight = 0;
+  for (let i = 0; i < queue.length; i++) if (queue[i].k === EV_DELIVER) inFlight++;
+  const n = Math.min(inFlight, MAX_FRAME_MESSAGES);
+  // Under 128 KiB (5,000 messages): an allocator serves it without mapping fresh pages.
+  const buf = new ArrayBuffer(n * MESSAGE_BYTES);
+  let at = 0;
+  const f32 = () => {
+    const a = new Float32Array(buf, at, n);
+    at += n * 4;
+    return a;
+  };
+  const sentUs = f32();
+  const departUs = f32();
+  const deliverUs = f32();
+  const opNum = new Uint32Array(buf, at, n);
+  at += n * 4;
+  const opClient = new Int32Array(buf, at, n);
+  at += n * 4;
+  const from = new Uint16Array(buf, at, n);
+  at += n * 2;
+  const to = new Uint16Array(buf, at, n);
+  at += n * 2;
+  const cls = new Uint8Array(buf, at, n);
+  const baseUs = sim.nowUs;
+  let k = 0;
+  for (let i = 0; i < queue.length && k < n; i++) {
+    const ev = queue[i];
+    if (ev.k !== EV_DELIVER) continue;
+    const m = ev.p as Message;
+    const s = memo.slot(m, sim);
+    from[k] = m.from;
+    to[k] = m.to;
+    cls[k] = memo.cls[s];
+    sentUs[k] = m.sentUs - baseUs;
+    departUs[k] = m.departUs - baseUs;
+    deliverUs[k] = m.deliverUs - baseUs;
+    opClient[k] = memo.opClient[s];
+    opNum[k] = memo.opNum[s];
+    k++;
   }
-  return v;
+  return { columns: { count: n, baseUs, from, to, cls, sentUs, departUs, deliverUs, opClient, opNum }, inFlight };
 }
 
 const SECOND_US = 1_000_000;
+
+function secondOf(atUs: number): number {
+  return Math.floor(atUs / SECOND_US) * SECOND_US;
+}
 
 /** The first entry at or after `atUs` (the history is in time order). */
 function lowerBound(h: { length: number; atUsAt(i: number): number }, atUs: number): number {
@@ -461,64 +849,96 @@ function lowerBound(h: { length: number; atUsAt(i: number): number }, atUs: numb
   return lo;
 }
 
-/** Per-second sums over the client history, kept incrementally as the run advances. */
-class OpStats {
-  private cursor = 0;
-  private readonly buckets = new Map<number, OpStat>();
+/**
+ * What the runner recorded, digested once, as it records it: the checkers' findings (asked
+ * as of any moment) and per-second operation statistics.
+ */
+class RunDigest {
+  readonly checks: CheckerSet;
+  readonly ops = new OpSeconds();
 
-  rebuild(history: HistoryView, nowUs: number): OpStat[] {
-    this.buckets.clear();
-    // History is in time order: find where the window starts.
-    const fromUs = nowUs - OP_STATS_WINDOW_US;
-    let lo = Math.max(0, history.length - OP_STATS_REPLAY_ENTRIES);
-    let hi = history.length;
+  constructor(spec: WorldSpec) {
+    this.checks = new CheckerSet(spec);
+  }
+
+  feed(runner: Sim): void {
+    const j = runner.journals;
+    this.checks.feed(j.history, j.marks.items);
+    this.ops.feed(j.history);
+  }
+}
+
+function emptyStat(atUs: number): OpStat {
+  return { atUs, reads: 0, writes: 0, ok: 0, errors: {}, latencyCount: 0, latencyUsSum: 0, latencyUsMax: 0 };
+}
+
+function addCompletion(b: OpStat, h: HistoryReader, i: number): void {
+  if (h.isWrite(i)) b.writes++;
+  else b.reads++;
+  if (h.typeAt(i) === 'ok') b.ok++;
+  else {
+    const cause = h.get(i).error ?? 'unknown';
+    b.errors[cause] = (b.errors[cause] ?? 0) + 1;
+  }
+  // Completions carry their invocation time.
+  const invokedUs = h.invokedUsAt(i);
+  if (invokedUs >= 0) {
+    const latencyUs = h.atUsAt(i) - invokedUs;
+    b.latencyCount++;
+    b.latencyUsSum += latencyUs;
+    if (latencyUs > b.latencyUsMax) b.latencyUsMax = latencyUs;
+  }
+}
+
+function copyStat(b: OpStat): OpStat {
+  return { ...b, errors: { ...b.errors } };
+}
+
+/** Per-second sums over the client history, kept as the runner records it. */
+class OpSeconds {
+  /** One per second with a completion, in time order; the last may still be growing. */
+  private readonly seconds: OpStat[] = [];
+  private fed = 0;
+  /** The second of the moment last asked about, summed up to the entry before `end`. */
+  private partial: { stat: OpStat; end: number } | null = null;
+
+  feed(h: HistoryReader): void {
+    const s = this.seconds;
+    for (let i = this.fed; i < h.length; i++) {
+      if (h.typeAt(i) === 'invoke') continue;
+      const atUs = secondOf(h.atUsAt(i));
+      let b = s[s.length - 1];
+      if (!b || b.atUs !== atUs) s.push((b = emptyStat(atUs)));
+      addCompletion(b, h, i);
+    }
+    this.fed = h.length;
+  }
+
+  /**
+   * The seconds from `fromUs` to `atUs` as of `atUs`, when the history up to it is its first
+   * `length` entries: earlier seconds are complete; the second of `atUs` is summed up to it.
+   */
+  between(h: HistoryReader, fromUs: number, atUs: number, length: number): OpStat[] {
+    const s = this.seconds;
+    const current = secondOf(atUs);
+    let lo = 0;
+    let hi = s.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (history.get(mid).atUs < fromUs) lo = mid + 1;
+      if (s[mid].atUs < secondOf(fromUs)) lo = mid + 1;
       else hi = mid;
     }
-    this.cursor = lo;
-    this.advance(history);
-    return [...this.buckets.values()];
-  }
-
-  advance(history: HistoryView): OpStat[] {
-    const touched = new Set<OpStat>();
-    const end = history.length;
-    for (let i = this.cursor; i < end; i++) {
-      const e = history.get(i);
-      if (e.type === 'invoke') continue;
-      const b = this.bucket(e.atUs);
-      touched.add(b);
-      if (e.f === 'write') b.writes++;
-      else b.reads++;
-      if (e.type === 'ok') b.ok++;
-      else {
-        const cause = e.error ?? 'unknown';
-        b.errors[cause] = (b.errors[cause] ?? 0) + 1;
-      }
-      // Completions carry their invocation time.
-      if (e.invokedUs !== undefined) {
-        const latencyUs = e.atUs - e.invokedUs;
-        b.latencyCount++;
-        b.latencyUsSum += latencyUs;
-        if (latencyUs > b.latencyUsMax) b.latencyUsMax = latencyUs;
-      }
+    const out: OpStat[] = [];
+    for (let i = lo; i < s.length && s[i].atUs < current; i++) out.push(copyStat(s[i]));
+    // The second under way: carried on from the last frame's sum when it is the same second.
+    let p = this.partial;
+    if (!p || p.stat.atUs !== current || p.end > length) {
+      p = this.partial = { stat: emptyStat(current), end: lowerBound(h, current) };
     }
-    this.cursor = end;
-    return [...touched].map((b) => ({ ...b, errors: { ...b.errors } }));
-  }
-
-  private bucket(atUs: number): OpStat {
-    const startUs = Math.floor(atUs / SECOND_US) * SECOND_US;
-    let b = this.buckets.get(startUs);
-    if (!b) {
-      b = { atUs: startUs, reads: 0, writes: 0, ok: 0, errors: {}, latencyCount: 0, latencyUsSum: 0, latencyUsMax: 0 };
-      this.buckets.set(startUs, b);
-      // Only the newest seconds change; older buckets were sent already and can go.
-      if (this.buckets.size > OP_STATS_WINDOW_US / SECOND_US) this.buckets.delete(this.buckets.keys().next().value!);
-    }
-    return b;
+    for (let i = p.end; i < length; i++) if (h.typeAt(i) !== 'invoke') addCompletion(p.stat, h, i);
+    p.end = Math.max(p.end, length);
+    if (p.stat.reads + p.stat.writes > 0) out.push(copyStat(p.stat));
+    return out;
   }
 }
 

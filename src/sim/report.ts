@@ -1,9 +1,32 @@
 // The summary of a run in the v1 shape the CLI prints and the app shows (SCENARIO-FORMAT.md,
 // "The CLI"). Computed from the run's journals only, like the checkers.
 
-import type { Sim } from './kernel/sim';
-import { CheckerSet, type Anomaly, type AnomalyKind } from './checks';
+import type { HistoryJournal } from './kernel/history';
+import type { Aborted } from './kernel/limits';
+import type { Mark, MetricSample } from './kernel/component';
+import type { WorldSpec } from './spec';
+import { CheckerSet, type Anomaly, type AnomalyKind, type HistoryView } from './checks';
 import { OUTAGE_GAP_US } from './checks/undetected-outage';
+
+/** The client history, read entry by entry or a column at a time. */
+export type HistoryReader = HistoryView & Pick<HistoryJournal, 'typeAt' | 'isWrite' | 'atUsAt' | 'invokedUsAt'>;
+
+/**
+ * What a summary reads of a run: a Sim, or the part of a longer recording up to a moment
+ * (the worker summarises the moment shown, with the run ahead of it already recorded).
+ */
+export interface RunRecord {
+  readonly spec: WorldSpec;
+  readonly nowUs: number;
+  readonly aborted: Aborted | null;
+  readonly state: { readonly executed: number };
+  traceHex(): string;
+  readonly journals: {
+    readonly history: HistoryReader;
+    readonly marks: { readonly items: readonly Mark[] };
+    readonly samples: { readonly items: readonly MetricSample[] };
+  };
+}
 
 export interface AnomalySummary {
   kind: AnomalyKind;
@@ -98,7 +121,7 @@ export function usToMs(us: number): number {
 }
 
 /** Every anomaly of a run so far (a fresh pass over the whole record). */
-export function anomaliesOf(sim: Sim): Anomaly[] {
+export function anomaliesOf(sim: RunRecord): Anomaly[] {
   const j = sim.journals;
   return new CheckerSet(sim.spec).update(j.history, j.marks.items, sim.nowUs);
 }
@@ -125,7 +148,7 @@ function latency(samplesUs: number[]): Latency {
   return { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: s[s.length - 1] / 1000 };
 }
 
-export function metricsOf(sim: Sim, anomalies: readonly Anomaly[]): RunMetrics {
+export function metricsOf(sim: RunRecord, anomalies: readonly Anomaly[]): RunMetrics {
   const h = sim.journals.history;
   let wAttempted = 0, wAcked = 0, wFailed = 0, rAttempted = 0, rOk = 0, rFailed = 0;
   const wLat: number[] = [];
@@ -242,7 +265,7 @@ function alertingOf(alerts: RunMetrics['alerts'], outages: Span[], firing: Span[
 }
 
 /** What the metric samples say: pools, caches, queues and followers catching up. */
-function sampledMetrics(sim: Sim, poolTimeouts: number): Pick<RunMetrics, 'pools' | 'caches' | 'queues' | 'catchup'> {
+function sampledMetrics(sim: RunRecord, poolTimeouts: number): Pick<RunMetrics, 'pools' | 'caches' | 'queues' | 'catchup'> {
   const kindOf = new Map(sim.spec.nodes.map((n) => [n.id, n.kind]));
   const pools = { timeouts: poolTimeouts, maxWaiting: 0 };
   const caches: Record<string, CacheMetrics> = {};
@@ -300,7 +323,7 @@ function sampledMetrics(sim: Sim, poolTimeouts: number): Pick<RunMetrics, 'pools
   return { pools, caches, queues, catchup };
 }
 
-export function summarize(sim: Sim): RunSummary {
+export function summarize(sim: RunRecord): RunSummary {
   const all = anomaliesOf(sim);
   const s: RunSummary = {
     trace: sim.traceHex(),

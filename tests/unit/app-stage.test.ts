@@ -1,52 +1,51 @@
 import { describe, expect, it } from 'vitest';
-import { classify, flows, FlowMeter, progress, visibleAsDot } from '../../src/app/stage/messages';
+import { flows, FlowMeter, messageColumns, progress, visibleAsDot } from '../../src/app/stage/messages';
 import { defaultPositions, hitTest, layout, NODE_W } from '../../src/app/stage/layout';
 import { builtIn } from '../../src/scenario/library';
 import { validateScenario } from '../../src/scenario/validate';
-import type { MessageView } from '../../src/sim/host';
+import { MSG_CLASSES, messageClass } from '../../src/sim/message-class';
 import type { WorldSpec } from '../../src/sim/spec';
 
-const msg = (over: Partial<MessageView>): MessageView => ({ id: 1, from: 'a', to: 'b', type: 'request', bytes: 100, sentUs: 0, departUs: 0, deliverUs: 1000, ...over });
+const cls = (type: string, body: unknown = null) => MSG_CLASSES[messageClass(type, body)];
 
 describe('messages on the stage', () => {
   it('are placed by their own timing: queued at the sender, then linearly along the link', () => {
-    const m = msg({ sentUs: 100, departUs: 300, deliverUs: 1300 });
-    expect(progress(m, 99)).toBeNull();
-    expect(progress(m, 200)).toBe(0);
-    expect(progress(m, 800)).toBeCloseTo(0.5);
-    expect(progress(m, 1300)).toBeNull();
+    const at = (t: number) => progress(100, 300, 1300, t);
+    expect(at(99)).toBe(-1);
+    expect(at(200)).toBe(0);
+    expect(at(800)).toBeCloseTo(0.5);
+    expect(at(1300)).toBe(-1);
   });
 
   it('are classified by what they carry, errors included', () => {
-    expect(classify(msg({ type: 'request', f: 'write' }))).toBe('write');
-    expect(classify(msg({ type: 'request', f: 'read' }))).toBe('read');
-    expect(classify(msg({ type: 'reply', ok: true }))).toBe('ack');
-    expect(classify(msg({ type: 'reply', ok: false, error: 'read-only' }))).toBe('error');
-    expect(classify(msg({ type: 'not-primary' }))).toBe('error');
-    expect(classify(msg({ type: 'entries' }))).toBe('replication');
-    expect(classify(msg({ type: 'ping' }))).toBe('heartbeat');
-    expect(classify(msg({ type: 'promote' }))).toBe('control');
+    expect(cls('request', { f: 'write' })).toBe('write');
+    expect(cls('request', { f: 'read' })).toBe('read');
+    expect(cls('reply', { ok: true })).toBe('ack');
+    expect(cls('reply', { ok: false, error: 'read-only' })).toBe('error');
+    expect(cls('not-primary')).toBe('error');
+    expect(cls('entries')).toBe('replication');
+    expect(cls('ping')).toBe('heartbeat');
+    expect(cls('promote')).toBe('control');
   });
 
   it('become flows when their flight would be too short to see at the playing speed', () => {
-    const lan = msg({ departUs: 0, deliverUs: 250 });
-    const wan = msg({ departUs: 0, deliverUs: 40_000 });
-    expect(visibleAsDot(lan, 1)).toBe(false);
-    expect(visibleAsDot(lan, 0.001)).toBe(true);
-    expect(visibleAsDot(wan, 0.5)).toBe(true);
-    expect(visibleAsDot(wan, 100)).toBe(false);
+    // A LAN hop of 250 us, a WAN hop of 40 ms.
+    expect(visibleAsDot(0, 250, 1)).toBe(false);
+    expect(visibleAsDot(0, 250, 0.001)).toBe(true);
+    expect(visibleAsDot(0, 40_000, 0.5)).toBe(true);
+    expect(visibleAsDot(0, 40_000, 100)).toBe(false);
   });
 
   it('add up to a rate per direction by Little\'s law, with the error share', () => {
     // 10 messages each 10 ms in flight, 2 of them error replies: 1000 messages/s, 20% errors.
-    const ms = Array.from({ length: 10 }, (_, i) =>
-      msg({ id: i, type: 'reply', ok: i >= 2, sentUs: i * 1000, departUs: i * 1000, deliverUs: i * 1000 + 10_000 }),
-    );
-    const [f] = flows(ms, 9_500);
-    expect(f.inFlight).toBe(10);
+    const error = messageClass('reply', { ok: false });
+    const ack = messageClass('reply', { ok: true });
+    const ms = messageColumns(Array.from({ length: 10 }, (_, i) => ({ from: 0, to: 1, cls: i >= 2 ? ack : error, sentUs: i * 1000, departUs: i * 1000, deliverUs: i * 1000 + 10_000 })));
+    const [f] = flows(ms, ['a', 'b'], 9_500);
+    expect(f).toMatchObject({ from: 'a', to: 'b', inFlight: 10 });
     expect(f.ratePerSec).toBeCloseTo(1000);
     expect(f.errorShare).toBeCloseTo(0.2);
-    expect(flows(ms, 9_500, () => false)).toEqual([]);
+    expect(flows(ms, ['a', 'b'], 9_500, () => false)).toEqual([]);
   });
 
   it('are smoothed over frames, and start afresh after a jump back', () => {

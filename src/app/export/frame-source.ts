@@ -40,8 +40,14 @@ export class FrameSource {
    */
   async at(us: number, signal?: AbortSignal): Promise<Frame> {
     let f: Frame;
-    if (us < this.nowUs) f = await this.api.seek(us);
-    else {
+    if (us < this.nowUs) {
+      let r = await this.api.seek(us);
+      while ('pending' in r) {
+        signal?.throwIfAborted();
+        r = await this.api.seek(us);
+      }
+      f = r;
+    } else {
       f = await this.api.advanceTo(us);
       while (!f.reached && !f.aborted) {
         signal?.throwIfAborted();

@@ -2,11 +2,11 @@
 // flows where dots would be a blur, the drop target under a dragged failure, and a pulse
 // where an anomaly has just appeared.
 
-import type { MessageView } from '../../sim/host';
+import type { MessageColumns } from '../../sim/host';
 import type { Anomaly } from '../../sim/checks/checker';
 import type { Layout, NodePlace, Point, StageTarget } from './layout';
 import { nodeEdge } from './layout';
-import { classify, flows, progress, visibleAsDot, type Flow, type FlowMeter, type MsgClass } from './messages';
+import { flows, MSG_CLASSES, visibleAsDot, type Flow, type FlowMeter, type MsgClass } from './messages';
 import type { StageTheme } from './theme';
 import { anomalyNodes } from './draw-static';
 
@@ -19,7 +19,9 @@ const PULSE_VIRTUAL_US = 3_000_000;
 
 export interface DynamicScene {
   layout: Layout;
-  messages: readonly MessageView[];
+  messages: MessageColumns;
+  /** Node ids by index, as the messages name their ends. */
+  ids: readonly string[];
   atUs: number;
   speedX: number;
   /** No moving dots: everything is shown as flows with their rates. */
@@ -40,12 +42,33 @@ export interface DynamicStats {
   flows: number;
 }
 
+/** Lanes of a layout by pair of node indices, kept while the layout and the ids stay the same. */
+const laneCache = new WeakMap<Layout, { ids: readonly string[]; lanes: Map<number, Float64Array | null> }>();
+
+function lanesFor(layout: Layout, ids: readonly string[]): Map<number, Float64Array | null> {
+  let c = laneCache.get(layout);
+  if (!c || !sameIds(c.ids, ids)) laneCache.set(layout, (c = { ids: [...ids], lanes: new Map() }));
+  return c.lanes;
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Scratch space for dot positions, grown as needed and reused frame after frame. */
+let xy = new Float32Array(2 * 1024);
+let dotClass = new Uint8Array(1024);
+
 export function drawDynamic(ctx: CanvasRenderingContext2D, s: DynamicScene): DynamicStats {
   const t = s.theme;
+  const m = s.messages;
   if (s.dropTarget) drawDropTarget(ctx, s.layout, s.dropTarget, t);
 
-  const asDot = (m: MessageView) => !s.reducedMotion && visibleAsDot(m, s.speedX);
-  const fl = s.meter.update(flows(s.messages, s.atUs, (m) => !asDot(m)), s.atUs);
+  const asDot = (i: number) => !s.reducedMotion && visibleAsDot(m.departUs[i], m.deliverUs[i], s.speedX);
+  const fl = s.meter.update(flows(m, s.ids, s.atUs, (i) => !asDot(i)), s.atUs);
   // Text is the dearest thing to draw: only the busiest flows get a label.
   const labelled = new Set([...fl].sort((x, y) => y.ratePerSec - x.ratePerSec).slice(0, MAX_FLOW_LABELS));
   for (const f of fl) {
@@ -54,37 +77,45 @@ export function drawDynamic(ctx: CanvasRenderingContext2D, s: DynamicScene): Dyn
     if (a && b) drawFlow(ctx, a, b, f, s, labelled.has(f));
   }
 
-  // Dots are gathered by kind and drawn as one path per kind: thousands of separate fills
-  // would cost more than everything else on the stage.
-  let dots = 0;
-  const lanes = new Map<string, [Point, Point] | null>();
-  const byClass = new Map<MsgClass, number[]>();
+  // One pass places every dot; then one path per kind of message: thousands of separate
+  // fills would cost more than everything else on the stage.
+  if (xy.length < 2 * m.count) {
+    xy = new Float32Array(2 * m.count);
+    dotClass = new Uint8Array(m.count);
+  }
+  const lanes = lanesFor(s.layout, s.ids);
+  const n = s.ids.length;
+  const ringOps = ringKeys(s.highlightOps, s.ids);
   const ringed: number[] = [];
-  for (const m of s.messages) {
-    if (dots >= MAX_DOTS) break;
-    if (!asDot(m)) continue;
-    const p = progress(m, s.atUs);
-    if (p === null) continue;
-    const key = `${m.from}\u0000${m.to}`;
+  const perClass = new Uint32Array(MSG_CLASSES.length);
+  let dots = 0;
+  // The columns' times are relative to their base.
+  const atUs = s.atUs - m.baseUs;
+  for (let i = 0; i < m.count && dots < MAX_DOTS; i++) {
+    const sent = m.sentUs[i];
+    const depart = m.departUs[i];
+    const deliver = m.deliverUs[i];
+    if (atUs < sent || atUs >= deliver || !asDot(i)) continue;
+    const key = m.from[i] * n + m.to[i];
     let ln = lanes.get(key);
     if (ln === undefined) {
-      const a = s.layout.nodes.get(m.from);
-      const b = s.layout.nodes.get(m.to);
+      const a = s.layout.nodes.get(s.ids[m.from[i]]);
+      const b = s.layout.nodes.get(s.ids[m.to[i]]);
       ln = a && b ? lane(a, b) : null;
       lanes.set(key, ln);
     }
     if (!ln) continue;
-    const [p0, p1] = ln;
-    const x = p0.x + (p1.x - p0.x) * p;
-    const y = p0.y + (p1.y - p0.y) * p;
-    const cls = classify(m);
-    let xy = byClass.get(cls);
-    if (!xy) byClass.set(cls, (xy = []));
-    xy.push(x, y);
-    if (m.op && s.highlightOps.has(m.op)) ringed.push(x, y);
+    const p = atUs <= depart ? 0 : (atUs - depart) / (deliver - depart);
+    const x = ln[0] + (ln[2] - ln[0]) * p;
+    const y = ln[1] + (ln[3] - ln[1]) * p;
+    xy[2 * dots] = x;
+    xy[2 * dots + 1] = y;
+    dotClass[dots] = m.cls[i];
+    perClass[m.cls[i]]++;
+    if (ringOps && m.opClient[i] >= 0 && ringOps.has(m.opClient[i] * 2 ** 32 + m.opNum[i])) ringed.push(x, y);
     dots++;
   }
-  for (const [cls, xy] of byClass) dots_(ctx, cls, xy, t.msg[cls], t);
+  for (let c = 0; c < MSG_CLASSES.length; c++) if (perClass[c]) drawDots(ctx, MSG_CLASSES[c], c, dots, t.msg[MSG_CLASSES[c]], t);
   if (ringed.length) {
     ctx.strokeStyle = t.focus;
     ctx.lineWidth = 2;
@@ -101,14 +132,14 @@ export function drawDynamic(ctx: CanvasRenderingContext2D, s: DynamicScene): Dyn
     const age = s.atUs - an.atUs;
     if (age < 0 || age > PULSE_VIRTUAL_US) continue;
     for (const id of anomalyNodes(an)) {
-      const n = s.layout.nodes.get(id);
-      if (!n) continue;
+      const nd = s.layout.nodes.get(id);
+      if (!nd) continue;
       const phase = s.reducedMotion ? 0.5 : (s.wallMs % 900) / 900;
       ctx.strokeStyle = t.bad;
       ctx.globalAlpha = s.reducedMotion ? 0.9 : 1 - phase;
       ctx.lineWidth = 3;
       ctx.beginPath();
-      ctx.roundRect(n.x - n.w / 2 - 6 - phase * 14, n.y - n.h / 2 - 6 - phase * 14, n.w + 12 + phase * 28, n.h + 12 + phase * 28, 14);
+      ctx.roundRect(nd.x - nd.w / 2 - 6 - phase * 14, nd.y - nd.h / 2 - 6 - phase * 14, nd.w + 12 + phase * 28, nd.h + 12 + phase * 28, 14);
       ctx.stroke();
       ctx.globalAlpha = 1;
     }
@@ -116,8 +147,25 @@ export function drawDynamic(ctx: CanvasRenderingContext2D, s: DynamicScene): Dyn
   return { dots, flows: fl.length };
 }
 
-/** The two directions of a pair travel side by side, not on top of each other. */
-function lane(a: NodePlace, b: NodePlace): [Point, Point] {
+/** The operations to ring, as client index x 2^32 + operation number (null: none). */
+function ringKeys(ops: ReadonlySet<string>, ids: readonly string[]): Set<number> | null {
+  if (ops.size === 0) return null;
+  const out = new Set<number>();
+  for (const op of ops) {
+    const hash = op.lastIndexOf('#');
+    const c = ids.indexOf(op.slice(0, hash));
+    if (c >= 0) out.add(c * 2 ** 32 + Number(op.slice(hash + 1)));
+  }
+  return out;
+}
+
+/** The two directions of a pair travel side by side, not on top of each other: [x0, y0, x1, y1]. */
+function lane(a: NodePlace, b: NodePlace): Float64Array {
+  const [p0, p1] = lanePoints(a, b);
+  return Float64Array.of(p0.x, p0.y, p1.x, p1.y);
+}
+
+function lanePoints(a: NodePlace, b: NodePlace): [Point, Point] {
   const p0 = nodeEdge(a, b);
   const p1 = nodeEdge(b, a);
   const dx = p1.x - p0.x;
@@ -135,7 +183,7 @@ function lane(a: NodePlace, b: NodePlace): [Point, Point] {
 function drawFlow(ctx: CanvasRenderingContext2D, a: NodePlace, b: NodePlace, f: Flow, s: DynamicScene, withLabel: boolean): void {
   const t = s.theme;
   const { ratePerSec, errorShare } = f;
-  const [p0, p1] = lane(a, b);
+  const [p0, p1] = lanePoints(a, b);
   // Until the meter has watched for a while, a rate would be a guess: show what is in flight.
   const width = f.settled ? Math.max(1.5, Math.min(12, 1 + Math.log2(1 + ratePerSec))) : Math.max(1.5, Math.min(12, 1.5 + Math.log2(1 + f.inFlight) * 2));
   const errorHeavy = errorShare >= 0.2;
@@ -185,15 +233,19 @@ function fmtRate(r: number): string {
   return r.toFixed(1);
 }
 
-/** Each kind of message has its own shape as well as its own colour. `xy` holds x, y pairs. */
-function dots_(ctx: CanvasRenderingContext2D, cls: MsgClass, xy: number[], colour: string, t: StageTheme): void {
+/**
+ * Each kind of message has its own shape as well as its own colour: the first `dots`
+ * entries of the scratch positions whose class is `code`, in one path.
+ */
+function drawDots(ctx: CanvasRenderingContext2D, cls: MsgClass, code: number, dots: number, colour: string, t: StageTheme): void {
   ctx.fillStyle = colour;
   ctx.strokeStyle = colour;
   ctx.lineWidth = 2;
   ctx.beginPath();
-  for (let i = 0; i < xy.length; i += 2) {
-    const x = xy[i];
-    const y = xy[i + 1];
+  for (let i = 0; i < dots; i++) {
+    if (dotClass[i] !== code) continue;
+    const x = xy[2 * i];
+    const y = xy[2 * i + 1];
     switch (cls) {
       case 'write':
         ctx.rect(x - 4, y - 4, 8, 8);

@@ -2,11 +2,10 @@
 // time (interpolated from its own timing: the simulation holds no animation state), and, when
 // single dots would be a blur, the flows they add up to.
 
-import type { MessageView } from '../../sim/host';
+import type { MessageColumns } from '../../sim/host';
+import { MSG_CLASSES, MSG_ERROR, type MsgClass } from '../../sim/message-class';
 
-export type MsgClass = 'write' | 'read' | 'ack' | 'replication' | 'heartbeat' | 'error' | 'control';
-
-export const MSG_CLASSES: readonly MsgClass[] = ['write', 'read', 'ack', 'replication', 'heartbeat', 'error', 'control'];
+export { MSG_CLASSES, type MsgClass };
 
 export const MSG_CLASS_LABEL: Record<MsgClass, string> = {
   write: 'write request',
@@ -18,36 +17,14 @@ export const MSG_CLASS_LABEL: Record<MsgClass, string> = {
   control: 'orchestrator command',
 };
 
-export function classify(m: MessageView): MsgClass {
-  switch (m.type) {
-    case 'request':
-      return m.f === 'read' ? 'read' : 'write';
-    case 'reply':
-      return m.ok === false ? 'error' : 'ack';
-    case 'ack':
-      return 'ack';
-    case 'entries':
-    case 'snapshot':
-    case 'subscribe':
-      return 'replication';
-    case 'ping':
-    case 'pong':
-      return 'heartbeat';
-    case 'not-primary':
-      return 'error';
-    default:
-      return 'control';
-  }
-}
-
 /**
  * How far along its link a message is at `atUs`: 0 while it waits in its sender's link
- * queue, 1 on arrival; null when it is not in flight then.
+ * queue, 1 on arrival; -1 when it is not in flight then.
  */
-export function progress(m: MessageView, atUs: number): number | null {
-  if (atUs < m.sentUs || atUs >= m.deliverUs) return null;
-  if (atUs <= m.departUs) return 0;
-  return (atUs - m.departUs) / (m.deliverUs - m.departUs);
+export function progress(sentUs: number, departUs: number, deliverUs: number, atUs: number): number {
+  if (atUs < sentUs || atUs >= deliverUs) return -1;
+  if (atUs <= departUs) return 0;
+  return (atUs - departUs) / (deliverUs - departUs);
 }
 
 /**
@@ -56,8 +33,8 @@ export function progress(m: MessageView, atUs: number): number | null {
  */
 export const MIN_DOT_FLIGHT_WALL_MS = 60;
 
-export function visibleAsDot(m: MessageView, speedX: number): boolean {
-  return (m.deliverUs - m.departUs) / 1000 / speedX >= MIN_DOT_FLIGHT_WALL_MS;
+export function visibleAsDot(departUs: number, deliverUs: number, speedX: number): boolean {
+  return (deliverUs - departUs) / 1000 / speedX >= MIN_DOT_FLIGHT_WALL_MS;
 }
 
 export interface Flow {
@@ -72,20 +49,57 @@ export interface Flow {
   settled?: boolean;
 }
 
-/** Flows of the messages in flight at `atUs`, one per direction of a pair of nodes. */
-export function flows(messages: readonly MessageView[], atUs: number, include: (m: MessageView) => boolean = () => true): Flow[] {
-  const byPair = new Map<string, Flow & { errorRate: number }>();
-  for (const m of messages) {
-    if (atUs < m.sentUs || atUs >= m.deliverUs || !include(m)) continue;
-    const key = `${m.from}\u0000${m.to}`;
+/**
+ * Flows of the messages in flight at `atUs`, one per direction of a pair of nodes (`ids`
+ * names the nodes by index), of the messages `include` lets in.
+ */
+export function flows(m: MessageColumns, ids: readonly string[], atUs: number, include: (i: number) => boolean = () => true): Flow[] {
+  const byPair = new Map<number, Flow & { errorRate: number }>();
+  const n = ids.length;
+  // The columns' times are relative to their base.
+  const at = atUs - m.baseUs;
+  for (let i = 0; i < m.count; i++) {
+    if (at < m.sentUs[i] || at >= m.deliverUs[i] || !include(i)) continue;
+    const key = m.from[i] * n + m.to[i];
     let f = byPair.get(key);
-    if (!f) byPair.set(key, (f = { from: m.from, to: m.to, ratePerSec: 0, errorShare: 0, inFlight: 0, errorRate: 0 }));
-    const rate = 1e6 / Math.max(1, m.deliverUs - m.sentUs);
+    if (!f) byPair.set(key, (f = { from: ids[m.from[i]], to: ids[m.to[i]], ratePerSec: 0, errorShare: 0, inFlight: 0, errorRate: 0 }));
+    const rate = 1e6 / Math.max(1, m.deliverUs[i] - m.sentUs[i]);
     f.ratePerSec += rate;
     f.inFlight++;
-    if (classify(m) === 'error') f.errorRate += rate;
+    if (m.cls[i] === MSG_ERROR) f.errorRate += rate;
   }
   return [...byPair.values()].map(({ errorRate, ...f }) => ({ ...f, errorShare: f.ratePerSec > 0 ? errorRate / f.ratePerSec : 0 }));
+}
+
+/** Columns for a handful of messages (tests, and a frame with none). */
+export function messageColumns(
+  list: readonly { from: number; to: number; cls: number; sentUs: number; departUs: number; deliverUs: number; op?: [number, number] }[],
+): MessageColumns {
+  const n = list.length;
+  const col = <A>(make: new (n: number) => A) => new make(n);
+  const m: MessageColumns = {
+    count: n,
+    baseUs: 0,
+    from: col(Uint16Array),
+    to: col(Uint16Array),
+    cls: col(Uint8Array),
+    sentUs: col(Float32Array),
+    departUs: col(Float32Array),
+    deliverUs: col(Float32Array),
+    opClient: col(Int32Array),
+    opNum: col(Uint32Array),
+  };
+  list.forEach((x, i) => {
+    m.from[i] = x.from;
+    m.to[i] = x.to;
+    m.cls[i] = x.cls;
+    m.sentUs[i] = x.sentUs;
+    m.departUs[i] = x.departUs;
+    m.deliverUs[i] = x.deliverUs;
+    m.opClient[i] = x.op ? x.op[0] : -1;
+    m.opNum[i] = x.op ? x.op[1] : 0;
+  });
+  return m;
 }
 
 /** Time constant of the flow meter's smoothing, in virtual time. */

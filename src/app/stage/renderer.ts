@@ -172,6 +172,8 @@ export class StageRenderer {
     const stats = drawDynamic(ctx as CanvasRenderingContext2D, {
       layout: s.layout,
       messages: s.frame.messages,
+      // The scenario's nodes in order: how the messages name their ends.
+      ids: [...s.specs.keys()],
       atUs: s.atUs,
       speedX: s.speedX,
       reducedMotion: s.reducedMotion,

@@ -2,9 +2,11 @@
 // scenario's own configuration), never the components' internals, and name what went wrong
 // in words a learner can follow.
 //
-// They stream: `feed` takes the entries appended since the last call, so a frame costs
-// only what is new, not the whole history again. After a rewind or a timeline change the
-// caller starts a fresh set and feeds it from the beginning.
+// They stream: `feed` takes the entries appended since the last call, so the run is read
+// once, not per frame. The worker feeds them the whole recording as it runs ahead and asks
+// about any earlier moment: `anomalies(nowUs)` is what the checker would say had it been fed
+// only what was recorded at or before `nowUs` (tests/unit/checks-as-of.test.ts holds each
+// checker to that). After a rewind or a timeline change the caller starts a fresh set.
 
 import type { HistoryEntry, Mark } from '../kernel/component';
 import type { WorldSpec } from '../spec';
@@ -43,7 +45,7 @@ export interface Checker {
   kind: AnomalyKind;
   /** Take in the history entries and marks recorded since the last call. */
   feed(entries: readonly HistoryEntry[], marks: readonly Mark[]): void;
-  /** What it has found so far, as of `nowUs`. */
+  /** What it had found by `nowUs`: entries and marks fed with a later time do not count. */
   anomalies(nowUs: number): Anomaly[];
 }
 

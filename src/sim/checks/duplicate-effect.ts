@@ -57,8 +57,8 @@ export function duplicateEffect(_spec: WorldSpec): Checker {
       }
     },
 
-    anomalies() {
-      return episodes.all.map((ep) =>
+    anomalies(nowUs: number) {
+      return episodes.asOf(nowUs).map((ep) =>
         episodeAnomaly(
           'duplicate-effect',
           ep,

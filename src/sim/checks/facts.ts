@@ -186,15 +186,19 @@ export class Facts {
   }
 
   /**
-   * When `node` could accept writes as a primary: its tenures, minus the times it was down,
-   * paused, fenced or without a lease.
+   * When `node` could accept writes as a primary, as known at `asOfUs`: its tenures, minus
+   * the times it was down, paused, fenced or without a lease. What began later is not known
+   * yet, and what ended later had not ended.
    */
-  acceptingSpans(node: string): [number, number][] {
-    let out: [number, number][] = this.spans.filter((s) => s.node === node && s.kind === 'primary').map((s) => [s.startUs, s.endUs]);
-    for (const s of this.spans) {
-      if (s.node !== node || s.kind === 'primary' || s.kind === 'overloaded') continue;
+  acceptingSpans(node: string, asOfUs = Infinity): [number, number][] {
+    const known = this.spans.filter((s) => s.node === node && s.startUs <= asOfUs);
+    const end = (s: Span) => (s.endUs > asOfUs ? Infinity : s.endUs);
+    let out: [number, number][] = known.filter((s) => s.kind === 'primary').map((s) => [s.startUs, end(s)]);
+    for (const s of known) {
+      if (s.kind === 'primary' || s.kind === 'overloaded') continue;
+      const e = end(s);
       out = out.flatMap(([a, b]): [number, number][] =>
-        s.endUs <= a || s.startUs >= b ? [[a, b]] : ([[a, s.startUs], [s.endUs, b]] as [number, number][]).filter(([x, y]) => y > x),
+        e <= a || s.startUs >= b ? [[a, b]] : ([[a, s.startUs], [e, b]] as [number, number][]).filter(([x, y]) => y > x),
       );
     }
     return out;
@@ -212,19 +216,22 @@ export class Facts {
     return undefined;
   }
 
-  /** The lineage that survives: the promotion with the highest epoch (the latest if tied). */
-  finalLineage(group?: string): Promotion | undefined {
+  /**
+   * The lineage that survives, as known at `asOfUs` (of one replication group, if given):
+   * the promotion with the highest epoch (the latest if tied).
+   */
+  finalLineage(group?: string, asOfUs = Infinity): Promotion | undefined {
     let best: Promotion | undefined;
     for (const p of this.promotions) {
-      if (group !== undefined && this.groupOf(p.node) !== group) continue;
+      if (p.atUs > asOfUs || (group !== undefined && this.groupOf(p.node) !== group)) continue;
       if (!best || p.epoch >= best.epoch) best = p;
     }
     return best;
   }
 
-  /** The promotion that started `epoch` on `node`, if any. */
-  promotionOf(epoch: number, node: string): Promotion | undefined {
-    return this.promotions.find((p) => p.epoch === epoch && p.node === node);
+  /** The promotion that started `epoch` on `node`, if any (by `asOfUs`). */
+  promotionOf(epoch: number, node: string, asOfUs = Infinity): Promotion | undefined {
+    return this.promotions.find((p) => p.epoch === epoch && p.node === node && p.atUs <= asOfUs);
   }
 
   /** What happened to `node` around `atUs`, in a clause: "db1 crashed at 30.000 s". */

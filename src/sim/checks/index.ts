@@ -19,15 +19,16 @@ export const FEED_SLICE_ENTRIES = 2_048;
 export const CHECKERS: CheckerFactory[] = [lostWrite, splitBrain, staleRead, writeRejected, requestFailed, duplicateEffect, undetectedOutage];
 
 /**
- * Runs every checker over a run's records as they grow. Call `reset` when the records were
- * rewound or the scenario changed: the checkers then start over from the beginning.
+ * Runs every checker over a run's records as they grow, and answers as of any moment up to
+ * where they have been fed. Call `reset` when the records were rewound or the scenario
+ * changed: the checkers then start over from the beginning.
  */
 export class CheckerSet {
   private checkers: Checker[] = [];
   private historyAt = 0;
   private marksAt = 0;
   /** The last answer, for frames that bring nothing new. */
-  private last: { nowUs: number; anomalies: Anomaly[] } | null = null;
+  private last: { nowUs: number; historyAt: number; marksAt: number; anomalies: Anomaly[] } | null = null;
 
   constructor(private spec: WorldSpec, private readonly factories: readonly CheckerFactory[] = CHECKERS) {
     this.reset(spec);
@@ -41,9 +42,10 @@ export class CheckerSet {
     this.last = null;
   }
 
-  update(history: HistoryView, marks: readonly Mark[], nowUs: number): Anomaly[] {
+  /** Take in what was recorded since the last call (records that shrank start the set over). */
+  feed(history: HistoryView, marks: readonly Mark[]): void {
     if (history.length < this.historyAt || marks.length < this.marksAt) this.reset();
-    if (this.last && this.last.nowUs === nowUs && history.length === this.historyAt && marks.length === this.marksAt) return this.last.anomalies;
+    if (history.length === this.historyAt && marks.length === this.marksAt) return;
     // Materialise each new entry once, for all the checkers, a slice at a time: after a
     // rewind the whole history comes again, and a million entries as objects at once would
     // be hundreds of megabytes. Every checker takes a call's marks before its entries, so
@@ -58,8 +60,19 @@ export class CheckerSet {
     }
     this.historyAt = history.length;
     this.marksAt = marks.length;
+  }
+
+  /** The anomalies as of `nowUs`: only what was recorded at or before it counts. */
+  at(nowUs: number): Anomaly[] {
+    const l = this.last;
+    if (l && l.nowUs === nowUs && l.historyAt === this.historyAt && l.marksAt === this.marksAt) return l.anomalies;
     const anomalies = this.checkers.flatMap((c) => c.anomalies(nowUs)).sort((a, b) => a.atUs - b.atUs);
-    this.last = { nowUs, anomalies };
+    this.last = { nowUs, historyAt: this.historyAt, marksAt: this.marksAt, anomalies };
     return anomalies;
+  }
+
+  update(history: HistoryView, marks: readonly Mark[], nowUs: number): Anomaly[] {
+    this.feed(history, marks);
+    return this.at(nowUs);
   }
 }

@@ -12,15 +12,68 @@ import { MAX_OPS } from './checker';
 import type { HistoryEntry, Mark } from '../kernel/component';
 import type { WorldSpec, DatabaseSpec } from '../spec';
 import { Facts } from './facts';
-import { list, plural, sec } from './words';
+import { countUpTo, list, plural, sec } from './words';
 
 interface Group {
   node: string;
   epoch: number;
-  /** Acknowledged writes of this node and epoch, in LSN order: lsn, ack time, op id. */
-  lsns: number[];
+  /**
+   * Acknowledged writes of this node and epoch, as the clients heard of them (in time
+   * order; not quite LSN order, since replies take different times to reach their clients):
+   * ack time, lsn, op id.
+   */
   atUs: number[];
+  lsns: number[];
   ops: string[];
+  /** The lost part of its first `n` acks for one cut, kept to extend as acks come in. */
+  lost: Lost | null;
+}
+
+/** What the acks at or beyond an LSN (the cut) amount to, over a group's first `n` acks. */
+interface Lost {
+  cut: number;
+  /** Acks after this time count as made after the node was replaced. */
+  replacedUs: number;
+  n: number;
+  count: number;
+  minLsn: number;
+  /** Ack time of the write at `minLsn`. */
+  minLsnAtUs: number;
+  maxLsn: number;
+  lastAckUs: number;
+  afterReplaced: number;
+  /** The lowest lost LSNs, ascending, with their ops: at most MAX_OPS. */
+  lowest: [number, string][];
+}
+
+/** The lost part of a group's first `n` acks, extending the last answer when it can. */
+function lostOf(g: Group, cut: number, replacedUs: number, n: number): Lost {
+  let l = g.lost;
+  if (!l || l.cut !== cut || l.replacedUs !== replacedUs || l.n > n) {
+    l = g.lost = { cut, replacedUs, n: 0, count: 0, minLsn: Infinity, minLsnAtUs: 0, maxLsn: -Infinity, lastAckUs: -Infinity, afterReplaced: 0, lowest: [] };
+  }
+  for (let i = l.n; i < n; i++) {
+    const lsn = g.lsns[i];
+    if (lsn < cut) continue;
+    const atUs = g.atUs[i];
+    l.count++;
+    if (lsn < l.minLsn) {
+      l.minLsn = lsn;
+      l.minLsnAtUs = atUs;
+    }
+    if (lsn > l.maxLsn) l.maxLsn = lsn;
+    if (atUs > l.lastAckUs) l.lastAckUs = atUs;
+    if (atUs > replacedUs) l.afterReplaced++;
+    const low = l.lowest;
+    if (low.length < MAX_OPS || lsn < low[low.length - 1][0]) {
+      let at = low.length;
+      while (at > 0 && low[at - 1][0] > lsn) at--;
+      low.splice(at, 0, [lsn, g.ops[i]]);
+      if (low.length > MAX_OPS) low.pop();
+    }
+  }
+  l.n = n;
+  return l;
 }
 
 export function lostWrite(spec: WorldSpec): Checker {
@@ -43,35 +96,36 @@ export function lostWrite(spec: WorldSpec): Checker {
         if (e.type !== 'ok' || e.f !== 'write' || e.lsn === undefined || e.epoch === undefined || !e.node) continue;
         const key = `${e.node}|${e.epoch}`;
         let g = groups.get(key);
-        if (!g) groups.set(key, (g = { node: e.node, epoch: e.epoch, lsns: [], atUs: [], ops: [] }));
-        // Acks arrive in LSN order per node and epoch, but keep the order exact regardless.
-        let at = g.lsns.length;
-        while (at > 0 && g.lsns[at - 1] > e.lsn) at--;
-        g.lsns.splice(at, 0, e.lsn);
-        g.atUs.splice(at, 0, e.atUs);
-        g.ops.splice(at, 0, e.op);
+        if (!g) groups.set(key, (g = { node: e.node, epoch: e.epoch, atUs: [], lsns: [], ops: [], lost: null }));
+        g.atUs.push(e.atUs);
+        g.lsns.push(e.lsn);
+        g.ops.push(e.op);
       }
     },
 
-    anomalies() {
+    anomalies(nowUs: number) {
       const out: Anomaly[] = [];
       for (const g of groups.values()) {
+        // The acks made by then: a prefix, since they are kept in time order.
+        const n = countUpTo(g.atUs, nowUs);
+        if (n === 0) continue;
         // Each replication group has a lineage of its own; another group's promotions say nothing of this one's writes.
-        const final = facts.finalLineage(facts.groupOf(g.node));
+        const final = facts.finalLineage(facts.groupOf(g.node), nowUs);
         if (!final) continue;
         const h = final.epochs;
         const k = h.findIndex((x) => x[0] === g.epoch && x[2] === g.node);
         // The first LSN this group's writes are not kept from.
         const cut = k < 0 ? -Infinity : k + 1 < h.length ? h[k + 1][1] : Infinity;
-        let first = 0;
-        while (first < g.lsns.length && g.lsns[first] < cut) first++;
-        if (first === g.lsns.length) continue;
-        const count = g.lsns.length - first;
+        if (cut === Infinity) continue;
         // The promotion that left these writes behind: the epoch after theirs in the
         // surviving history, or, for an epoch that never joined it, the final one.
-        const by = k >= 0 && k + 1 < h.length ? facts.promotionOf(h[k + 1][0], h[k + 1][2]) : final;
-        const lostAtUs = Math.max(by?.atUs ?? 0, g.atUs[first]);
-        const lastAck = Math.max(...g.atUs.slice(first));
+        const by = k >= 0 && k + 1 < h.length ? facts.promotionOf(h[k + 1][0], h[k + 1][2], nowUs) : final;
+        const lost = lostOf(g, cut, by ? by.atUs : Infinity, n);
+        if (lost.count === 0) continue;
+        const count = lost.count;
+        const lostAtUs = Math.max(by?.atUs ?? 0, lost.minLsnAtUs);
+        const lastAck = lost.lastAckUs;
+        const afterPromotion = lost.afterReplaced;
         const reasons: string[] = [];
         if (by) {
           reasons.push(
@@ -87,19 +141,18 @@ export function lostWrite(spec: WorldSpec): Checker {
         const watchers = spec.nodes.filter((n) => n.kind === 'orchestrator' && n.watches.includes(g.node)).map((n) => n.id);
         const part = by ? watchers.map((o) => facts.partitionBetween(g.node, o, by.atUs)).find((x) => x) : undefined;
         if (part) reasons.push(`a partition cut ${g.node} off from the orchestrator at ${sec(part.startUs)}`);
-        const afterPromotion = by ? g.atUs.slice(first).filter((t) => t > by.atUs).length : 0;
         if (afterPromotion > 0) reasons.push(`${plural(afterPromotion, 'write')} ${afterPromotion === 1 ? 'was' : 'were'} acknowledged by ${g.node} after it had been replaced`);
-        const discard = facts.discards.find((d) => d.node === g.node && d.atUs >= g.atUs[first]);
+        const discard = facts.discards.find((d) => d.node === g.node && d.atUs >= lost.minLsnAtUs && d.atUs <= nowUs);
         if (discard) reasons.push(`${g.node} discarded its divergent entries when it rejoined at ${sec(discard.atUs)}`);
         // How it was replicated explains a failover's losses, not a restore's.
         const mode = by?.restoredFrom ? '' : modeOfFollowers(g.node);
-        const lsnRange = count === 1 ? `lsn ${g.lsns[first]}` : `lsn ${g.lsns[first]} to ${g.lsns[g.lsns.length - 1]}`;
+        const lsnRange = count === 1 ? `lsn ${lost.minLsn}` : `lsn ${lost.minLsn} to ${lost.maxLsn}`;
         out.push({
           kind: 'lost-write',
           atUs: lostAtUs,
           endUs: lastAck,
           nodes: by && by.node !== g.node ? [g.node, by.node] : [g.node],
-          ops: g.ops.slice(first, first + MAX_OPS),
+          ops: lost.lowest.map(([, op]) => op),
           count,
           explanation:
             `${plural(count, 'acknowledged write')} to ${g.node} (epoch ${g.epoch}, ${lsnRange}) ${count === 1 ? 'is' : 'are'} not in the surviving history: ` +

@@ -82,8 +82,8 @@ export function requestFailed(spec: WorldSpec): Checker {
       }
     },
 
-    anomalies() {
-      return episodes.all.map((ep) => {
+    anomalies(nowUs: number) {
+      return episodes.asOf(nowUs).map((ep) => {
         const { client, cause: c } = ep.info as { client: string; cause: string };
         return episodeAnomaly('request-failed', ep, `${plural(ep.count, 'request')} from ${client} failed from ${sec(ep.startUs)} to ${sec(ep.endUs)}: ${c}.`);
       });

@@ -49,8 +49,9 @@ export function splitBrain(spec: WorldSpec): Checker {
 
     anomalies(nowUs: number) {
       const out: Anomaly[] = [];
-      const nodes = [...acks.keys()];
-      const spansOf = new Map(nodes.map((n) => [n, facts.acceptingSpans(n)]));
+      // Only what was known by then: nodes that had acknowledged a write, spans begun.
+      const nodes = [...acks.keys()].filter((n) => acks.get(n)!.atUs[0] <= nowUs);
+      const spansOf = new Map(nodes.map((n) => [n, facts.acceptingSpans(n, nowUs)]));
       for (let i = 0; i < nodes.length; i++) {
         for (let j = i + 1; j < nodes.length; j++) {
           // Primaries of two separate groups (two clusters) are not two primaries of one.
@@ -64,7 +65,7 @@ export function splitBrain(spec: WorldSpec): Checker {
               const inside = (n: string) => {
                 const a = acks.get(n)!;
                 const lo = firstAfter(a.atUs, from);
-                const hi = firstAfter(a.atUs, to + ACK_SLACK_US);
+                const hi = firstAfter(a.atUs, Math.min(to + ACK_SLACK_US, nowUs));
                 return { n, times: a.atUs.slice(lo, hi), ops: a.ops.slice(lo, Math.min(hi, lo + MAX_OPS)) };
               };
               const x = inside(nodes[i]);

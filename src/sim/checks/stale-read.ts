@@ -82,8 +82,8 @@ export function staleRead(spec: WorldSpec): Checker {
       }
     },
 
-    anomalies() {
-      return episodes.all.map((ep) => {
+    anomalies(nowUs: number) {
+      return episodes.asOf(nowUs).map((ep) => {
         const node = ep.nodes[0];
         const { primary, writer } = ep.info as { primary: boolean; writer: string };
         const why = spec.nodes.find((n) => n.id === node)?.kind === 'cache'

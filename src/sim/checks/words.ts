@@ -25,8 +25,12 @@ export interface Episode {
   count: number;
   ops: string[];
   nodes: string[];
-  /** Anything the checker wants to remember about it. */
+  /** Anything the checker wants to remember about it (set when it begins). */
   info: Record<string, unknown>;
+  /** When each instance happened, in order. */
+  times: number[];
+  /** For each of `nodes`, how many instances there were when it joined. */
+  nodeSince: number[];
 }
 
 /**
@@ -42,19 +46,65 @@ export class Episodes {
   add(key: string, atUs: number, op: string, nodes: string[], info?: Record<string, unknown>): Episode {
     let e = this.open.get(key);
     if (!e || atUs - e.endUs > this.gapUs) {
-      e = { key, startUs: atUs, endUs: atUs, count: 0, ops: [], nodes: [...nodes], info: { ...info } };
+      e = { key, startUs: atUs, endUs: atUs, count: 0, ops: [], nodes: [...nodes], info: { ...info }, times: [], nodeSince: nodes.map(() => 1) };
       this.open.set(key, e);
       this.all.push(e);
     }
     e.endUs = atUs;
     e.count++;
+    e.times.push(atUs);
     if (e.ops.length < this.maxOps) e.ops.push(op);
-    for (const n of nodes) if (!e.nodes.includes(n)) e.nodes.push(n);
+    for (const n of nodes) {
+      if (e.nodes.includes(n)) continue;
+      e.nodes.push(n);
+      e.nodeSince.push(e.count);
+    }
     return e;
+  }
+
+  /** The episodes as they stood at `nowUs`: later instances (and episodes) not yet seen. */
+  asOf(nowUs: number): EpisodeAt[] {
+    const out: EpisodeAt[] = [];
+    for (const e of this.all) {
+      if (e.startUs > nowUs) break;
+      const ep = episodeAsOf(e, nowUs);
+      if (ep) out.push(ep);
+    }
+    return out;
   }
 }
 
+/** How many of ascending `times` are at or before `atUs`. */
+export function countUpTo(times: ArrayLike<number>, atUs: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid] <= atUs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** An episode as it stood at some moment. */
+export type EpisodeAt = Pick<Episode, 'key' | 'startUs' | 'endUs' | 'count' | 'ops' | 'nodes' | 'info'>;
+
+function episodeAsOf(e: Episode, nowUs: number): EpisodeAt | null {
+  if (e.endUs <= nowUs) return e;
+  const count = countUpTo(e.times, nowUs);
+  if (count === 0) return null;
+  return {
+    key: e.key,
+    startUs: e.startUs,
+    endUs: e.times[count - 1],
+    count,
+    ops: e.ops.slice(0, count),
+    nodes: e.nodes.filter((_, k) => e.nodeSince[k] <= count),
+    info: e.info,
+  };
+}
+
 /** The anomaly an episode amounts to. */
-export function episodeAnomaly(kind: AnomalyKind, ep: Episode, explanation: string): Anomaly {
+export function episodeAnomaly(kind: AnomalyKind, ep: EpisodeAt, explanation: string): Anomaly {
   return { kind, atUs: ep.startUs, endUs: ep.endUs, nodes: ep.nodes, ops: ep.ops, count: ep.count, explanation };
 }

@@ -7,7 +7,7 @@ import { MAX_OPS } from './checker';
 import type { HistoryEntry, Mark } from '../kernel/component';
 import type { ClientSpec, EndpointSpec, WorldSpec } from '../spec';
 import { Facts } from './facts';
-import { Episodes, episodeAnomaly, plural, sec } from './words';
+import { Episodes, countUpTo, episodeAnomaly, plural, sec } from './words';
 
 /** Refusals more than this apart are separate episodes. */
 const GAP_US = 10_000_000;
@@ -43,10 +43,11 @@ export function writeRejected(spec: WorldSpec): Checker {
       }
     },
 
-    anomalies() {
-      return episodes.all.map((ep) => {
+    anomalies(nowUs: number) {
+      return episodes.asOf(nowUs).map((ep) => {
         const { client, node, error } = ep.info as { client: string; node: string; error: string };
-        const reads = (readsOk.get(client) ?? []).filter((t) => t >= ep.startUs && t <= ep.endUs).length;
+        const r = readsOk.get(client) ?? [];
+        const reads = countUpTo(r, ep.endUs) - countUpTo(r, ep.startUs - 1);
         const target = configured(client);
         const repointed = facts.repoints.filter((r) => r.node === client && r.atUs <= ep.startUs).pop();
         const via = repointed ? repointed.to : target;

@@ -24,6 +24,7 @@ import { HASH_SEED, hashString, hex64, mix32, mixInt, nameCode, type Hash64 } fr
 import { heapPop, heapPush } from './queue';
 import { Journal } from './journal';
 import { HistoryJournal } from './history';
+import { CountingHistory, CountingJournal } from './counting-journal';
 import { DEFAULT_LIMITS, LimitExceeded, PENDING_EVENT_BYTES, STATE_CHECK_EVERY, SimAbort, atTime, count, mib, type Aborted, type Limits } from './limits';
 import { CheckpointStore, DEFAULT_CHECKPOINTS, checkpointOf, type Checkpoint, type CheckpointPolicy } from './checkpoints';
 import { copyState, type CopyCost } from './snapshot';
@@ -101,6 +102,11 @@ export interface SimOptions {
   checkpoints?: Partial<CheckpointPolicy> | false;
   /** Interval of the metrics sampler (default 1000 ms; 0 turns it off). */
   sampleEveryMs?: number;
+  /**
+   * 'count': the journals count entries and keep none, for a Sim that replays what another
+   * Sim of the same scenario recorded (its lengths index the recorder's journals).
+   */
+  journals?: 'keep' | 'count';
 }
 
 export type AdvanceResult = 'reached' | 'budget' | 'aborted';
@@ -143,11 +149,13 @@ export class Sim {
     if (spec.limits?.maxEvents !== undefined) this.limits.maxEvents = spec.limits.maxEvents;
     this.net = new Network(spec.sites, spec.links, spec.nodes.map((n) => n.site));
     const l = this.limits;
+    // A Sim replaying what another recorded keeps counts only (see SimOptions.journals).
+    const counting = options.journals === 'count';
     this.journals = {
-      history: new HistoryJournal(l.maxHistoryEntries),
-      log: new Journal('log', l.maxLogEntries, "the run's log", 'lines'),
-      marks: new Journal('marks', l.maxMarks, "the run's list of marks", 'marks'),
-      samples: new Journal('samples', l.maxSamples, "the run's list of metric samples", 'samples'),
+      history: counting ? new CountingHistory(l.maxHistoryEntries) : new HistoryJournal(l.maxHistoryEntries),
+      log: new (counting ? CountingJournal : Journal)<LogEntry>('log', l.maxLogEntries, "the run's log", 'lines'),
+      marks: new (counting ? CountingJournal : Journal)<Mark>('marks', l.maxMarks, "the run's list of marks", 'marks'),
+      samples: new (counting ? CountingJournal : Journal)<MetricSample>('samples', l.maxSamples, "the run's list of metric samples", 'samples'),
     };
     this.checkpoints = options.checkpoints === false ? null : new CheckpointStore({ ...DEFAULT_CHECKPOINTS, ...options.checkpoints });
     this.sampleEveryUs = msToUs(options.sampleEveryMs ?? 1000);
@@ -269,8 +277,10 @@ export class Sim {
   /**
    * Replace the fault timeline during playback. The world returns to where it was, as if the
    * new timeline had always been there: from the last checkpoint before the first change.
+   * With `replay: false` it stays at that checkpoint instead (the caller runs on when it
+   * likes). Returns the virtual time of the first change (Infinity: the same timeline).
    */
-  setFaults(faults: FaultSpec[]): void {
+  setFaults(faults: FaultSpec[], options: { replay?: boolean } = {}): number {
     const old = this.timeline;
     const oldIds = this.faultIds;
     const oldFaults = this.faults;
@@ -283,19 +293,24 @@ export class Sim {
       oldIds[a.fault] === this.faultIds[b.fault] &&
       JSON.stringify(oldFaults[a.fault]) === JSON.stringify(faults[b.fault]);
     while (i < old.length && i < this.timeline.length && same(old[i], this.timeline[i])) i++;
-    if (i === old.length && i === this.timeline.length) return;
+    if (i === old.length && i === this.timeline.length) return Infinity;
     const changedAtUs = Math.min(old[i]?.atUs ?? Infinity, this.timeline[i]?.atUs ?? Infinity);
     // Action indices of the shared prefix are the same in both timelines, so a state that has
     // applied only that prefix stays valid; anything at or after the change is replayed.
     this.checkpoints?.dropFrom(changedAtUs);
     const st = this.state;
-    if (st.executed === 0 || st.nowUs < changedAtUs) return;
+    // What was recorded at or after the change is no longer the future.
+    if (st.executed === 0 || st.nowUs < changedAtUs) {
+      for (const j of Object.values(this.journals)) j.dropTail();
+      return changedAtUs;
+    }
     const back = this.checkpoints?.latestAtOrBefore(changedAtUs - 1);
     if (!back) throw new Error('cannot change the past: checkpoints are turned off');
     const resumeUs = st.nowUs;
     this.restore(back);
     for (const j of Object.values(this.journals)) j.dropTail();
-    this.advanceTo(resumeUs);
+    if (options.replay !== false) this.advanceTo(resumeUs);
+    return changedAtUs;
   }
 
   private buildTimeline(): void {

@@ -39,11 +39,16 @@ export interface Anomaly {
 export interface HistoryView {
   readonly length: number;
   get(i: number): HistoryEntry;
+  /** An entry's type without building it (a checker set then skips invocations unbuilt). */
+  typeAt?(i: number): HistoryEntry['type'];
 }
 
 export interface Checker {
   kind: AnomalyKind;
-  /** Take in the history entries and marks recorded since the last call. */
+  /**
+   * Take in the history entries and marks recorded since the last call. A CheckerSet passes
+   * completions only: no checker reads invocations (a completion carries `invokedUs`).
+   */
   feed(entries: readonly HistoryEntry[], marks: readonly Mark[]): void;
   /** What it had found by `nowUs`: entries and marks fed with a later time do not count. */
   anomalies(nowUs: number): Anomaly[];

@@ -46,15 +46,17 @@ export class CheckerSet {
   feed(history: HistoryView, marks: readonly Mark[]): void {
     if (history.length < this.historyAt || marks.length < this.marksAt) this.reset();
     if (history.length === this.historyAt && marks.length === this.marksAt) return;
-    // Materialise each new entry once, for all the checkers, a slice at a time: after a
+    // Materialise each new completion once, for all the checkers, a slice at a time: after a
     // rewind the whole history comes again, and a million entries as objects at once would
-    // be hundreds of megabytes. Every checker takes a call's marks before its entries, so
-    // the marks go with the first slice.
+    // be hundreds of megabytes. No checker reads invocations (completions carry their
+    // invocation time): half the history is never built. Every checker takes a call's marks
+    // before its entries, so the marks go with the first slice.
+    const typeAt = history.typeAt?.bind(history);
     let newMarks: readonly Mark[] = marks.slice(this.marksAt);
     for (let start = this.historyAt; start < history.length || newMarks.length > 0; start += FEED_SLICE_ENTRIES) {
       const end = Math.min(history.length, start + FEED_SLICE_ENTRIES);
       const entries = [];
-      for (let i = start; i < end; i++) entries.push(history.get(i));
+      for (let i = start; i < end; i++) if (!typeAt || typeAt(i) !== 'invoke') entries.push(history.get(i));
       for (const c of this.checkers) c.feed(entries, newMarks);
       newMarks = [];
     }

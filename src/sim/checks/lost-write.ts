@@ -79,6 +79,7 @@ function lostOf(g: Group, cut: number, replacedUs: number, n: number): Lost {
 export function lostWrite(spec: WorldSpec): Checker {
   const facts = new Facts(spec);
   const groups = new Map<string, Group>();
+  let last: Group | undefined;
 
   function modeOfFollowers(node: string): string {
     const modes = spec.nodes
@@ -94,9 +95,14 @@ export function lostWrite(spec: WorldSpec): Checker {
       facts.feed(marks, 0);
       for (const e of entries) {
         if (e.type !== 'ok' || e.f !== 'write' || e.lsn === undefined || e.epoch === undefined || !e.node) continue;
-        const key = `${e.node}|${e.epoch}`;
-        let g = groups.get(key);
-        if (!g) groups.set(key, (g = { node: e.node, epoch: e.epoch, atUs: [], lsns: [], ops: [], lost: null }));
+        // Acks come in long runs from one node and epoch: look the group up only when it changes.
+        let g = last;
+        if (!g || g.node !== e.node || g.epoch !== e.epoch) {
+          const key = `${e.node}|${e.epoch}`;
+          g = groups.get(key);
+          if (!g) groups.set(key, (g = { node: e.node, epoch: e.epoch, atUs: [], lsns: [], ops: [], lost: null }));
+          last = g;
+        }
         g.atUs.push(e.atUs);
         g.lsns.push(e.lsn);
         g.ops.push(e.op);

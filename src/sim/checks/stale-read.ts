@@ -26,7 +26,10 @@ interface KeyWrites {
 }
 
 export function staleRead(spec: WorldSpec): Checker {
-  const writeOf = new Map<number, { op: string; invokeUs: number; ackUs: number }>();
+  /** Acknowledged writes in order (ack time, op), and each one's place by its value (values are unique). */
+  const writeAckUs: number[] = [];
+  const writeOps: string[] = [];
+  const writeOf = new Map<number, number>();
   const byKey = new Map<string, KeyWrites>();
   const episodes = new Episodes(GAP_US, MAX_OPS);
   const facts = new Facts(spec);
@@ -52,9 +55,11 @@ export function staleRead(spec: WorldSpec): Checker {
         if (e.type !== 'ok') continue;
         const startUs = e.invokedUs ?? e.atUs;
         if (e.f === 'write') {
-          writeOf.set(e.value as number, { op: e.op, invokeUs: startUs, ackUs: e.atUs });
           let k = byKey.get(e.key);
           if (!k) byKey.set(e.key, (k = { ackUs: [], maxInvokeUs: [], ops: [], nodes: [] }));
+          writeOf.set(e.value as number, writeAckUs.length);
+          writeAckUs.push(e.atUs);
+          writeOps.push(e.op);
           const prev = k.maxInvokeUs.length ? k.maxInvokeUs[k.maxInvokeUs.length - 1] : -Infinity;
           k.ackUs.push(e.atUs);
           k.maxInvokeUs.push(Math.max(prev, startUs));
@@ -68,14 +73,14 @@ export function staleRead(spec: WorldSpec): Checker {
         if (w < 0) continue;
         const seen = e.value === null ? undefined : writeOf.get(e.value);
         // Stale if nothing was read, or what was read was acknowledged before a newer write was sent.
-        const stale = e.value === null ? true : seen !== undefined && seen.ackUs < k.maxInvokeUs[w];
+        const stale = e.value === null ? true : seen !== undefined && writeAckUs[seen] < k.maxInvokeUs[w];
         if (!stale) continue;
         const node = e.node ?? '?';
         const primary = facts.wasPrimary(node, startUs);
         const ep = episodes.add(`${node}|${primary}`, e.atUs, e.op, [node], { primary });
         if (ep.count === 1) {
           ep.info.example =
-            `${e.op} read ${e.key} at ${sec(startUs)} and got ${seen ? `the value of ${seen.op}` : 'nothing'}, ` +
+            `${e.op} read ${e.key} at ${sec(startUs)} and got ${seen !== undefined ? `the value of ${writeOps[seen]}` : 'nothing'}, ` +
             `though ${k.ops[w]}'s newer write to ${e.key} had been acknowledged by ${k.nodes[w]} by then`;
           ep.info.writer = k.nodes[w];
         }

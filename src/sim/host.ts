@@ -51,7 +51,7 @@ export const MAX_FRAME_MESSAGES = 5_000;
 export const MAX_FRAME_LOG = 500;
 export const MAX_FRAME_MARKS = 2_000;
 export const MAX_FRAME_SAMPLES = 20_000;
-/** Per-second operation statistics cover at most this window before the frame's time... */
+/** Per-second operation statistics and metric samples cover at most this window before a full frame's time (the charts'). */
 export const OP_STATS_WINDOW_US = 600_000_000;
 /** What the run-ahead may hold (checkpoints and journals) before it stops and says so. */
 export const RUN_AHEAD_BUDGET_BYTES = 384 * 1024 * 1024;
@@ -652,12 +652,17 @@ export class SimHost implements SimApi {
     const len = lengthsOf(src);
     const atUs = src.nowUs;
     if (full) {
-      // Whatever the UI had may no longer be true (a rewind, an edit): resend.
-      this.cursor = {
-        log: Math.max(0, len.log - MAX_FRAME_LOG),
-        marks: Math.max(0, len.marks - MAX_FRAME_MARKS),
-        samples: Math.max(0, len.samples - MAX_FRAME_SAMPLES),
-      };
+      // Whatever the UI had may no longer be true (a rewind, an edit): resend. Samples only
+      // for the charts' window (a long run has tens of thousands, costly to clone).
+      const samples = j.samples.items;
+      let lo = Math.max(0, len.samples - MAX_FRAME_SAMPLES);
+      let hi = len.samples;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (samples[mid].atUs < atUs - OP_STATS_WINDOW_US) lo = mid + 1;
+        else hi = mid;
+      }
+      this.cursor = { log: Math.max(0, len.log - MAX_FRAME_LOG), marks: Math.max(0, len.marks - MAX_FRAME_MARKS), samples: lo };
     }
     const c = this.cursor;
     const log = j.log.since(c.log, Math.max(0, Math.min(MAX_FRAME_LOG, len.log - c.log)));

@@ -66,8 +66,7 @@ export const CALL_BUDGET_MS = 250;
  * more than this many events of replay (a restore costs about as much as that many events).
  */
 export const RESTORE_SAVES_EVENTS = 30_000;
-/** Bytes an entry of the history journal holds (its columns); other journals' entries are objects. */
-const HISTORY_ENTRY_BYTES = 62;
+/** Bytes a log line, mark or metric sample holds, about (they are small objects). */
 const OBJECT_ENTRY_BYTES = 160;
 
 export interface ValidationIssue {
@@ -540,12 +539,12 @@ export class SimHost implements SimApi {
     return this.options.runAheadBudgetBytes ?? RUN_AHEAD_BUDGET_BYTES;
   }
 
-  /** Bytes the run holds: checkpoints exactly, journals by a running count of their entries. */
+  /** Bytes the run holds: checkpoints and the history as the kernel counts them, other journals by their entries. */
   private heldBytes(): number {
     const r = this.runner;
     if (!r) return 0;
-    const j = r.journals;
-    return (r.checkpoints?.bytes ?? 0) + j.history.length * HISTORY_ENTRY_BYTES + (j.log.length + j.marks.length + j.samples.length) * OBJECT_ENTRY_BYTES;
+    const m = r.memory();
+    return m.checkpointBytes + m.historyBytes + m.journalEntries * OBJECT_ENTRY_BYTES;
   }
 
   /**

@@ -137,6 +137,12 @@ export class SimClient {
 
   /** Wall time the latest frame arrived, for interpolating between frames. */
   frameWallMs = 0;
+  /**
+   * Frames asked for while playing since play was pressed: how many were inside the known
+   * range, and how many fell short of their target (the simulation could not keep up), inside
+   * it and beyond it. Read by tests.
+   */
+  playback = { frames: 0, known: 0, knownShort: 0, short: 0 };
   /** Request-to-frame times of recent worker calls, in ms (read by the benchmark). */
   readonly workerMs: number[] = [];
 
@@ -489,6 +495,7 @@ export class SimClient {
       if (this.frame.nowUs >= this.endUs) return;
     }
     this.playing = true;
+    this.playback = { frames: 0, known: 0, knownShort: 0, short: 0 };
     this.targetUs = this.frame.nowUs;
     this.lastWallMs = performance.now();
     const tick = (wallMs: number) => {
@@ -504,7 +511,11 @@ export class SimClient {
       // Ask only when nothing is in flight: the worker answers one frame at a time.
       if (!this.running) {
         const target = Math.round(this.targetUs);
-        const budget = this.budgetEvents;
+        // Inside the known range a frame costs a restore and a replay shorter than the
+        // checkpoints' spacing, whatever the speed: let it land. Beyond, the simulation is
+        // the limit, and the budget keeps frames coming.
+        const known = target <= (this.runAhead?.knownUs ?? 0);
+        const budget = known ? MAX_CALL_EVENTS : this.budgetEvents;
         this.request(async (api) => {
           const fromUs = this.frame?.nowUs ?? 0;
           const t0 = performance.now();
@@ -512,10 +523,13 @@ export class SimClient {
           const ms = performance.now() - t0;
           // Only a call that used up its budget says the worker is the limit: then grow the
           // budget while round trips are quick, shrink it when they are slow.
-          if (!f.reached) {
+          if (!f.reached && !known) {
             if (ms < TARGET_ROUND_TRIP_MS) this.budgetEvents = Math.min(MAX_CALL_EVENTS, Math.round(budget * 1.25));
             else if (ms > TARGET_ROUND_TRIP_MS * 1.5) this.budgetEvents = Math.max(MIN_CALL_EVENTS, Math.round(budget * 0.8));
           }
+          this.playback.frames++;
+          if (known) this.playback.known++;
+          if (!f.reached) this.playback[known ? 'knownShort' : 'short']++;
           this.lastAdvanceUs = Math.max(0, f.nowUs - fromUs);
           return f;
         }, `running the simulation to ${seconds(target)}`);

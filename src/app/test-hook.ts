@@ -22,6 +22,10 @@ export interface FaultlineHook {
     /** What the worker has been working on for over a second, or null. */
     slow: string | null;
     notice: string | null;
+    /** How far the worker has simulated ahead, and why not further (null before a load). */
+    runAhead: { knownUs: number; state: string; bytes: number } | null;
+    /** Frames asked for since play was last pressed (see SimClient.playback). */
+    playback: { frames: number; known: number; knownShort: number; short: number };
   };
   doc(): ScenarioDoc | null;
   /** The node selected on the stage or in the inspector. */
@@ -92,6 +96,8 @@ export function installTestHook(
         failure: sim.failure,
         slow: sim.slow?.what ?? null,
         notice: sim.notice,
+        runAhead: sim.runAhead ? { knownUs: sim.runAhead.knownUs, state: sim.runAhead.state, bytes: sim.runAhead.bytes } : null,
+        playback: { ...sim.playback },
       };
     },
     doc: () => (sim.doc ? JSON.parse(JSON.stringify(sim.doc)) : null),

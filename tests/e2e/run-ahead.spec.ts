@@ -53,18 +53,25 @@ test('inside the known range, playing at a high speed lands every frame on its t
   const errors = collectErrors(page);
   await openPlayground(page, '', SCENARIO);
   await waitForWholeRun(page);
-  // The speed slider as a person moves it: to 1,000x (pool-exhaustion's 20 minutes in 1.2 s).
+  // The speed slider as a person moves it: to 200x (pool-exhaustion's 20 minutes in 6 s).
   const speed = page.getByTestId('speed');
   await speed.focus();
-  while ((await page.getByTestId('speed-label').textContent()) !== '1,000×') await speed.press('ArrowRight');
+  for (let i = 0; i < 30 && (await page.getByTestId('speed-label').textContent()) !== '200×'; i++) await speed.press('ArrowRight');
+  await expect(page.getByTestId('speed-label')).toHaveText('200×');
   await page.getByRole('button', { name: 'Play', exact: true }).click();
-  // Whatever the machine's speed, the worker's answers say whether each frame got where it was asked to.
-  await expect.poll(async () => (await state(page)).playback.frames).toBeGreaterThanOrEqual(15);
-  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  // Whatever the machine's speed, the worker's answers say whether each frame got where it
+  // was asked to. Played until ten frames came, or to the end on a slow machine.
+  await expect.poll(async () => {
+    const s = await state(page);
+    return s.playback.frames >= 10 || !s.playing;
+  }).toBe(true);
+  // Through the hook: the run may reach its end (and the button turn back to Play) at any moment.
+  await page.evaluate(() => window.__faultline!.pause());
   await expect.poll(async () => (await state(page)).idle).toBe(true);
   const s = await state(page);
   expect(s.playback.known).toBe(s.playback.frames);
   expect(s.playback.knownShort, 'a frame inside the known range fell short of its target').toBe(0);
+  expect(s.playback.frames).toBeGreaterThan(1);
   expect(s.nowUs).toBeGreaterThan(0);
 
   // A seek back into the middle and one forward: both land on the moment asked for, and the

@@ -107,3 +107,38 @@ export function fieldProblem(f: InspectorField, value: unknown): string | null {
   if (f.type !== 'number' || value === undefined) return null;
   return numberProblem(f.param, value, f.key);
 }
+
+/** A list of objects (a monitor's alert rules), edited as JSON text where a one-line field cannot hold it. */
+export interface JsonField {
+  key: string;
+  label: string;
+  help: string;
+  /** One element, as the format page shows it. */
+  example: string;
+}
+
+/** The node's fields that are lists of objects: the inspector offers them as JSON where a challenge allows them. */
+export function jsonFields(kind: NodeKind): JsonField[] {
+  const table: ParamTable = { ...NODE_BASE_PARAMS, ...nodeParams(kind) };
+  return Object.entries(table).flatMap(([key, p]) => (p.type === 'objects' ? [{ key, label: p.label, help: p.help.replaceAll('`', ''), example: p.example }] : []));
+}
+
+/** The value typed into a JSON field, or why it cannot be read. */
+export function parseJsonField(f: JsonField, text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  if (text.trim() === '') return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (e) {
+    return { ok: false, error: `${f.key} must be JSON, a list like [${f.example}]; ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+/** What a challenge lets the learner change (challenge/attempt.svelte.ts): the inspector shows the rest read-only, saying why. */
+export interface FieldLock {
+  /** Why the field is read-only, or null when the learner may change it. */
+  fieldLock(node: NodeSpec, key: string): string | null;
+  /** Whether to show the field for the learner to change (fields the player hides included). */
+  fieldAllowed(node: NodeSpec, key: string): boolean;
+  /** What the inspector says above the node's fields. */
+  nodeNote(node: NodeSpec): string | null;
+}

@@ -4,12 +4,14 @@
 //   (empty), #library    the gallery of built-in scenarios
 //   #play=<id>           a built-in scenario, as written
 //   #mine                the learner's own last work (autosaved)
+//   #challenge=<id>      a built-in challenge, with the learner's attempt at it (kept apart from #mine)
 //   #fl1.…               a share link (any fl<N>. prefix: a newer one is refused with a message)
 
 export type Route =
   | { kind: 'library' }
   | { kind: 'builtin'; id: string }
   | { kind: 'mine' }
+  | { kind: 'challenge'; id: string }
   | { kind: 'link'; link: string };
 
 export function parseRoute(hash: string): Route {
@@ -17,6 +19,7 @@ export function parseRoute(hash: string): Route {
   if (h === '' || h === 'library') return { kind: 'library' };
   if (h === 'mine') return { kind: 'mine' };
   if (h.startsWith('play=')) return { kind: 'builtin', id: decodeURIComponent(h.slice('play='.length)) };
+  if (h.startsWith('challenge=')) return { kind: 'challenge', id: decodeURIComponent(h.slice('challenge='.length)) };
   // Anything else is taken for a link: the decoder says precisely what is wrong with it.
   return { kind: 'link', link: h };
 }
@@ -29,6 +32,8 @@ export function routeHash(r: Route): string {
       return `#play=${encodeURIComponent(r.id)}`;
     case 'mine':
       return '#mine';
+    case 'challenge':
+      return `#challenge=${encodeURIComponent(r.id)}`;
     case 'link':
       return `#${r.link}`;
   }

@@ -134,6 +134,13 @@ export class SimClient {
    * page keeps undo history and autosaves from here. Plain loads do not call it.
    */
   onedit: ((before: ScenarioDoc, label: string) => void) | null = null;
+  /**
+   * Asked before each change the learner makes to the document's system (a parameter, a fault,
+   * an editor change; not where a node is drawn): a sentence saying why it may not be made, or
+   * null. A challenge allows only some changes; a refused one changes nothing and the sentence
+   * becomes the notice.
+   */
+  guard: ((next: ScenarioDoc) => string | null) | null = null;
 
   /** Wall time the latest frame arrived, for interpolating between frames. */
   frameWallMs = 0;
@@ -662,7 +669,19 @@ export class SimClient {
     });
   }
 
+  /** Whether the guard refuses `next` (it then says why in the notice). */
+  private refused(next: ScenarioDoc | null): boolean {
+    const why = next && this.guard ? this.guard(next) : null;
+    if (why !== null) this.notice = why;
+    return why !== null;
+  }
+
+  private withFaults(faults: FaultSpec[]): ScenarioDoc | null {
+    return this.doc ? { ...this.doc, faults } : null;
+  }
+
   addFault(fault: FaultDraft): Promise<boolean> {
+    if (this.doc && this.refused(this.withFaults([...this.doc.faults, fault as FaultSpec]))) return Promise.resolve(false);
     return this.changeFaults(async (api, stale) => {
       const res = await this.call<FaultsResult>(() => api.addFault(fault), `adding the ${fault.kind} and replaying the run with it`);
       return !stale() && this.applyFaults(res, `add ${fault.kind}`);
@@ -670,6 +689,7 @@ export class SimClient {
   }
 
   removeFault(id: string): Promise<boolean> {
+    if (this.doc && this.refused(this.withFaults(this.doc.faults.filter((f) => f.id !== id)))) return Promise.resolve(false);
     return this.changeFaults(async (api, stale) => {
       const res = await this.call<FaultsResult>(() => api.removeFault(id), 'removing the fault and replaying the run without it');
       return !stale() && this.applyFaults(res, 'remove fault');
@@ -684,6 +704,7 @@ export class SimClient {
     const moved: FaultSpec = { ...old, atMs: clamped };
     if (old.untilMs !== undefined) moved.untilMs = Math.min(this.durationMs, clamped + (old.untilMs - old.atMs));
     if (moved.untilMs !== undefined && moved.untilMs <= moved.atMs) delete moved.untilMs;
+    if (this.doc && this.refused(this.withFaults(this.doc.faults.map((f) => (f.id === id ? moved : f))))) return Promise.resolve(false);
     const before = this.doc;
     return this.changeFaults(async (api, stale) => {
       const removed = await this.call<FaultsResult>(() => api.removeFault(id), 'moving the fault and replaying the run');
@@ -753,6 +774,7 @@ export class SimClient {
    * refuses changes nothing: its errors become the notice.
    */
   async replace(doc: ScenarioDoc): Promise<boolean> {
+    if (this.refused(doc)) return false;
     // A seek still on its way (the one a previous edit's reload asked for) is where the learner is.
     const atUs = this.playing ? (this.frame?.nowUs ?? 0) : (this.pendingSeekUs ?? this.frame?.nowUs ?? 0);
     const ok = await this.load({ ...doc, format: 'faultline/1' }, { atUs: Math.min(atUs, doc.durationMs * 1000), sameWork: true });

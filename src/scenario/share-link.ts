@@ -78,14 +78,15 @@ export type Decoded =
 /**
  * The share link of `doc` (a validated document), as the fragment text `fl1.…`. With `bases`,
  * each is tried as a starting point and the shortest link wins; the full document is always
- * a candidate, so the result is never longer than that.
+ * a candidate, so the result is never longer than that, unless `onBase` asks for a link
+ * that names its base (a challenge's answer says which challenge it answers).
  */
-export async function encodeShareLink(doc: object, view: LinkView = {}, bases: readonly LinkBase[] = []): Promise<string> {
+export async function encodeShareLink(doc: object, view: LinkView = {}, bases: readonly LinkBase[] = [], options: { onBase?: boolean } = {}): Promise<string> {
   const header: Record<string, unknown> = {};
   if (view.atMs !== undefined && Number.isFinite(view.atMs) && view.atMs > 0) header.t = Math.round(view.atMs * 1000) / 1000;
   if (view.selected) header.s = view.selected;
   if (view.compare) header.c = { title: view.compare.title, changes: view.compare.changes };
-  const candidates: string[] = [`${JSON.stringify(header)}\n${JSON.stringify(doc)}`];
+  const candidates: string[] = options.onBase && bases.length > 0 ? [] : [`${JSON.stringify(header)}\n${JSON.stringify(doc)}`];
   for (const b of bases) {
     const changes = diff(b.document, doc);
     candidates.push(`${JSON.stringify({ b: b.id, h: fingerprint(b.document), ...header })}\n${JSON.stringify(changes)}`);

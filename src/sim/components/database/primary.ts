@@ -273,6 +273,8 @@ export function release(ctx: C): void {
     return;
   }
   const semiTimeoutUs = (ctx.spec.semiSyncTimeoutMs ?? DATABASE_DEFAULTS.semiSyncTimeoutMs) * 1000;
+  /** The head waits for a semi-sync confirmation (not for a sync follower): its timeout is what may release it. */
+  let waitsOnSemi = false;
   for (let w = fifoPeek(v.waiting); w; w = fifoPeek(v.waiting)) {
     let ok = true;
     for (const id of sync) if ((v.followers[id]?.ackedLsn ?? -1) < w.lsn) ok = false;
@@ -282,7 +284,10 @@ export function release(ctx: C): void {
         v.semiSyncDegraded = true;
         ctx.log(`semi-sync: no follower confirmed lsn ${w.lsn} within ${semiTimeoutUs / 1000} ms; acknowledging without it (async) until one catches up`);
         ctx.mark('semi-sync-off', { lsn: w.lsn });
-      } else ok = false;
+      } else {
+        ok = false;
+        waitsOnSemi = true;
+      }
     }
     if (!ok) break;
     fifoShift(v.waiting);
@@ -294,10 +299,13 @@ export function release(ctx: C): void {
     v.semiSyncDegraded = false;
     ctx.log('semi-sync: a follower caught up; waiting for confirmations again');
   }
+  // Only a wait for semi-sync runs out by itself. A head held by a sync follower is released
+  // by that follower's ack (its semi-sync timeout, already past, is then checked at once): a
+  // timer for it would fire again and again at the same instant.
   const head = fifoPeek(v.waiting);
-  if (head && semi.length > 0 && !v.waitTimerArmed) {
+  if (head && waitsOnSemi && !v.waitTimerArmed) {
     v.waitTimerArmed = true;
-    ctx.setTimer(Math.max(0, head.sinceUs + semiTimeoutUs - ctx.nowUs), { name: 'semi-sync-wait' });
+    ctx.setTimer(head.sinceUs + semiTimeoutUs - ctx.nowUs, { name: 'semi-sync-wait' });
   }
 }
 

@@ -92,6 +92,17 @@ export interface SnapshotBody extends DbSnapshotData {
 }
 
 /** A database's answer to a heartbeat: what it believes it is. */
+/**
+ * A primary's replication heartbeat: its epoch, how far it has sent this follower, and whether
+ * it wants an ack back (it has heard nothing from the follower for a while with entries
+ * unconfirmed: an ack may have been lost).
+ */
+export interface KeepaliveBody {
+  epoch: number;
+  sentLsn: number;
+  reply: boolean;
+}
+
 export interface PongBody {
   role: Role;
   lsn: number;
@@ -146,8 +157,7 @@ export interface Bodies {
   snapshot: SnapshotBody;
   'not-primary': { epoch: number };
   'stale-epoch': { epoch: number };
-  /** A primary's replication heartbeat: its epoch, and how far it has sent this follower. */
-  keepalive: { epoch: number; sentLsn: number };
+  keepalive: KeepaliveBody;
   /** A scraper (monitor, autoscaler) asks for a node's numbers; the node answers. */
   scrape: Record<string, never>;
   metrics: { values: Record<string, number> };

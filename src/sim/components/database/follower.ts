@@ -2,7 +2,7 @@
 // time on its apply thread, acknowledging, truncating a divergent suffix when told, and
 // loading a snapshot when it is too far behind for the retained log.
 
-import type { Entries, SnapshotBody } from '../../protocol';
+import type { Entries, KeepaliveBody, SnapshotBody } from '../../protocol';
 import { fifo, fifoPush, fifoShift, fifoSize } from '../../kernel/fifo';
 import { HEADER_BYTES, RESUBSCRIBE_US, FOLLOWER_TICK_US, applyUs, type C } from './state';
 import { append, copyEpochs, emptyLogAndData, installSnapshot, rewindData, truncateLog } from './log';
@@ -149,11 +149,14 @@ export function onSnapshot(ctx: C, sender: string, b: SnapshotBody): void {
 /**
  * The primary's replication heartbeat. Entries sent and never received (a partition dropped
  * them) would otherwise hold the primary's window full for good, with keepalives keeping
- * this follower from asking again.
+ * this follower from asking again. Asked for a reply, it acks what it has (its last ack may
+ * have been lost).
  */
-export function onKeepalive(ctx: C, sender: string, sentLsn: number): void {
+export function onKeepalive(ctx: C, sender: string, b: KeepaliveBody): void {
   const p = ctx.p;
-  if (p.role !== 'primary' && sender === p.follow && ctx.v.receivedLsn >= sentLsn) ctx.v.lastHeardUs = ctx.nowUs;
+  if (p.role === 'primary' || sender !== p.follow) return;
+  if (ctx.v.receivedLsn >= b.sentLsn) ctx.v.lastHeardUs = ctx.nowUs;
+  if (b.reply) ack(ctx, sender);
 }
 
 /** A follower that has not heard from its primary for a while subscribes again. */

@@ -159,7 +159,7 @@ export const database: Component<Database> = {
       case 'not-primary':
         return; // the follower-tick subscribes again; the orchestrator will re-point us
       case 'keepalive':
-        return onKeepalive(ctx, ctx.nodeId(from), msg.body.sentLsn);
+        return onKeepalive(ctx, ctx.nodeId(from), msg.body);
     }
   },
 

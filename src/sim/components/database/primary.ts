@@ -12,6 +12,7 @@ import {
   HEADER_BYTES,
   RECENT_ENTRIES,
   REQUEST_BYTES,
+  ROLL_US,
   catchupUs,
   shipUs,
   type C,
@@ -337,7 +338,7 @@ export function onSubscribe(ctx: C, from: number, b: SubscribeBody): void {
     ctx.send(id, 'truncate', { toLsn: end, epoch: p.epoch }, HEADER_BYTES);
     return;
   }
-  const s = v.followers[id] ?? (v.followers[id] = { gen: 0, mode: b.mode, sentLsn: 0, nextLsn: 1, ready: [], receivedLsn: 0, ackedLsn: 0 });
+  const s = v.followers[id] ?? (v.followers[id] = { gen: 0, mode: b.mode, sentLsn: 0, nextLsn: 1, ready: [], receivedLsn: 0, ackedLsn: 0, heardUs: 0 });
   // A new subscription supersedes the old one: its queued reads are dropped, not paid for.
   const oldGen = s.gen++;
   cancelReads(ctx, id, oldGen);
@@ -346,6 +347,7 @@ export function onSubscribe(ctx: C, from: number, b: SubscribeBody): void {
   s.nextLsn = s.sentLsn + 1;
   s.ready = [];
   s.ackedLsn = Math.min(s.ackedLsn, s.receivedLsn);
+  s.heardUs = ctx.nowUs;
   pump(ctx, id, s);
   release(ctx);
 }
@@ -358,6 +360,7 @@ export function onAck(ctx: C, sender: string, b: AckBody): void {
   if (b.epoch > p.epoch && p.leased) return stepDown(ctx, `${sender} has seen epoch ${b.epoch}`);
   if (b.lsn > s.ackedLsn) s.ackedLsn = b.lsn;
   if (b.received > s.receivedLsn) s.receivedLsn = b.received;
+  s.heardUs = ctx.nowUs;
   pump(ctx, sender, s);
   release(ctx);
 }
@@ -366,10 +369,19 @@ export function onAck(ctx: C, sender: string, b: AckBody): void {
  * The replication thread's heartbeat: followers waiting for a long catch-up read know the
  * primary lives. It says how far it has sent, so a follower that lacks some of that (lost on
  * the way) does not take it for a sign of life, and subscribes again from what it has.
+ * A follower that has gone a whole beat without acking while entries sent to it are
+ * unconfirmed is asked for an ack (as PostgreSQL's keepalive asks for a reply): the follower
+ * may have them all and its acks been lost, and without one the primary's window stays full
+ * and its sync writes wait, for good.
  */
 export function sendKeepalives(ctx: C): void {
   const p = ctx.p;
   if (p.role !== 'primary') return;
   const followers = ctx.v.followers;
-  for (const id in followers) ctx.send(id, 'keepalive', { epoch: p.epoch, sentLsn: followers[id].nextLsn - 1 }, HEADER_BYTES);
+  for (const id in followers) {
+    const s = followers[id];
+    const sent = s.nextLsn - 1;
+    const reply = sent > s.ackedLsn && ctx.nowUs - s.heardUs >= ROLL_US;
+    ctx.send(id, 'keepalive', { epoch: p.epoch, sentLsn: sent, reply }, HEADER_BYTES);
+  }
 }

@@ -94,6 +94,8 @@ export interface FollowerSession {
   /** What the follower has received, and what it has applied (and persisted). */
   receivedLsn: number;
   ackedLsn: number;
+  /** When the follower last subscribed or acked. */
+  heardUs: number;
 }
 
 /** Old log read from disk for a follower catching up: the range [from, to] of subscription `gen`. */

@@ -168,23 +168,37 @@ function keyName(i: number): string {
   return KEY_NAMES[i] ?? (KEY_NAMES[i] = `k${i}`);
 }
 
-/** The current rate of one kind of operation: the configured one, its daily cycle, any surge. */
-function rateNow(ctx: C, f: 'read' | 'write'): number {
+/** The configured rate of one kind of operation, with any surge. */
+function baseRate(ctx: C, f: 'read' | 'write'): number {
   const s = ctx.spec;
-  let rate = f === 'write' ? (s.writesPerSec ?? 0) : (s.readsPerSec ?? 0);
-  if (s.diurnal) {
-    const period = s.diurnal.periodMs ?? DIURNAL_DEFAULTS.periodMs;
-    rate *= 1 + s.diurnal.amplitude * cosCycle(ctx.nowUs / 1000 - (s.diurnal.peakAtMs ?? DIURNAL_DEFAULTS.peakAtMs), period);
-  }
-  return rate * ctx.p.surge;
+  return (f === 'write' ? (s.writesPerSec ?? 0) : (s.readsPerSec ?? 0)) * ctx.p.surge;
 }
 
+/** The share of the configured rate its daily cycle gives now (0 to 2). */
+function cycleShare(ctx: C): number {
+  const d = ctx.spec.diurnal!;
+  return 1 + d.amplitude * cosCycle(ctx.nowUs / 1000 - (d.peakAtMs ?? DIURNAL_DEFAULTS.peakAtMs), d.periodMs ?? DIURNAL_DEFAULTS.periodMs);
+}
+
+/**
+ * Arrivals are a Poisson process at the current rate. With a daily cycle the rate changes
+ * with time, so candidates are drawn at the cycle's peak rate and each is kept with the share
+ * of it the cycle gives at that moment (thinning, Lewis and Shedler 1979): exact however deep
+ * the trough, and arrivals resume as the rate rises from zero. A surge restarts the arrivals
+ * at its own rate.
+ */
 function scheduleNext(ctx: C, f: 'read' | 'write'): void {
-  const rate = rateNow(ctx, f);
-  if (rate <= 0) return;
-  // The gap is drawn at the rate now: a daily cycle changes slowly next to it; a surge
-  // restarts the arrivals at its own rate.
-  ctx.setTimer(ctx.randomExp(1e6 / rate), { name: f, data: ctx.v.arrivalsGen });
+  const d = ctx.spec.diurnal;
+  const peak = baseRate(ctx, f) * (d ? 1 + d.amplitude : 1);
+  if (peak <= 0) return;
+  ctx.setTimer(ctx.randomExp(1e6 / peak), { name: f, data: ctx.v.arrivalsGen });
+}
+
+/** A candidate arrival is an operation: always without a daily cycle, else with the share of the peak rate the cycle gives now. */
+function arrives(ctx: C): boolean {
+  const d = ctx.spec.diurnal;
+  if (!d) return true;
+  return ctx.random() * (1 + d.amplitude) < cycleShare(ctx);
 }
 
 /** A key: uniform, or zipf-skewed (key k0 the hottest), from the client's own stream. */
@@ -441,7 +455,7 @@ export const client: Component<Client> = {
       case 'write':
       case 'read':
         if (timer.data !== ctx.v.arrivalsGen) return; // superseded by a change of rate
-        invoke(ctx, timer.name);
+        if (arrives(ctx)) invoke(ctx, timer.name);
         scheduleNext(ctx, timer.name);
         return;
       case 'pool-timeout':

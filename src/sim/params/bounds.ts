@@ -102,7 +102,7 @@ export const BOUND_REASONS: Record<BoundClass, string> = {
   delay: 'Zero means at once; a day is longer than any run needs (runs last at most a week).',
   cost: 'Per operation: a minute is already a pathological query; the simulation counts in whole microseconds, so smaller values round.',
   network: 'A minute one way is more than a satellite hop; zero is a perfect network.',
-  cycle: 'Arrival gaps are drawn at the rate of the moment, so a cycle must be long next to them: a minute is the shortest "day" a lesson compresses into a run, a month the longest cycle worth modelling.',
+  cycle: 'A minute is the shortest "day" a lesson compresses into a run, a month the longest cycle worth modelling.',
   moment: 'From the start of the run to the longest run there can be (a week).',
   'ops-rate': "Each operation is several events (the request, its service, the answer, the history entry): 100,000 per second per client is about what the simulation runs in real time, and more clients or a surge multiply it until the run's event budget stops it.",
   'entry-rate': 'Below one entry per second a throttle would wait longer than a run lasts for its next batch; 0 turns the throttle off.',

@@ -58,7 +58,7 @@ describe('the library\'s what-ifs', () => {
       expect(a.count('lost-write')).toBeGreaterThan(0);
     }],
     ['false-positive', 'fencing', (b, a) => {
-      expect(b.count('split-brain')).toBeGreaterThan(0);
+      expect(b.count('lost-write')).toBeGreaterThan(0);
       expect(a.count('split-brain') + a.count('lost-write')).toBe(0);
     }],
     ['false-positive', 'patient-detector', (b, a) => {

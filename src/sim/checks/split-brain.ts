@@ -2,7 +2,7 @@
 //
 // A node is accepting while it is a primary (from its promotion, or the start, to its
 // demotion) and not down, paused, fenced or without a lease. Where two nodes were accepting
-// at the same time and writes were acknowledged in that overlap, there were two primaries:
+// at the same time and both acknowledged writes in that overlap, there were two primaries:
 // clients were told "saved" by two histories that diverge.
 
 import type { Anomaly, Checker } from './checker';
@@ -70,7 +70,9 @@ export function splitBrain(spec: WorldSpec): Checker {
               };
               const x = inside(nodes[i]);
               const y = inside(nodes[j]);
-              if (x.times.length + y.times.length === 0) continue;
+              // Two histories diverge only where both told clients "saved": a node accepting
+              // in the overlap that acknowledged nothing (cut off from every client) split nothing.
+              if (x.times.length === 0 || y.times.length === 0) continue;
               const ta = facts.tenureStart(nodes[i], from) ?? a0;
               const tb = facts.tenureStart(nodes[j], from) ?? b0;
               const [older, newer] = ta <= tb ? [x, y] : [y, x];

@@ -97,6 +97,7 @@ export function shipBatch(ctx: C): void {
 function pump(ctx: C, id: string, s: FollowerSession): void {
   const p = ctx.p;
   const v = ctx.v;
+  if (s.snapshotPending) return;
   const upTo = shipUs(ctx) === 0 ? p.lsn : v.shippedLsn;
   const window = ctx.spec.replicationWindowEntries ?? DATABASE_DEFAULTS.replicationWindowEntries;
   while (s.sentLsn < upTo && s.sentLsn - s.receivedLsn < window) {
@@ -104,11 +105,13 @@ function pump(ctx: C, id: string, s: FollowerSession): void {
     if (from < p.logStart) {
       // The follower needs entries the log no longer holds: it gets the whole data set,
       // read from disk on the node's cores like any other work.
-      s.sentLsn = p.lsn;
       const perKeyUs = catchupUs(ctx);
       ctx.log(`${id} is behind the retained log (needs lsn ${from}, log starts at ${p.logStart}): sending a snapshot`);
-      if (perKeyUs === 0) sendSnapshot(ctx, id);
-      else enqueueOwn(ctx, { type: 'snapshot-read', body: { follower: id, gen: s.gen, costUs: Math.max(1, p.data.size) * perKeyUs } });
+      if (perKeyUs === 0) sendSnapshot(ctx, id, s);
+      else {
+        s.snapshotPending = true;
+        enqueueOwn(ctx, { type: 'snapshot-read', body: { follower: id, gen: s.gen, costUs: Math.max(1, p.data.size) * perKeyUs } });
+      }
       return;
     }
     let to = Math.min(upTo, from + BATCH_ENTRIES - 1, s.receivedLsn + window);
@@ -129,8 +132,16 @@ function pump(ctx: C, id: string, s: FollowerSession): void {
   }
 }
 
-function sendSnapshot(ctx: C, id: string): void {
+/**
+ * Send a follower the whole data set as of now. The log after it goes out next, in order: what
+ * was sent or read for it before is covered by the snapshot.
+ */
+function sendSnapshot(ctx: C, id: string, s: FollowerSession): void {
   const p = ctx.p;
+  s.snapshotPending = false;
+  s.sentLsn = p.lsn;
+  s.nextLsn = p.lsn + 1;
+  s.ready = [];
   // Copies (sharing pages and chunks, each side copying before it writes): a message body
   // must not change while it is in flight. It holds the whole log up to p.lsn, so entries not
   // yet visible here are applied to the copy.
@@ -168,14 +179,18 @@ function sendEntries(ctx: C, id: string, from: number, to: number): void {
 /** A core has read old log for a follower: it goes out once everything before it has. */
 export function shipRead(ctx: C, b: ShipRead): void {
   const s = ctx.v.followers[b.follower];
-  if (!s || s.gen !== b.gen || ctx.p.role !== 'primary') return;
+  // (A range a snapshot has covered since it was queued is not sent.)
+  if (!s || s.gen !== b.gen || ctx.p.role !== 'primary' || b.to < s.nextLsn) return;
   s.ready.push([b.from, b.to]);
   flushReady(ctx, b.follower, s);
 }
 
 /** A core has read the whole data set for a follower: it goes out, if that follower still wants it. */
 export function snapshotRead(ctx: C, b: SnapshotRead): void {
-  if (ctx.v.followers[b.follower]?.gen === b.gen && ctx.p.role === 'primary') sendSnapshot(ctx, b.follower);
+  const s = ctx.v.followers[b.follower];
+  if (s?.gen !== b.gen || ctx.p.role !== 'primary') return;
+  sendSnapshot(ctx, b.follower, s);
+  pump(ctx, b.follower, s);
 }
 
 /** Send the ranges that are ready, in LSN order: reads finishing out of order wait their turn. */
@@ -338,7 +353,7 @@ export function onSubscribe(ctx: C, from: number, b: SubscribeBody): void {
     ctx.send(id, 'truncate', { toLsn: end, epoch: p.epoch }, HEADER_BYTES);
     return;
   }
-  const s = v.followers[id] ?? (v.followers[id] = { gen: 0, mode: b.mode, sentLsn: 0, nextLsn: 1, ready: [], receivedLsn: 0, ackedLsn: 0, heardUs: 0 });
+  const s = v.followers[id] ?? (v.followers[id] = { gen: 0, mode: b.mode, sentLsn: 0, nextLsn: 1, ready: [], receivedLsn: 0, ackedLsn: 0, heardUs: 0, snapshotPending: false });
   // A new subscription supersedes the old one: its queued reads are dropped, not paid for.
   const oldGen = s.gen++;
   cancelReads(ctx, id, oldGen);
@@ -346,6 +361,7 @@ export function onSubscribe(ctx: C, from: number, b: SubscribeBody): void {
   s.sentLsn = s.receivedLsn = Math.min(b.fromLsn - 1, p.lsn);
   s.nextLsn = s.sentLsn + 1;
   s.ready = [];
+  s.snapshotPending = false;
   s.ackedLsn = Math.min(s.ackedLsn, s.receivedLsn);
   s.heardUs = ctx.nowUs;
   pump(ctx, id, s);

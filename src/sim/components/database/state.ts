@@ -96,6 +96,8 @@ export interface FollowerSession {
   ackedLsn: number;
   /** When the follower last subscribed or acked. */
   heardUs: number;
+  /** Its snapshot is being read from disk: nothing else goes out to it until the snapshot has. */
+  snapshotPending: boolean;
 }
 
 /** Old log read from disk for a follower catching up: the range [from, to] of subscription `gen`. */

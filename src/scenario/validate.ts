@@ -14,6 +14,7 @@ import { LINK_PARAMS, NODE_BASE_PARAMS, NODE_KINDS, SITE_PARAMS, nodeParams, typ
 import { DAY_MS, WEEK_MS } from '../sim/params/bounds';
 import { ENDPOINT_REPOINT, REQUEST_TARGET } from '../sim/params/address';
 import { FAULT_PARAMS, type FaultDescriptor, type FaultKind } from '../sim/params/faults';
+import { ORCHESTRATOR_DEFAULTS, leaseMsOf } from '../sim/params/orchestrator';
 import { migrate } from './migrate';
 import { applyWhatIf, type WhatIf, type WhatIfChange } from './what-if';
 import type { Scenario, ValidationError, ValidationResult } from './types';
@@ -647,6 +648,8 @@ interface NodeInfo {
   /** Undefined when the node's own kind is wrong: it has an error already, so references to it stay quiet. */
   kind: NodeKind | undefined;
   path: string;
+  /** The site it runs in, as declared (a partition naming the site stands for it). */
+  site: unknown;
 }
 
 interface Index {
@@ -857,7 +860,7 @@ function checkNodes(r: Report, doc: Rec, ix: Index): void {
     if (first) r.add(at(base, 'id'), `${quote(id)} is already the id of ${first.path}; node ids must be unique`);
     else if (ix.sites.has(id)) r.add(at(base, 'id'), `${quote(id)} is also a site id; partitions name both nodes and sites, so their ids must differ`);
     else {
-      ix.nodes.set(id, { kind, path: base });
+      ix.nodes.set(id, { kind, path: base, site: get(o, 'site') });
       if (kind === 'database' && get(o, 'provisioned') === false) ix.spares.add(id);
     }
   });
@@ -904,7 +907,7 @@ const KIND_RULES: Record<NodeKind, KindRule> = {
   database: checkDatabase,
   client: () => {},
   endpoint: () => {},
-  orchestrator: () => {},
+  orchestrator: checkOrchestrator,
   monitor: () => {},
   cache: () => {},
   balancer: (r, ix, o, base) => {
@@ -956,6 +959,29 @@ function checkDatabase(r: Report, _ix: Index, o: Rec, base: string): void {
     const mode = get(o, 'replication');
     if (mode !== undefined && mode !== 'async') r.add(at(base, 'replication'), `must be async for a spare (provisioned: false), which is not there to confirm writes; found ${show(mode)}`);
   }
+}
+
+/** A positive finite number at `key`, or undefined (a wrong value has its own error from the table). */
+function finite(o: Rec, key: string): number | undefined {
+  const v = get(o, key);
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+/**
+ * With fencing, a lease runs from one heartbeat to the next: one no longer than a heartbeat
+ * runs out before the next renews it, and the primary refuses writes with nothing wrong.
+ */
+function checkOrchestrator(r: Report, _ix: Index, o: Rec, base: string): void {
+  if (get(o, 'fencing') !== true) return;
+  const detector = get(o, 'detector');
+  const heartbeatMs = get(o, 'heartbeatMs') === undefined ? ORCHESTRATOR_DEFAULTS.heartbeatMs : finite(o, 'heartbeatMs');
+  const leaseSet = get(o, 'leaseMs') !== undefined;
+  const timeoutMs = get(o, 'timeoutMs') === undefined ? ORCHESTRATOR_DEFAULTS.timeoutMs : finite(o, 'timeoutMs');
+  const leaseMs = leaseSet ? finite(o, 'leaseMs') : detector === 'phi' ? undefined : timeoutMs === undefined ? undefined : leaseMsOf({ detector: 'timeout', timeoutMs });
+  if (heartbeatMs === undefined || leaseMs === undefined || leaseMs > heartbeatMs) return;
+  const why = `with fencing the primary's lease would run out before the next heartbeat renews it, and it would refuse writes with nothing wrong`;
+  if (leaseSet) r.add(at(base, 'leaseMs'), `(${fmt(leaseMs)} ms) is no longer than heartbeatMs (${fmt(heartbeatMs)} ms): ${why}; make the lease longer than a heartbeat`);
+  else r.add(at(base, 'timeoutMs'), `(${fmt(timeoutMs!)} ms) gives a lease of half of it (${fmt(leaseMs)} ms), no longer than heartbeatMs (${fmt(heartbeatMs)} ms): ${why}; make the timeout more than twice the heartbeat, or set leaseMs`);
 }
 
 /** A follows B follows A: no primary at the end of the chain, so nothing would ever be replicated. */
@@ -1215,6 +1241,8 @@ function checkSides(r: Report, ix: Index, o: Rec, base: string): void {
   if (!Array.isArray(sides) || sides.length !== 2) {
     return r.add(path, `must be ${expected}; found ${Array.isArray(sides) ? `${sides.length} entries` : typeName(sides)}`);
   }
+  /** Per side: each node on it, and how it got there (named, or in a site named). */
+  const members: Map<string, string>[] = [new Map(), new Map()];
   sides.forEach((side, s) => {
     const sidePath = at(path, s);
     if (!Array.isArray(side)) return r.add(sidePath, `must be a list of node or site ids; found ${typeName(side)}`);
@@ -1222,9 +1250,19 @@ function checkSides(r: Report, ix: Index, o: Rec, base: string): void {
     side.forEach((id, k) => {
       const idPath = at(sidePath, k);
       if (typeof id !== 'string') r.add(idPath, `must be a node or site id; found ${typeName(id)}`);
-      else if (!ix.nodes.has(id) && !ix.sites.has(id)) r.add(idPath, `names ${quote(id)}, which is neither a node nor a site`);
+      else if (ix.nodes.has(id)) members[s].set(id, `named in sides[${s}]`);
+      else if (ix.sites.has(id)) {
+        for (const [n, info] of ix.nodes) if (info.site === id && !members[s].has(n)) members[s].set(n, `in site ${quote(id)}, named in sides[${s}]`);
+      } else r.add(idPath, `names ${quote(id)}, which is neither a node nor a site`);
     });
   });
+  // A node on both sides would be cut off from itself: the sides must not overlap.
+  const both = [...members[0].keys()].filter((n) => members[1].has(n));
+  if (both.length > 0) {
+    const n = both[0];
+    const more = both.length > 2 ? ` (and ${both.length - 1} other nodes)` : both.length === 2 ? ` (and ${quote(both[1])})` : '';
+    r.add(path, `puts ${quote(n)}${more} on both sides (${members[0].get(n)}; ${members[1].get(n)}); a partition separates two sets of nodes that do not overlap`);
+  }
 }
 
 function checkDegradeLink(r: Report, ix: Index, o: Rec, base: string): void {

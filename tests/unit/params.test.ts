@@ -25,7 +25,9 @@ function everyKind(): any {
       { id: 'db1', kind: 'database', site: 'dc-a', role: 'primary' },
       { id: 'db2', kind: 'database', site: 'dc-a', role: 'replica', replicateFrom: 'db1', replication: 'async' },
       { id: 'db3', kind: 'database', site: 'dc-b', role: 'replica', replicateFrom: 'db1', replication: 'async', provisioned: false },
-      { id: 'orch', kind: 'orchestrator', site: 'dc-a', watches: ['db1', 'db2'], detector: 'timeout', promotion: 'auto', fencing: true },
+      // Without fencing, so no lease: with it, a lease no longer than a heartbeat is refused
+      // (a rule between fields, tested with the validator), and some values inside bounds with it.
+      { id: 'orch', kind: 'orchestrator', site: 'dc-a', watches: ['db1', 'db2'], detector: 'timeout', promotion: 'auto', fencing: false },
       { id: 'primary', kind: 'endpoint', resolvesTo: 'role:primary' },
       { id: 'lb', kind: 'balancer', site: 'dc-a', targets: ['db2'] },
       { id: 'cache', kind: 'cache', site: 'dc-a', backend: 'lb' },

@@ -322,6 +322,36 @@ describe('dangling references', () => {
     }]);
   });
 
+  it('with fencing, a lease no longer than a heartbeat is refused: it would run out before the next renews it', () => {
+    // Half the timeout (the default lease) against the heartbeat.
+    const byTimeout = withChange((d) => Object.assign(d.nodes[2], { fencing: true, timeoutMs: 1600, heartbeatMs: 1000 }));
+    expect(errorsOf(byTimeout)).toEqual([{
+      path: 'nodes[2].timeoutMs',
+      message: "nodes[2].timeoutMs (1,600 ms) gives a lease of half of it (800 ms), no longer than heartbeatMs (1,000 ms): with fencing the primary's lease would run out before the next heartbeat renews it, and it would refuse writes with nothing wrong; make the timeout more than twice the heartbeat, or set leaseMs",
+    }]);
+    // The default heartbeat (1 s) counts too, and a lease set outright is named as such.
+    const bySetting = withChange((d) => Object.assign(d.nodes[2], { fencing: true, leaseMs: 1000 }));
+    expect(errorsOf(bySetting).map((e) => e.message)).toEqual([
+      "nodes[2].leaseMs (1,000 ms) is no longer than heartbeatMs (1,000 ms): with fencing the primary's lease would run out before the next heartbeat renews it, and it would refuse writes with nothing wrong; make the lease longer than a heartbeat",
+    ]);
+    // Allowed: a longer lease, no fencing (no lease at all), phi's lease of 1.5 heartbeats.
+    expect(withChange((d) => Object.assign(d.nodes[2], { fencing: true, timeoutMs: 1600, heartbeatMs: 1000, leaseMs: 1200 })).ok).toBe(true);
+    expect(withChange((d) => Object.assign(d.nodes[2], { fencing: false, timeoutMs: 1600, heartbeatMs: 1000 })).ok).toBe(true);
+    expect(withChange((d) => Object.assign(d.nodes[2], { fencing: true, detector: 'phi', timeoutMs: 1600, heartbeatMs: 1000 })).ok).toBe(true);
+  });
+
+  it('a partition whose sides overlap is refused, naming a node on both sides and how it got there', () => {
+    const bySite = withChange((d) => d.faults.push({ atMs: 1, kind: 'partition', sides: [['dc-a'], ['db1', 'primary']] }));
+    expect(errorsOf(bySite)).toEqual([{
+      path: 'faults[1].sides',
+      message: "faults[1].sides puts 'db1' on both sides (in site 'dc-a', named in sides[0]; named in sides[1]); a partition separates two sets of nodes that do not overlap",
+    }]);
+    const byName = withChange((d) => d.faults.push({ atMs: 1, kind: 'partition', sides: [['db1', 'db2', 'app'], ['app', 'db2']] }));
+    expect(errorAt(byName, 'faults[1].sides').message).toContain("puts 'db2' (and 'app') on both sides (named in sides[0]; named in sides[1])");
+    // Disjoint sides are fine, a site with nothing in it included.
+    expect(withChange((d) => d.faults.push({ atMs: 1, kind: 'partition', sides: [['dc-a'], ['dc-b']] })).ok).toBe(true);
+  });
+
   it('a database following itself is named once', () => {
     const result = withChange((d) => (d.nodes[1].replicateFrom = 'db2'));
     expect(errorsOf(result)).toEqual([

@@ -231,7 +231,10 @@ export function drawWorld(seed: number): SwarmWorld {
         break;
       case 'partition': {
         const cut = r.chance(0.5) && siteCount > 1 ? [r.pick(sites).id] : [r.pick(crashable)];
-        const rest = siteCount > 1 && r.chance(0.5) ? sites.map((s) => s.id).filter((s) => !cut.includes(s)) : crashable.filter((n) => !cut.includes(n));
+        // The sides must not overlap: a site cut off takes its nodes with it, and a node cut off its site.
+        const siteOf = (id: string) => nodes.find((n) => n.id === id)?.site ?? id;
+        const cutSites = new Set(cut.map(siteOf));
+        const rest = siteCount > 1 && r.chance(0.5) ? sites.map((s) => s.id).filter((s) => !cutSites.has(s)) : crashable.filter((n) => !cut.includes(n) && !cut.includes(siteOf(n)));
         if (rest.length === 0) break;
         faults.push({ atMs, untilMs, kind, sides: [cut, rest], ...(r.chance(0.25) ? { oneWay: true } : {}) });
         break;

@@ -28,10 +28,9 @@ import { exp, log10 } from '../kernel/fmath';
 import type { DatabaseSpec, OrchestratorSpec } from '../spec';
 import type { PongBody } from '../protocol';
 import type { OrchestratorDetail } from '../views';
-import { ORCHESTRATOR_PARAMS } from '../params/orchestrator';
-import { defaultsOf } from '../params/param';
+import { ORCHESTRATOR_DEFAULTS, leaseMsOf } from '../params/orchestrator';
 
-export const ORCHESTRATOR_DEFAULTS = defaultsOf(ORCHESTRATOR_PARAMS);
+export { ORCHESTRATOR_DEFAULTS };
 
 const PING_BYTES = 60;
 /** Intervals remembered per node for phi: enough for a stable estimate, bounded. */
@@ -127,12 +126,8 @@ function suspicion(ctx: Pick<C, 'nowUs' | 'spec'>, w: Watch): number {
   return (ctx.nowUs - w.lastAnswerUs) / ((s.timeoutMs ?? ORCHESTRATOR_DEFAULTS.timeoutMs) * 1000);
 }
 
-/** How long a heartbeat lets the primary accept writes: shorter than detection takes. */
 function leaseUs(ctx: C): number {
-  const s = ctx.spec;
-  if (s.leaseMs !== undefined) return s.leaseMs * 1000;
-  if (s.detector === 'phi') return 1.5 * (s.heartbeatMs ?? ORCHESTRATOR_DEFAULTS.heartbeatMs) * 1000;
-  return ((s.timeoutMs ?? ORCHESTRATOR_DEFAULTS.timeoutMs) * 1000) / 2;
+  return leaseMsOf(ctx.spec) * 1000;
 }
 
 function electCandidate(ctx: C, v: V, primary: string): string | null {

@@ -44,7 +44,7 @@ export const FAULT_PARAMS = {
       oneWay: { type: 'boolean', default: false, label: 'One way', help: "Only the first side's messages to the second are lost." },
     }),
     help: 'The network drops every message between a node (or a site) and the rest.',
-    doc: 'The network drops messages between the sides (sites stand for their nodes). With `oneWay` only the first side\'s messages to the second are lost. Messages already in flight across it are lost too.',
+    doc: 'The network drops messages between the sides (sites stand for their nodes, as declared); no node may be on both sides. With `oneWay` only the first side\'s messages to the second are lost. Messages already in flight across it are lost too.',
   }),
   'degrade-link': fault({
     label: 'Slow link', group: 'failure', target: 'none', untilMs: 'optional',

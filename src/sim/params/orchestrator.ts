@@ -2,7 +2,7 @@
 
 import { BOUNDS } from './bounds';
 import { RUNS_IN_SITE } from './node';
-import { params } from './param';
+import { defaultsOf, params } from './param';
 
 export const ORCHESTRATOR_PARAMS = params({
   ...RUNS_IN_SITE,
@@ -18,5 +18,18 @@ export const ORCHESTRATOR_PARAMS = params({
     help: 'Heartbeats carry the epoch and a lease: a deposed primary stops accepting writes.',
     doc: 'With `true`, every heartbeat carries the current epoch and a lease of `leaseMs`: a primary refuses writes (`no-lease`) once its lease runs out, which happens before it could be replaced, and steps down (`fenced`) as soon as it hears of a newer epoch; the deposed primary is also told to stop on a failover. With `false`, a deposed primary that is still running keeps accepting writes until it is demoted.',
   },
-  leaseMs: { type: 'number', ...BOUNDS.timeout, defaultText: 'half of `timeoutMs` (phi: 1.5 heartbeats)', access: 'tunable', step: 500, label: 'Lease', help: 'How long each heartbeat lets the primary accept writes, with fencing.' },
+  leaseMs: { type: 'number', ...BOUNDS.timeout, defaultText: 'half of `timeoutMs` (phi: 1.5 heartbeats)', access: 'tunable', step: 500, label: 'Lease', help: 'How long each heartbeat lets the primary accept writes, with fencing. Longer than a heartbeat, or it runs out before the next one renews it.' },
 });
+
+export const ORCHESTRATOR_DEFAULTS = defaultsOf(ORCHESTRATOR_PARAMS);
+
+/**
+ * How long each heartbeat lets the primary accept writes, with fencing: `leaseMs`, else half
+ * the timeout (phi, which adapts its timeout: one and a half heartbeats). Shorter than
+ * detection takes, so the old primary stops before anyone could replace it.
+ */
+export function leaseMsOf(o: { detector?: string; timeoutMs?: number; heartbeatMs?: number; leaseMs?: number }): number {
+  if (o.leaseMs !== undefined) return o.leaseMs;
+  if (o.detector === 'phi') return 1.5 * (o.heartbeatMs ?? ORCHESTRATOR_DEFAULTS.heartbeatMs);
+  return (o.timeoutMs ?? ORCHESTRATOR_DEFAULTS.timeoutMs) / 2;
+}

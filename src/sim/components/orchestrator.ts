@@ -66,6 +66,11 @@ export interface OrchestratorVolatile {
   awaitingOperator: boolean;
   /** A managed failover in progress: the replica to promote, since when. */
   managed: { to: string; old: string; sinceUs: number } | null;
+  /**
+   * Restarted: its persisted view may be out of date (an operator may have promoted someone
+   * meanwhile), so it grants a lease only to a node it has heard from since.
+   */
+  restarted: boolean;
 }
 
 type OrchestratorTimer = { name: 'heartbeat' } | { name: 'operator' };
@@ -90,13 +95,13 @@ function databaseSpec(ctx: C, id: string): DatabaseSpec | undefined {
 }
 
 
-function fresh(ctx: C): V {
+function fresh(ctx: C, restarted: boolean): V {
   const watches: Record<string, Watch> = {};
   for (const id of ctx.spec.watches) {
     const ns = databaseSpec(ctx, id);
     watches[id] = { lastAnswerUs: ctx.nowUs, heard: false, intervalsUs: [], role: ns?.role ?? 'replica', lsn: 0, epoch: 1, follow: ns?.replicateFrom ?? null, down: false };
   }
-  return { watches, awaitingOperator: false, managed: null };
+  return { watches, awaitingOperator: false, managed: null, restarted };
 }
 
 /** Phi of a node now: how implausible its silence is, given its recent rhythm. */
@@ -207,6 +212,8 @@ function onPong(ctx: C, id: string, b: PongBody): void {
     // accept writes again. Follow it instead; the others are re-pointed as they answer.
     ctx.log(`${id} was promoted outside the orchestrator (epoch ${b.epoch}, ours ${p.epoch}); following it as the primary`);
     ctx.mark('adopt', { node: id, from: p.primary, epoch: b.epoch });
+    // The primary it replaces is deposed as by a failover: with fencing, told to stop now.
+    if (ctx.spec.fencing && p.primary) ctx.send(p.primary, 'fence', { epoch: b.epoch }, PING_BYTES);
     p.primary = id;
     p.epoch = b.epoch;
     return;
@@ -236,9 +243,10 @@ function heartbeat(ctx: C): void {
   const p = ctx.p;
   const v = ctx.v;
   const s = ctx.spec;
-  const ping = s.fencing ? { epoch: p.epoch, leaseUntilUs: ctx.nowUs + leaseUs(ctx) } : {};
+  const leased = s.fencing ? { epoch: p.epoch, leaseUntilUs: ctx.nowUs + leaseUs(ctx) } : {};
+  const unleased = s.fencing ? { epoch: p.epoch } : leased;
   for (const id of s.watches) {
-    ctx.send(id, 'ping', ping, PING_BYTES);
+    ctx.send(id, 'ping', v.restarted && !v.watches[id].heard ? unleased : leased, PING_BYTES);
     const w = v.watches[id];
     if (w.down || suspicion(ctx, w) < 1) continue;
     w.down = true;
@@ -279,13 +287,13 @@ export const orchestrator: Component<Orchestrator> = {
     let primary = '';
     for (const id of ctx.spec.watches) if (databaseSpec(ctx, id)?.role === 'primary' && !primary) primary = id;
     ctx.p = { primary, epoch: 1, failovers: 0 };
-    ctx.v = fresh(ctx);
+    ctx.v = fresh(ctx, false);
     ctx.setTimer(0, { name: 'heartbeat' });
     return { p: ctx.p, v: ctx.v };
   },
 
   recover(ctx) {
-    ctx.v = fresh(ctx);
+    ctx.v = fresh(ctx, true);
     ctx.setTimer(0, { name: 'heartbeat' });
     return ctx.v;
   },

@@ -68,6 +68,14 @@ export function drawWorld(seed: number): SwarmWorld {
     }
   }
   const site = () => r.pick(sites).id;
+  // A pool the load needs (Little's law: rate times time held), with a slow operation taken as
+  // two round trips over the slowest link (the request, then a sync follower's ack) and a
+  // little work, and twice that for bursts: a smaller pool is a world that cannot keep up.
+  const slowestLinkMs = links.reduce((m, l) => Math.max(m, l.latencyMs), 0.5);
+  const poolNeeded = (c: NodeSpec) => {
+    const s = c as { writesPerSec?: number; readsPerSec?: number };
+    return Math.ceil(((s.writesPerSec ?? 0) + (s.readsPerSec ?? 0)) * ((4 * slowestLinkMs + 20) / 1000) * 2);
+  };
   const nodes: NodeSpec[] = [];
   const faults: FaultSpec[] = [];
   const plan: SwarmPlan = { clusters: [], clients: [], quietFromMs: 0, racyWorkers: [], indirectReaders: [] };
@@ -176,7 +184,7 @@ export function drawWorld(seed: number): SwarmWorld {
         retries: r.int(0, 2),
       };
       if (r.chance(0.3)) spec.keyDistribution = 'zipf';
-      if (r.chance(0.3)) spec.poolSize = r.int(4, 32);
+      if (r.chance(0.3)) spec.poolSize = Math.max(r.int(4, 32), poolNeeded(spec));
       if (ci === 0 && cache && r.chance(0.5)) {
         spec.target = cache;
         plan.indirectReaders.push(id);
@@ -291,7 +299,10 @@ export function drawWorld(seed: number): SwarmWorld {
       }
       case 'resize-pool': {
         const pooled = nodes.filter((n) => n.kind === 'client' && n.poolSize !== undefined);
-        if (pooled.length) faults.push({ atMs, kind, target: r.pick(pooled).id, poolSize: r.int(1, 64) });
+        if (pooled.length) {
+          const c = r.pick(pooled);
+          faults.push({ atMs, kind, target: c.id, poolSize: Math.max(r.int(1, 64), poolNeeded(c)) });
+        }
         break;
       }
     }

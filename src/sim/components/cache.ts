@@ -244,10 +244,21 @@ function settle(ctx: C, r: number): Pending | undefined {
   return p;
 }
 
+/**
+ * Set the timer for the earliest deadline of a request still unanswered. Deadlines of
+ * requests answered meanwhile are dropped first, without a timer each: normally the answer
+ * comes first, and one timer per timeout period is enough instead of one per request. The
+ * deadlines are in order (a fixed timeout from when each was forwarded), so every request
+ * still waiting is expired at its own deadline exactly as before.
+ */
 function armTimer(ctx: C, which: 'read' | 'write'): void {
   const v = ctx.v;
   const q = which === 'read' ? v.readDeadlines : v.writeDeadlines;
-  const head = fifoPeek(q);
+  let head = fifoPeek(q);
+  while (head && v.pending[head[0]] === undefined) {
+    fifoShift(q);
+    head = fifoPeek(q);
+  }
   if (which === 'read') v.readTimerArmed = head !== undefined;
   else v.writeTimerArmed = head !== undefined;
   if (head) ctx.setTimer(head[1] - ctx.nowUs, { name: which === 'read' ? 'read-deadline' : 'write-deadline' });

@@ -25,7 +25,7 @@ export async function benchKernel(): Promise<BenchSection> {
     const t0 = performance.now();
     for (let t = 1; t <= 60; t++) {
       sim.advanceTo(t * 1_000_000);
-      pendingSum += sim.state.queue.length;
+      pendingSum += sim.pendingEvents;
       samples++;
     }
     return { ms: msSince(t0), events: sim.state.executed, pending: Math.round(pendingSum / samples), trace: sim.traceHex() };

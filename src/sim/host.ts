@@ -37,7 +37,7 @@
 import type { FaultSpec, WorldSpec } from './spec';
 import type { HistoryEntry, LogEntry, Mark, Message, MetricSample, NodeView } from './kernel/component';
 import type { Aborted } from './kernel/limits';
-import { Sim, EV_DELIVER } from './kernel/sim';
+import { Sim } from './kernel/sim';
 import type { CheckpointPolicy } from './kernel/checkpoints';
 import { createSim } from './world';
 import { summarize, type HistoryReader, type RunRecord, type RunSummary } from './report';
@@ -791,9 +791,7 @@ class MessageMemo {
 
 /** The messages in flight in `sim` (at most MAX_FRAME_MESSAGES), as columns. */
 function messageColumns(sim: Sim, memo: MessageMemo): { columns: MessageColumns; inFlight: number } {
-  const queue = sim.state.queue;
-  let inFlight = 0;
-  for (let i = 0; i < queue.length; i++) if (queue[i].k === EV_DELIVER) inFlight++;
+  const inFlight = sim.pendingMessages;
   const n = Math.min(inFlight, MAX_FRAME_MESSAGES);
   // Under 128 KiB (5,000 messages): an allocator serves it without mapping fresh pages.
   const buf = new ArrayBuffer(n * MESSAGE_BYTES);
@@ -817,10 +815,8 @@ function messageColumns(sim: Sim, memo: MessageMemo): { columns: MessageColumns;
   const cls = new Uint8Array(buf, at, n);
   const baseUs = sim.nowUs;
   let k = 0;
-  for (let i = 0; i < queue.length && k < n; i++) {
-    const ev = queue[i];
-    if (ev.k !== EV_DELIVER) continue;
-    const m = ev.p as Message;
+  sim.eachInFlight((m) => {
+    if (k >= n) return false;
     const s = memo.slot(m, sim);
     from[k] = m.from;
     to[k] = m.to;
@@ -831,7 +827,7 @@ function messageColumns(sim: Sim, memo: MessageMemo): { columns: MessageColumns;
     opClient[k] = memo.opClient[s];
     opNum[k] = memo.opNum[s];
     k++;
-  }
+  });
   return { columns: { count: n, baseUs, from, to, cls, sentUs, departUs, deliverUs, opClient, opNum }, inFlight };
 }
 

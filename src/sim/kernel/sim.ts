@@ -21,7 +21,7 @@ import type { FaultKindDef, FaultOps } from '../faults/fault';
 import { Network, msToUs, type NetState } from '../net/network';
 import { forkStream, nextExp, nextFloat, type RngState } from './rng';
 import { HASH_SEED, hashString, hex64, mix32, mixInt, nameCode, type Hash64 } from './hash';
-import { heapPop, heapPush } from './queue';
+import { eventQueue, queueForEach, queueNextTime, queuePop, queuePush, queueTake, type EventQueue } from './queue';
 import { Journal } from './journal';
 import { HistoryJournal } from './history';
 import { CountingHistory, CountingJournal } from './counting-journal';
@@ -48,9 +48,9 @@ export const EV_TIMER = 0;
 export const EV_DELIVER = 1;
 export const EV_SAMPLE = 2;
 
+/** An event taken out of the queue to wait (for a paused node to resume). */
 export interface SimEvent {
   t: number;
-  s: number;
   /** EV_TIMER, EV_DELIVER or EV_SAMPLE. */
   k: number;
   /** Target node index (-1 for the kernel's own events). */
@@ -85,7 +85,7 @@ export interface WorldState {
   nextMsgId: number;
   /** How many of the timeline's actions have been applied. */
   faultsApplied: number;
-  queue: SimEvent[];
+  queue: EventQueue;
   nodes: NodeRuntime[];
   net: NetState;
   aborted: Aborted | null;
@@ -171,7 +171,7 @@ export class Sim {
       trace: [HASH_SEED[0], HASH_SEED[1]],
       nextMsgId: 1,
       faultsApplied: 0,
-      queue: [],
+      queue: eventQueue(),
       nodes: spec.nodes.map((n) => ({
         status: 'up',
         inc: 0,
@@ -211,9 +211,8 @@ export class Sim {
 
   /** Time of the next thing that will happen (an event or a fault action), or Infinity. */
   nextEventUs(): number {
-    const ev = this.state.queue[0];
     const fa = this.timeline[this.state.faultsApplied];
-    return Math.min(ev ? ev.t : Infinity, fa ? fa.atUs : Infinity);
+    return Math.min(queueNextTime(this.state.queue), fa ? fa.atUs : Infinity);
   }
 
   /**
@@ -226,15 +225,16 @@ export class Sim {
     let ran = 0;
     try {
       for (;;) {
-        const ev = st.queue[0];
+        const q = st.queue;
         const fa = this.timeline[st.faultsApplied];
-        const evT = ev ? ev.t : Infinity;
+        const evT = q.size > 0 ? q.ht[0] : Infinity;
         if (fa && fa.atUs <= evT) {
           if (fa.atUs > targetUs) break;
           this.applyAction(fa);
         } else {
           if (evT > targetUs) break;
-          this.execute(heapPop(st.queue)!);
+          const slot = queuePop(q);
+          this.execute(evT, q.kn[slot], q.inc[slot], queueTake(q, slot));
         }
         if (st.executed > this.limits.maxEvents) {
           throw new SimAbort('limit', `the run passed its budget of ${count(this.limits.maxEvents)} events`);
@@ -358,39 +358,42 @@ export class Sim {
 
   schedule(atUs: number, k: number, n: number, i: number, p: TimerBase | Message | null): void {
     const st = this.state;
-    if (st.queue.length >= this.limits.maxPendingEvents) {
+    if (st.queue.size >= this.limits.maxPendingEvents) {
       throw new SimAbort('limit', `the event queue passed its limit of ${count(this.limits.maxPendingEvents)} pending events (timers and messages in flight)`);
     }
-    heapPush(st.queue, { t: atUs, s: st.seq++, k, n, i, p });
+    // Kind (2 bits) and target node (up to 2^20) in one word, as the trace mixes them.
+    queuePush(st.queue, atUs, st.seq++, (k << 20) | (n & 0xfffff), i, p);
   }
 
-  private execute(ev: SimEvent): void {
+  /** Run one event: at `t`, of kind and target `kn` (packed as schedule packs them). */
+  private execute(t: number, kn: number, inc: number, p: unknown): void {
     const st = this.state;
-    st.nowUs = ev.t;
+    st.nowUs = t;
     st.executed++;
     const h = st.trace;
-    mixInt(h, ev.t);
-    // Kind (2 bits) and target node (up to 2^20) in one word.
-    mix32(h, (ev.k << 20) | (ev.n & 0xfffff));
-    if (ev.k === EV_SAMPLE) {
+    mixInt(h, t);
+    mix32(h, kn);
+    const k = kn >>> 20;
+    if (k === EV_SAMPLE) {
       this.sample();
-      this.schedule(ev.t + this.sampleEveryUs, EV_SAMPLE, -1, 0, null);
+      this.schedule(t + this.sampleEveryUs, EV_SAMPLE, -1, 0, null);
       return;
     }
-    const node = st.nodes[ev.n];
+    const n = kn & 0xfffff;
+    const node = st.nodes[n];
     if (node.status === 'paused') {
-      node.deferred.push(ev);
+      node.deferred.push({ t, k, n, i: inc, p: p as TimerBase | Message });
       return;
     }
-    if (ev.k === EV_TIMER) {
-      if (node.status !== 'up' || ev.i !== node.inc) return;
-      const timer = ev.p as TimerBase;
+    if (k === EV_TIMER) {
+      if (node.status !== 'up' || inc !== node.inc) return;
+      const timer = p as TimerBase;
       mix32(h, nameCode(timer.name));
-      this.enter(ev.n);
-      this.comps[ev.n].onTimer(this.ctx, timer);
+      this.enter(n);
+      this.comps[n].onTimer(this.ctx, timer);
       return;
     }
-    const msg = ev.p as Message;
+    const msg = p as Message;
     mix32(h, nameCode(msg.type) ^ Math.imul(msg.from + 1, 0x9e3779b1));
     if (node.status !== 'up') return;
     // A message still queued on its sender's link when the sender crashed never left the
@@ -402,8 +405,8 @@ export class Sim {
       st.net.dropped[this.net.dirBetweenNodes(msg.from, msg.to)]++;
       return;
     }
-    this.enter(ev.n);
-    this.comps[ev.n].onMessage(this.ctx, msg);
+    this.enter(n);
+    this.comps[n].onMessage(this.ctx, msg);
   }
 
   private sample(): void {
@@ -600,7 +603,7 @@ export class Sim {
    */
   stateBytes(): { bytes: number; largest: { node: number; bytes: number } } {
     const st = this.state;
-    let bytes = st.queue.length * PENDING_EVENT_BYTES;
+    let bytes = st.queue.size * PENDING_EVENT_BYTES;
     const largest = { node: -1, bytes: 0 };
     for (let i = 0; i < this.comps.length; i++) {
       const c = this.comps[i];
@@ -686,15 +689,33 @@ export class Sim {
     return { id: spec.id, kind: spec.kind, site: spec.site, status: n.status, ...this.comps[i].view(this.ctx) } as NodeView;
   }
 
+  /** Events pending: timers set and messages in flight. */
+  get pendingEvents(): number {
+    return this.state.queue.size;
+  }
+
+  /** Messages in flight now (on the wire or queued on a link). */
+  get pendingMessages(): number {
+    let n = 0;
+    queueForEach(this.state.queue, (_t, kn) => {
+      if (kn >>> 20 === EV_DELIVER) n++;
+    });
+    return n;
+  }
+
   /** Messages in flight now (on the wire or queued on a link), at most `max`. */
   inFlight(max: number): Message[] {
     const out: Message[] = [];
-    for (const ev of this.state.queue) {
-      if (ev.k !== EV_DELIVER) continue;
-      out.push(ev.p as Message);
-      if (out.length >= max) break;
-    }
+    this.eachInFlight((m) => {
+      out.push(m);
+      return out.length < max;
+    });
     return out;
+  }
+
+  /** Every message in flight now, in the queue's order (not time order); `f` returning false stops. */
+  eachInFlight(f: (msg: Message) => boolean | void): void {
+    queueForEach(this.state.queue, (_t, kn, p) => (kn >>> 20 === EV_DELIVER ? f(p as Message) : undefined));
   }
 
   // Used by KernelCtx.

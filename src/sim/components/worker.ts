@@ -60,6 +60,16 @@ interface Daemon {
   /** Whether the job in hand was claimed (no lock needed) and when this daemon asked for its lock. */
   claimed: boolean;
   lockAskedUs: number;
+  /**
+   * When the take, the database request or the lock it waits for times out (0: none),
+   * and when its watchdog timer fires (0: none set). One timer per daemon watches whatever
+   * it waits for: an answer normally comes long before, and the next wait's deadline is later
+   * than the timer, which then sets itself for that one. So a daemon costs one timer event
+   * per timeout period, not one per take, request and lock, and every wait still times out
+   * at its own deadline.
+   */
+  dueUs: number;
+  watchUs: number;
 }
 
 export interface WorkerPersisted {
@@ -82,9 +92,7 @@ export interface WorkerVolatile {
 
 /** Every timer names its daemon, and what it was waiting for then (a stale one is ignored). */
 type WorkerTimer =
-  | { name: 'take-timeout'; data: { d: number; t: number } }
-  | { name: 'db-timeout'; data: { d: number; r: number } }
-  | { name: 'lock-timeout'; data: { d: number; job: string; askedUs: number } }
+  | { name: 'watch'; data: { d: number } }
   | { name: 'worked'; data: { d: number; job: string } }
   | { name: 'retry'; data: { d: number } };
 
@@ -108,7 +116,7 @@ function fresh(): V {
 function addDaemons(ctx: C, count: number): void {
   const v = ctx.v;
   for (let i = 0; i < count && v.daemons.length < MAX_DAEMONS; i++) {
-    v.daemons.push({ phase: 'retry', job: '', t: 0, r: 0, n: 0, node: '', sentUs: 0, claimed: false, lockAskedUs: 0 });
+    v.daemons.push({ phase: 'retry', job: '', t: 0, r: 0, n: 0, node: '', sentUs: 0, claimed: false, lockAskedUs: 0, dueUs: 0, watchUs: 0 });
     take(ctx, v.daemons.length - 1);
   }
 }
@@ -123,7 +131,38 @@ function take(ctx: C, d: number): void {
   dm.job = '';
   dm.t++;
   ctx.send(queueId(ctx), 'take', { d, t: dm.t, claim: !ctx.p.race }, MSG_BYTES);
-  ctx.setTimer(TAKE_TIMEOUT_US, { name: 'take-timeout', data: { d, t: dm.t } });
+  waitUntil(ctx, d, ctx.nowUs + TAKE_TIMEOUT_US);
+}
+
+/** Daemon `d` waits for an answer until `dueUs` (see Daemon.dueUs). */
+function waitUntil(ctx: C, d: number, dueUs: number): void {
+  const dm = ctx.v.daemons[d];
+  dm.dueUs = dueUs;
+  // A watchdog set for earlier sets itself again for this deadline when it fires.
+  if (dm.watchUs === 0 || dm.watchUs > dueUs) watch(ctx, d, dueUs);
+}
+
+function watch(ctx: C, d: number, atUs: number): void {
+  ctx.v.daemons[d].watchUs = atUs;
+  ctx.setTimer(atUs - ctx.nowUs, { name: 'watch', data: { d } });
+}
+
+/** Whether daemon `d` still waits for a take's or a request's answer, or for a lock. */
+function waiting(dm: Daemon): boolean {
+  return dm.phase === 'take' || dm.phase === 'lock' || ((dm.phase === 'check' || dm.phase === 'insert') && dm.r !== 0);
+}
+
+/** The watchdog fired: time out what is overdue, or watch the deadline of what is waited for now. */
+function onWatch(ctx: C, d: number): void {
+  const dm = ctx.v.daemons[d];
+  if (ctx.nowUs !== dm.watchUs) return; // superseded by an earlier one
+  dm.watchUs = 0;
+  if (!waiting(dm)) return;
+  if (dm.dueUs > ctx.nowUs) return watch(ctx, d, dm.dueUs);
+  if (dm.phase === 'take') take(ctx, d);
+  // The queue restarted (locks are in its memory) or is cut off: no grant is coming.
+  else if (dm.phase === 'lock') giveUp(ctx, d);
+  else onTimeout(ctx, d);
 }
 
 /** Send one database request for daemon `d`, recorded in the history as an operation. */
@@ -149,7 +188,7 @@ function request(ctx: C, d: number, f: 'read' | 'write'): void {
   dm.sentUs = ctx.nowUs;
   const req: DbRequest = { op: `${ctx.id}#${n}`, n, r: dm.r, f, key, value };
   ctx.send(node, 'request', req, REQUEST_BYTES);
-  ctx.setTimer((s.timeoutMs ?? WORKER_DEFAULTS.timeoutMs) * 1000, { name: 'db-timeout', data: { d, r: dm.r } });
+  waitUntil(ctx, d, ctx.nowUs + (s.timeoutMs ?? WORKER_DEFAULTS.timeoutMs) * 1000);
 }
 
 /** The job could not be finished: let it go, and try again a little later. */
@@ -210,7 +249,7 @@ function onReply(ctx: C, msg: Message<'reply'>): void {
     dm.phase = 'lock';
     dm.lockAskedUs = ctx.nowUs;
     ctx.send(queueId(ctx), 'lock', { d, id: dm.job }, MSG_BYTES);
-    ctx.setTimer(LOCK_WAIT_MAX_US, { name: 'lock-timeout', data: { d, job: dm.job, askedUs: dm.lockAskedUs } });
+    waitUntil(ctx, d, ctx.nowUs + LOCK_WAIT_MAX_US);
     return;
   }
   ctx.history('ok', 'write', dm.n, key, ctx.index * 4294967296 + dm.n, { node, lsn: r.lsn, epoch: r.epoch, invokedUs: dm.sentUs });
@@ -224,9 +263,8 @@ function startWork(ctx: C, d: number): void {
   ctx.setTimer((ctx.spec.jobMs ?? WORKER_DEFAULTS.jobMs) * 1000, { name: 'worked', data: { d, job: dm.job } });
 }
 
-function onTimeout(ctx: C, d: number, r: number): void {
+function onTimeout(ctx: C, d: number): void {
   const dm = ctx.v.daemons[d];
-  if (!dm || dm.r !== r || r === 0) return;
   const f = dm.phase === 'check' ? 'read' : 'write';
   const value = f === 'write' ? ctx.index * 4294967296 + dm.n : null;
   // A write that timed out may or may not have happened: unknown (info). A read changed nothing.
@@ -311,15 +349,8 @@ export const worker: Component<Worker> = {
       case 'worked':
         if (dm.phase === 'work' && dm.job === timer.data.job) request(ctx, timer.data.d, 'write');
         return;
-      case 'db-timeout':
-        return onTimeout(ctx, timer.data.d, timer.data.r);
-      case 'lock-timeout':
-        // The queue restarted (locks are in its memory) or is cut off: no grant is coming.
-        if (dm.phase === 'lock' && dm.job === timer.data.job && dm.lockAskedUs === timer.data.askedUs) giveUp(ctx, timer.data.d);
-        return;
-      case 'take-timeout':
-        if (dm.phase === 'take' && dm.t === timer.data.t) take(ctx, timer.data.d);
-        return;
+      case 'watch':
+        return onWatch(ctx, timer.data.d);
       case 'retry':
         if (dm.phase === 'retry') take(ctx, timer.data.d);
         return;

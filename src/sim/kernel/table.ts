@@ -106,8 +106,8 @@ function writable(t: Table, slot: number): Float64Array {
   return t.pages[p];
 }
 
-/** Set column `col` of `key`, adding the key (its other columns 0) if absent. */
-export function tableSet(t: Table, key: string, col: number, value: number): void {
+/** The slot of `key` in a page this table may write, the key added (its columns 0) if absent. */
+function writableSlot(t: Table, key: string): number {
   const tr = transient(t);
   let s = tr.index.get(key);
   if (s === undefined) {
@@ -123,14 +123,22 @@ export function tableSet(t: Table, key: string, col: number, value: number): voi
     for (let c = 0; c < t.width; c++) page[at + 1 + c] = 0;
     t.size++;
   }
-  page[at + 1 + col] = value;
+  return s;
 }
 
-/** Set columns 0 and 1 of `key` at once (one lookup), adding the key if absent. */
+/** Set column `col` of `key`, adding the key (its other columns 0) if absent. */
+export function tableSet(t: Table, key: string, col: number, value: number): void {
+  const s = writableSlot(t, key);
+  t.pages[s >> PAGE_SHIFT][(s & PAGE_MASK) * (t.width + 1) + 1 + col] = value;
+}
+
+/** Set columns 0 and 1 of `key` at once (one lookup: a lookup is most of the cost), adding the key if absent. */
 export function tableSetPair(t: Table, key: string, a: number, b: number): void {
-  tableSet(t, key, 0, a);
-  const s = transient(t).index.get(key)!;
-  t.pages[s >> PAGE_SHIFT][(s & PAGE_MASK) * (t.width + 1) + 2] = b;
+  const s = writableSlot(t, key);
+  const page = t.pages[s >> PAGE_SHIFT];
+  const at = (s & PAGE_MASK) * (t.width + 1);
+  page[at + 1] = a;
+  page[at + 2] = b;
 }
 
 export function tableDelete(t: Table, key: string): boolean {

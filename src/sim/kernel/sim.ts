@@ -426,8 +426,8 @@ export class Sim {
 
   send<M extends MessageType>(from: number, to: number, type: M, body: Bodies[M], bytes: number): void {
     const st = this.state;
-    const res = this.net.send(st.net, st.nodes[from].netRng, st.nowUs, from, to, bytes);
-    if ('dropped' in res) return;
+    const deliverUs = this.net.send(st.net, st.nodes[from].netRng, st.nowUs, from, to, bytes);
+    if (deliverUs < 0) return;
     const msg = {
       id: st.nextMsgId++,
       from,
@@ -436,11 +436,11 @@ export class Sim {
       type,
       bytes,
       sentUs: st.nowUs,
-      departUs: res.departUs,
-      deliverUs: res.deliverUs,
+      departUs: this.net.departUs,
+      deliverUs,
       body,
     } as Message<M>;
-    this.schedule(res.deliverUs, EV_DELIVER, to, 0, msg);
+    this.schedule(deliverUs, EV_DELIVER, to, 0, msg);
   }
 
   // ---- node lifecycle ----------------------------------------------------------------------

@@ -68,7 +68,6 @@ export interface NetState {
 
 export type DropReason = 'no-route' | 'partition' | 'loss' | 'queue-full';
 
-export type SendResult = { deliverUs: number; departUs: number } | { dropped: DropReason };
 
 export class Network {
   readonly dirs: Direction[] = [];
@@ -166,28 +165,35 @@ export class Network {
     return this.blocked[from * this.nodeCount + to] > 0;
   }
 
+  /** Why the last message `send` refused was dropped. */
+  dropped: DropReason | null = null;
+  /** When the last message `send` accepted leaves its sender's link (µs, rounded). */
+  departUs = 0;
+
   /**
-   * Decide the fate of a message: when it leaves and arrives, or why it is dropped.
+   * Decide the fate of a message: when it arrives (µs; when it leaves is then in `departUs`),
+   * or -1 when it is dropped (why: in `dropped`). Two numbers in fields rather than an object
+   * returned: this runs for every message, and the object was an allocation each time.
    * Mutates the network state (queues, FIFO order, counters) and draws from `rng`.
    */
-  send(state: NetState, rng: RngState, nowUs: number, from: number, to: number, bytes: number): SendResult {
+  send(state: NetState, rng: RngState, nowUs: number, from: number, to: number, bytes: number): number {
     const d = this.dirBetweenNodes(from, to);
-    if (d < 0) return { dropped: 'no-route' };
+    if (d < 0) return this.drop('no-route');
     const dir = this.dirs[d];
     if (this.isBlocked(from, to)) {
       state.dropped[d]++;
-      return { dropped: 'partition' };
+      return this.drop('partition');
     }
     const lossRate = this.lossOverride[d] >= 0 ? this.lossOverride[d] : dir.lossRate;
     if (lossRate > 0 && nextFloat(rng) < lossRate) {
       state.dropped[d]++;
-      return { dropped: 'loss' };
+      return this.drop('loss');
     }
     const busy = state.busyUntilUs[d];
     const queuedBytes = busy > nowUs ? ((busy - nowUs) * dir.bytesPerSec) / 1e6 : 0;
     if (queuedBytes + bytes > dir.queueBytes) {
       state.dropped[d]++;
-      return { dropped: 'queue-full' };
+      return this.drop('queue-full');
     }
     const departUs = (busy > nowUs ? busy : nowUs) + (bytes * 1e6) / dir.bytesPerSec;
     state.busyUntilUs[d] = departUs;
@@ -197,7 +203,14 @@ export class Network {
     let deliverUs = Math.round(departUs + dir.latencyUs + this.extraLatencyUs[d] + jitter);
     if (deliverUs < state.lastArrivalUs[d]) deliverUs = state.lastArrivalUs[d];
     state.lastArrivalUs[d] = deliverUs;
-    return { deliverUs, departUs: Math.round(departUs) };
+    this.dropped = null;
+    this.departUs = Math.round(departUs);
+    return deliverUs;
+  }
+
+  private drop(why: DropReason): number {
+    this.dropped = why;
+    return -1;
   }
 
   /** Rebuild the derived tables after partitions or degradations changed, or after a restore. */

@@ -65,14 +65,8 @@ export interface ClientPersisted {
   surge: number;
 }
 
-/** An operation waiting for a connection. */
-interface PoolWaiter {
-  n: number;
-  f: 'read' | 'write';
-  key: string;
-  value: number | null;
-  invokedUs: number;
-  tries: number;
+/** An operation waiting for a connection: a retry's fields, and since when it waits. */
+interface PoolWaiter extends Retry {
   sinceUs: number;
 }
 

@@ -7,7 +7,9 @@
 
 import type { HistoryWindow } from '../sim/host';
 import type { LinearizabilityResult } from '../sim/checks/linearizability';
-import type { ScenarioDoc, SimClient } from './sim-client.svelte';
+import type { ScenarioDoc } from './scenario-doc';
+import type { SimSession } from './session/session.svelte';
+import type { Playback } from './session/playback.svelte';
 import { explain, spanOf, type Explanation } from './history/explain';
 
 export type CheckState =
@@ -40,13 +42,14 @@ export class LinCheck {
   budgetSteps: number | undefined = undefined;
   private checkedKey = '';
   private gen = 0;
-  private readonly sim: SimClient;
   /** Recomputed only when the document changes. */
   private readonly docKey: string;
 
-  constructor(sim: SimClient) {
-    this.sim = sim;
-    this.docKey = $derived(runKey(this.sim.doc));
+  constructor(
+    private readonly session: SimSession,
+    private readonly playback: Playback,
+  ) {
+    this.docKey = $derived(runKey(this.session.document.doc));
   }
 
   /** The current state, unless it is about another run than the one on screen. */
@@ -62,14 +65,14 @@ export class LinCheck {
 
   /** Check the history so far. Playback pauses: the verdict is about one moment of the run. */
   async check(): Promise<void> {
-    if (this.running || !this.sim.doc) return;
-    this.sim.pause();
+    if (this.running || !this.session.document.doc) return;
+    this.playback.pause();
     const gen = ++this.gen;
     const key = this.docKey;
     this.state = { status: 'running', sinceMs: performance.now() };
     const budgetSteps = this.budgetSteps;
     try {
-      const answer = await this.sim.query(async (api) => {
+      const answer = await this.session.query(async (api) => {
         const result = await api.linearizability(budgetSteps === undefined ? {} : { budgetSteps });
         // The offenders first from the result alone, to know where to look; then the
         // recorded operations there (the nodes that served them), in the same turn, so the
@@ -106,11 +109,11 @@ export class LinCheck {
    * of text and joined into a Blob, so the page never parses or holds the entries.
    */
   async exportHistory(): Promise<Blob | null> {
-    if (this.exporting || !this.sim.doc) return null;
-    this.sim.pause();
+    if (this.exporting || !this.session.document.doc) return null;
+    this.playback.pause();
     this.exporting = true;
     try {
-      const chunks = await this.sim.query((api) => api.historyJson());
+      const chunks = await this.session.query((api) => api.historyJson());
       return chunks ? new Blob(chunks, { type: 'application/json' }) : null;
     } finally {
       this.exporting = false;

@@ -3,7 +3,10 @@
 // wall time to pass. It is installed only when the page's address asks for it
 // (`?testhook`), so a learner's page has no such global.
 
-import type { SimClient, ScenarioDoc } from './sim-client.svelte';
+import type { ScenarioDoc } from './scenario-doc';
+import type { SimSession } from './session/session.svelte';
+import type { Playback } from './session/playback.svelte';
+import { SPEEDS_X } from './speeds';
 import type { Point } from './stage/layout';
 import type { PendingSave } from './autosave';
 
@@ -24,10 +27,12 @@ export interface FaultlineHook {
     notice: string | null;
     /** How far the worker has simulated ahead, and why not further (null before a load). */
     runAhead: { knownUs: number; state: string; bytes: number } | null;
-    /** Frames asked for since play was last pressed (see SimClient.playback). */
+    /** Frames asked for since play was last pressed (see Playhead.stats). */
     playback: { frames: number; known: number; knownShort: number; short: number };
   };
   doc(): ScenarioDoc | null;
+  /** The second run of a comparison (as `state()` tells of the first), or null when none is open. */
+  compareState(): { nowUs: number; trace: string; events: number; busy: boolean; idle: boolean; anomalies: { kind: string; atUs: number }[]; divergedAtUs: number | null | undefined } | null;
   /** The node selected on the stage or in the inspector. */
   selected(): string | null;
   /** True while an autosave of the learner's work waits for its delay or is being written. */
@@ -63,13 +68,15 @@ declare global {
 /** Frame intervals recorded at most. */
 const MAX_FRAMES = 20_000;
 
-export function installTestHook(
-  sim: SimClient,
-  nodePoint: (id: string) => Point | null,
-  speeds: readonly number[],
-  setSpeedIndex: (i: number) => void,
-  page: { selected: () => string | null; setCheckBudget?: (steps: number | undefined) => void; autosave?: PendingSave } = { selected: () => null },
-): void {
+export interface HookPage {
+  selected: () => string | null;
+  setCheckBudget?: (steps: number | undefined) => void;
+  autosave?: PendingSave;
+  /** The comparison's session and divergence, when one is open. */
+  compare?: () => { session: SimSession; divergedAtUs: number | null | undefined } | null;
+}
+
+export function installTestHook(session: SimSession, playback: Playback, nodePoint: (id: string) => Point | null, page: HookPage = { selected: () => null }): void {
   if (!new URLSearchParams(location.search).has('testhook')) return;
   let recording = false;
   let frameMs: number[] = [];
@@ -83,58 +90,72 @@ export function installTestHook(
   };
   window.__faultline = {
     state: () => {
-      const f = sim.frame;
+      const f = session.run.frame;
       return {
         nowUs: f?.nowUs ?? 0,
         trace: f?.trace ?? '',
         events: f?.events ?? 0,
-        playing: sim.playing,
-        busy: sim.busy,
-        idle: sim.idle,
+        playing: playback.playing,
+        busy: session.busy,
+        idle: session.idle,
         messagesInFlight: f?.messagesInFlight ?? 0,
         anomalies: (f?.anomalies ?? []).map((a) => ({ kind: a.kind, atUs: a.atUs, nodes: [...a.nodes] })),
-        failure: sim.failure,
-        slow: sim.slow?.what ?? null,
-        notice: sim.notice,
-        runAhead: sim.runAhead ? { knownUs: sim.runAhead.knownUs, state: sim.runAhead.state, bytes: sim.runAhead.bytes } : null,
-        playback: { ...sim.playback },
+        failure: session.failure,
+        slow: session.slow?.what ?? null,
+        notice: session.notice,
+        runAhead: session.run.runAhead ? { knownUs: session.run.runAhead.knownUs, state: session.run.runAhead.state, bytes: session.run.runAhead.bytes } : null,
+        playback: { ...session.head.stats },
       };
     },
-    doc: () => (sim.doc ? JSON.parse(JSON.stringify(sim.doc)) : null),
+    doc: () => (session.document.doc ? JSON.parse(JSON.stringify(session.document.doc)) : null),
+    compareState: () => {
+      const c = page.compare?.();
+      if (!c) return null;
+      const f = c.session.run.frame;
+      return {
+        nowUs: f?.nowUs ?? 0,
+        trace: f?.trace ?? '',
+        events: f?.events ?? 0,
+        busy: c.session.busy,
+        idle: c.session.idle,
+        anomalies: (f?.anomalies ?? []).map((a) => ({ kind: a.kind, atUs: a.atUs })),
+        divergedAtUs: c.divergedAtUs,
+      };
+    },
     selected: () => page.selected(),
     setCheckBudget: (steps) => page.setCheckBudget?.(steps),
     savePending: () => page.autosave?.pending ?? false,
     setAutosaveDelay: (ms) => {
       if (page.autosave) page.autosave.delayMs = ms;
     },
-    load: (doc) => sim.load(doc),
-    seek: (ms) => sim.seek(ms),
-    play: () => sim.play(),
-    pause: () => sim.pause(),
+    load: (doc) => session.document.load(doc),
+    seek: (ms) => playback.seek(ms),
+    play: () => playback.play(),
+    pause: () => playback.pause(),
     setSpeed: (speedX) => {
       let best = 0;
-      speeds.forEach((s, i) => {
-        if (Math.abs(Math.log(s / speedX)) < Math.abs(Math.log(speeds[best] / speedX))) best = i;
+      SPEEDS_X.forEach((s, i) => {
+        if (Math.abs(Math.log(s / speedX)) < Math.abs(Math.log(SPEEDS_X[best] / speedX))) best = i;
       });
-      setSpeedIndex(best);
+      playback.speedIndex = best;
     },
     nodePoint,
-    breakWorker: () => sim.sendUnanswerable(),
-    setWatchdogMs: (ms) => (sim.watchdogMs = ms),
+    breakWorker: () => session.channel.sendUnanswerable(),
+    setWatchdogMs: (ms) => (session.channel.watchdogMs = ms),
     stallWorker: (ms) => {
-      sim.watchdogMs = ms + 60_000;
-      sim.sendStuck(ms);
+      session.channel.watchdogMs = ms + 60_000;
+      session.channel.sendStuck(ms, `running the simulation to ${((session.run.frame?.nowUs ?? 0) / 1e6).toFixed(1)} s and on`);
     },
     perfStart: () => {
       recording = true;
       frameMs = [];
       last = 0;
-      workerFrom = sim.workerMs.length;
+      workerFrom = session.channel.workerMs.length;
       requestAnimationFrame(onFrame);
     },
     perfStop: () => {
       recording = false;
-      return { frameMs, workerMs: sim.workerMs.slice(workerFrom) };
+      return { frameMs, workerMs: session.channel.workerMs.slice(workerFrom) };
     },
   };
 }

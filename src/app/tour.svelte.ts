@@ -4,7 +4,8 @@
 // run freely past every caption. An entry with a question shows the question first; the
 // learner's answer (or "just show me") reveals the text.
 
-import type { SimClient } from './sim-client.svelte';
+import type { SimSession } from './session/session.svelte';
+import type { Playback } from './session/playback.svelte';
 import type { Narration } from './scenario-doc';
 
 export class Tour {
@@ -12,11 +13,14 @@ export class Tour {
   /** The learner's answers, by entry key: the index of a choice, or -1 for "just show me". */
   answers = $state<Record<string, number>>({});
 
-  constructor(private readonly sim: SimClient) {}
+  constructor(
+    private readonly session: SimSession,
+    private readonly playback: Playback,
+  ) {}
 
   /** Entries in time order (stable for equal times). */
   get entries(): Narration[] {
-    const list = this.sim.doc?.narration ?? [];
+    const list = this.session.document.doc?.narration ?? [];
     return list
       .map((n, i) => ({ n, i }))
       .sort((a, b) => a.n.atMs - b.n.atMs || a.i - b.i)
@@ -25,7 +29,7 @@ export class Tour {
 
   /** Index in `entries` of the caption for the current time, or -1. */
   get index(): number {
-    const nowUs = this.sim.frame?.nowUs ?? 0;
+    const nowUs = this.session.run.frame?.nowUs ?? 0;
     const list = this.entries;
     let at = -1;
     for (let i = 0; i < list.length; i++) if (Math.round(list[i].atMs * 1000) <= nowUs) at = i;
@@ -61,19 +65,19 @@ export class Tour {
 
   start(): void {
     this.active = true;
-    this.sim.pause();
+    this.playback.pause();
     const first = this.entries[0];
-    this.sim.seek(first ? first.atMs : 0);
+    this.playback.seek(first ? first.atMs : 0);
   }
 
   /** Play on to the next caption and stop there (or to the end after the last one). */
   continue(): void {
     const n = this.next;
-    this.sim.playUntil(n ? Math.round(n.atMs * 1000) : this.sim.endUs);
+    this.playback.playUntil(n ? Math.round(n.atMs * 1000) : this.playback.endUs);
   }
 
   leave(): void {
     this.active = false;
-    this.sim.stopAtUs = null;
+    this.playback.stopAtUs = null;
   }
 }

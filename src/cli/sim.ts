@@ -196,7 +196,8 @@ async function main(): Promise<void> {
     if (values.json) console.log(jsonForTerminal(both));
     else printCompare(both, compare.comparison.title);
     const stopped = both.a.aborted ?? both.b.aborted;
-    if (stopped) fail(1, [`run ${both.a.aborted ? 'A' : 'B'} stopped at ${fmt(stopped.atMs)} ms: ${stopped.reason}`]);
+    const which = both.a.aborted ? 'A' : 'B';
+    if (stopped) fail(1, [stopped.kind === 'limit' ? `run ${which} stopped: ${stopped.reason}` : `run ${which} stopped at ${fmt(stopped.atMs)} ms: ${stopped.reason}`]);
     return;
   }
 

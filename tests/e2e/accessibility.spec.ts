@@ -73,3 +73,30 @@ test('the embed honours reduced motion: messages as flows, never moving dots', a
   await expect.poll(async () => Number(await page.getByTestId('time').getAttribute('data-us'))).toBeGreaterThan(0);
   await expect(page.getByTestId('stage-canvas')).toHaveAttribute('data-mode', 'flows');
 });
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`a comparison, its dialog and the export dialog have no serious or critical issues (${colorScheme} theme)`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme });
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await openPlayground(page, '', 'split-brain');
+    await page.getByTestId('compare').click();
+    await expect(page.getByTestId('compare-dialog')).toBeVisible();
+    await expectNoSeriousIssues(page);
+    await page.getByTestId('compare-dialog').getByLabel("a node's parameter").check();
+    await expectNoSeriousIssues(page);
+    await page.getByTestId('compare-dialog').getByLabel('an added failure or action').check();
+    await expectNoSeriousIssues(page);
+    await page.getByTestId('compare-dialog').getByLabel('a what-if of this scenario').check();
+    await page.getByTestId('compare-open').click();
+    await expect(page.getByTestId('divergence-mark')).toBeVisible();
+    await goTo(page, 40);
+    await expect(page.locator('[data-testid="diff-row"]').first()).toBeVisible();
+    await expectNoSeriousIssues(page);
+    await page.screenshot({ path: `test-results/compare-${colorScheme}.png`, fullPage: true });
+    await page.getByTestId('export-media').click();
+    await expect(page.getByTestId('export-dialog')).toBeVisible();
+    await expectNoSeriousIssues(page);
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('export-dialog')).toBeHidden();
+  });
+}

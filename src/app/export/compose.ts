@@ -67,7 +67,7 @@ export function planPicture(widthPx: number, docs: { doc: ScenarioDoc; label: st
   const heightPx = even(stagesH + captionH + timelineH);
   const panels = docs.map((d, i): Panel => {
     const box = sideBySide ? { x: i * panelW, y: labelH, w: panelW, h: stageH } : { x: 0, y: i * panelH + labelH, w: panelW, h: stageH };
-    return { doc: d.doc, layout: layouts[i], box, view: fitView(layouts[i], box.w, box.h, 10 * scale), label: d.label, renderer: new StageRenderer() };
+    return { doc: d.doc, layout: layouts[i], box, view: fitView(layouts[i], box.w, box.h, 20 * scale), label: d.label, renderer: new StageRenderer() };
   });
   return {
     widthPx: even(widthPx),

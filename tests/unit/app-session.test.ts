@@ -5,18 +5,21 @@ import type { FaultSpec } from '../../src/sim/spec';
 import { validateScenario } from '../../src/scenario/validate';
 import { builtIn } from '../../src/scenario/library';
 
-// The page's client of the worker, over a real comlink channel to a real SimHost (Node has
-// no Worker: a MessageChannel stands in for one). What is checked is the contract the page
-// relies on: one request at a time, superseded frame requests dropped, scenario changes
-// never dropped, and a failed worker replaced.
+// The page's session of a simulation (src/app/session/), over a real comlink channel to a real
+// SimHost (Node has no Worker: a MessageChannel stands in for one). What is checked is the
+// contract the page relies on: one request at a time, superseded frame requests dropped,
+// scenario changes never dropped, and a failed worker replaced.
 
 /** Every call the host receives, and how many were running at once at most. */
 const calls: string[] = [];
 let running = 0;
 let maxRunning = 0;
 
+/** How long each worker to be made takes to answer, ms (5 when not said). */
+const answerMs: number[] = [];
+
 class CountingHost extends SimHost {
-  constructor() {
+  constructor(readonly delayMs = 5) {
     super((x) => validateScenario(x) as never);
   }
 }
@@ -27,7 +30,7 @@ for (const name of ['load', 'advanceTo', 'seek', 'step', 'addFault', 'removeFaul
     running++;
     maxRunning = Math.max(maxRunning, running);
     // Answer later, as a busy worker does, so that wishes pile up meanwhile.
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, (this as CountingHost).delayMs));
     try {
       return original.apply(this, args);
     } finally {
@@ -42,7 +45,7 @@ class FakeWorker {
   private readonly port: Port;
   constructor() {
     const { port1, port2 } = new MessageChannel();
-    Comlink.expose(new CountingHost() as unknown as SimApi, port1);
+    Comlink.expose(new CountingHost(answerMs.shift()) as unknown as SimApi, port1);
     ports.push(port1, port2);
     this.port = port2;
   }
@@ -81,9 +84,10 @@ afterEach(() => {
 const doc = builtIn('first-failover')!.document;
 
 /**
- * The client is a rune class compiled by the Svelte plugin; this file is also type-checked
- * without the DOM's types, so it is imported by a path TypeScript does not follow, and
- * described here as far as the tests use it.
+ * The session (a worker channel, run buffers, document edits and a playhead) and its clock are
+ * rune classes compiled by the Svelte plugin; this file is also type-checked without the DOM's
+ * types, so they are imported by paths TypeScript does not follow, and seen here through the
+ * calls the page makes, as far as the tests use them.
  */
 interface Client {
   frame: Frame | null;
@@ -98,10 +102,45 @@ interface Client {
   sendUnanswerable(): void;
   dispose(): void;
 }
-const CLIENT_MODULE = '../../src/app/sim-client.svelte';
+interface Session {
+  run: { frame: Frame | null };
+  document: { doc: { faults: FaultSpec[] } | null; load(doc: unknown): Promise<boolean>; addFault(f: unknown): Promise<boolean>; moveFault(id: string, atMs: number): Promise<boolean> };
+  channel: { sendUnanswerable(): void };
+  failure: string | null;
+  notice: string | null;
+  busy: boolean;
+  dispose(): void;
+}
+const SESSION_MODULE = '../../src/app/session/session.svelte';
+const PLAYBACK_MODULE = '../../src/app/session/playback.svelte';
 async function newClient(): Promise<Client> {
-  const mod = (await import(/* @vite-ignore */ CLIENT_MODULE)) as { SimClient: new () => Client };
-  return new mod.SimClient();
+  const { SimSession } = (await import(/* @vite-ignore */ SESSION_MODULE)) as { SimSession: new (p: unknown) => Session };
+  const { Playback } = (await import(/* @vite-ignore */ PLAYBACK_MODULE)) as { Playback: new () => { seek(ms: number): void } };
+  const playback = new Playback();
+  const s = new SimSession(playback);
+  return {
+    get frame() {
+      return s.run.frame;
+    },
+    get doc() {
+      return s.document.doc;
+    },
+    get failure() {
+      return s.failure;
+    },
+    get notice() {
+      return s.notice;
+    },
+    get busy() {
+      return s.busy;
+    },
+    load: (d) => s.document.load(d),
+    seek: (ms) => playback.seek(ms),
+    addFault: (f) => s.document.addFault(f),
+    moveFault: (id, atMs) => s.document.moveFault(id, atMs),
+    sendUnanswerable: () => s.channel.sendUnanswerable(),
+    dispose: () => s.dispose(),
+  };
 }
 
 async function until(cond: () => boolean, what: string): Promise<void> {
@@ -109,7 +148,7 @@ async function until(cond: () => boolean, what: string): Promise<void> {
   if (!cond()) throw new Error(`timed out waiting for ${what}`);
 }
 
-describe('the page\'s simulation client', () => {
+describe('the page\'s simulation session', () => {
   it('sends one request at a time and drops the frame requests a newer one superseded', async () => {
     const sim = await newClient();
     expect(await sim.load(doc)).toBe(true);
@@ -161,6 +200,46 @@ describe('the page\'s simulation client', () => {
     expect(sim.notice).toMatch(/nobody/);
     expect(sim.doc!.faults).toHaveLength(1);
     sim.dispose();
+  });
+
+  it('two sessions on one clock (a comparison) play together, and stop on one moment', async () => {
+    type Run = { run: { frame: Frame | null }; idle: boolean; document: { load(doc: unknown): Promise<boolean> }; dispose(): void };
+    const { SimSession } = (await import(/* @vite-ignore */ SESSION_MODULE)) as { SimSession: new (p: unknown) => Run };
+    const { Playback } = (await import(/* @vite-ignore */ PLAYBACK_MODULE)) as {
+      Playback: new () => { play(): void; pause(): void; seek(ms: number): void; speedIndex: number; playing: boolean };
+    };
+    const g = globalThis as Record<string, unknown>;
+    const [raf, caf] = [g.requestAnimationFrame, g.cancelAnimationFrame];
+    // Animation frames as a browser gives them, so that playing plays.
+    g.requestAnimationFrame = (cb: (ms: number) => void) => setTimeout(() => cb(performance.now()), 4);
+    g.cancelAnimationFrame = (id: ReturnType<typeof setTimeout>) => clearTimeout(id);
+    const playback = new Playback();
+    // B's worker answers eight times slower: while playing, A's frames come more often.
+    answerMs.push(5, 40);
+    const a = new SimSession(playback);
+    const b = new SimSession(playback);
+    try {
+      const withFault = { ...(doc as object), faults: [...(doc as { faults: unknown[] }).faults, { id: 'x', atMs: 1000, kind: 'crash', target: 'db2' }] };
+      expect(await a.document.load(doc)).toBe(true);
+      expect(await b.document.load(withFault)).toBe(true);
+      // 20x: the clock moves on by a good deal while B's answer is on its way, so the two are
+      // asked for different moments (at 2x, B's lag caps the clock and they meet by themselves).
+      playback.speedIndex = 14;
+      playback.play();
+      // Each run moves as fast as its worker answers: caught while they are apart, play stops.
+      await until(() => a.run.frame!.nowUs > 500_000 && a.run.frame!.nowUs !== b.run.frame!.nowUs, 'both runs playing, apart');
+      playback.pause();
+      await until(() => a.idle && b.idle && !playback.playing, 'both runs settled');
+      expect(b.run.frame!.nowUs).toBe(a.run.frame!.nowUs);
+      expect(a.run.frame!.nowUs).toBeGreaterThan(500_000);
+      playback.seek(7_000);
+      await until(() => a.idle && b.idle, 'the seek');
+      expect([a.run.frame!.nowUs, b.run.frame!.nowUs]).toEqual([7_000_000, 7_000_000]);
+    } finally {
+      a.dispose();
+      b.dispose();
+      [g.requestAnimationFrame, g.cancelAnimationFrame] = [raf, caf];
+    }
   });
 
   it('replaces a worker whose request failed, keeping the learner\'s scenario', async () => {

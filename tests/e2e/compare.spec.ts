@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { collectErrors, openPlayground, state, waitForTime } from './helpers';
 import { runCli } from '../cli';
+import { readFileSync } from 'node:fs';
 
 // Compare: the scenario and a version with one change, side by side, on one clock, with the
 // same seed; the difference in anomalies and metrics; the moment the runs part on the
@@ -171,4 +172,85 @@ test('the comparison at a phone\'s width: the stages one above the other', async
   await page.screenshot({ path: 'test-results/compare-narrow.png', fullPage: true });
   await page.getByTestId('compare-close').click();
   await expect(page.getByTestId('stage-b')).toHaveCount(0);
+});
+
+/** A PNG's size, from its header. */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+test('by keyboard alone: compare with a what-if, go to where the runs part, play and pause both on one moment, export the comparison as a PNG', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await openPlayground(page, '', 'split-brain');
+  await page.getByTestId('compare').focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByTestId('compare-dialog');
+  await expect(dialog).toBeVisible();
+  // The dialog opens on its first choice (a what-if, the first one chosen): Enter compares.
+  await expect(dialog.getByLabel('a what-if of this scenario')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('stage-b')).toBeVisible();
+
+  // The mark where the runs part is a button: focus it, press Enter, both runs are there.
+  const mark = page.getByTestId('divergence-mark');
+  await expect(mark).toBeVisible();
+  const partUs = Number(await mark.getAttribute('data-at-us'));
+  await mark.focus();
+  await page.keyboard.press('Enter');
+  await waitForBoth(page, partUs);
+
+  // Space plays both; Space again stops both on the same moment, later than where they parted.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.evaluate(() => window.__faultline!.setSpeed(20));
+  await page.keyboard.press(' ');
+  await expect.poll(async () => (await state(page)).nowUs).toBeGreaterThan(partUs + 2_000_000);
+  await page.keyboard.press(' ');
+  await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeVisible();
+  await expect
+    .poll(async () => {
+      const [a, b] = [await state(page), (await compareState(page))!];
+      return a.idle && b.idle && a.nowUs === b.nowUs;
+    })
+    .toBe(true);
+  const stoppedUs = (await state(page)).nowUs;
+  expect(stoppedUs).toBeGreaterThan(partUs + 2_000_000);
+
+  // Export the comparison: a PNG still of this moment, both stages one above the other.
+  await page.getByTestId('export-media').focus();
+  await page.keyboard.press('Enter');
+  const exp = page.getByTestId('export-dialog');
+  await expect(exp.getByRole('heading')).toHaveText('Export the comparison');
+  await exp.getByTestId('export-format').focus();
+  await page.keyboard.press('End');
+  await expect(exp.getByTestId('export-format')).toHaveValue('png');
+  await exp.getByTestId('export-width').fill('640');
+  await exp.getByTestId('export-start').focus();
+  const downloaded = page.waitForEvent('download');
+  await page.keyboard.press('Enter');
+  const d = await downloaded;
+  const atTag = String(Math.floor(stoppedUs / 1e5) / 10).replace('.', '_');
+  expect(d.suggestedFilename()).toBe(`split-brain-two-primaries-without-fencing-vs-turn-fencing-on-${atTag}s.png`);
+  const both = pngSize(readFileSync(await d.path()));
+  await expect(exp.getByTestId('export-done')).toContainText(`${both.width}×${both.height}`);
+  await page.keyboard.press('Escape');
+  await expect(exp).toBeHidden();
+
+  // The same moment without the comparison: one stage, about half as tall.
+  await page.getByTestId('compare-close').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('stage-b')).toHaveCount(0);
+  await page.getByTestId('export-media').focus();
+  await page.keyboard.press('Enter');
+  await expect(exp.getByRole('heading')).toHaveText('Export this run');
+  await exp.getByTestId('export-format').selectOption('png');
+  await exp.getByTestId('export-width').fill('640');
+  const single = page.waitForEvent('download');
+  await exp.getByTestId('export-start').click();
+  const one = pngSize(readFileSync(await (await single).path()));
+  expect([both.width, one.width]).toEqual([640, 640]);
+  expect(both.height).toBeGreaterThan(one.height * 1.6);
+  expect(errors).toEqual([]);
 });

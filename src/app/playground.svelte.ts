@@ -26,6 +26,11 @@ import type { EditResult } from './edit-doc';
 import type { FaultDraft, ScenarioDoc } from './scenario-doc';
 import type { StageTarget } from './stage/layout';
 import type { Route } from './routes';
+import { loadBuiltInChallenge } from '../scenario/challenge/library';
+import type { LoadedChallenge } from '../scenario/challenge/types';
+import { ChallengeAttempt, asScenario } from './challenge/attempt.svelte';
+import { readProgress } from './challenge/progress';
+import { challengeOfBase } from './challenge/words';
 
 /** Autosave waits this long after the last change (a drag makes many). */
 export const AUTOSAVE_DELAY_MS = 400;
@@ -60,6 +65,8 @@ export class Playground {
   readonly lincheck = new LinCheck(this.main, this.playback);
   readonly history = new EditHistory<ScenarioDoc>();
   readonly autosave = new PendingSave(AUTOSAVE_DELAY_MS);
+  /** The challenge being attempted, if one is open (its changes are saved as its attempt, not as #mine). */
+  challenge = $state.raw<ChallengeAttempt | null>(null);
   /** The comparison beside the run, if one is open. */
   compare = $state.raw<Comparison | null>(null);
   view = $state<View>('library');
@@ -130,11 +137,27 @@ export class Playground {
     let view: LinkView = {};
     let chosen = '';
     let own = false;
+    let challenge: LoadedChallenge | null = null;
+    let fromLink = false;
+    let notice: string | null = null;
     if (source.kind === 'builtin') {
       const b = builtIn(source.id);
       if (!b) return this.refuse([{ path: '', message: `there is no built-in scenario '${source.id}' in this version of Faultline` }]);
       document = b.document;
       chosen = b.id;
+    } else if (source.kind === 'challenge') {
+      challenge = loadBuiltInChallenge(source.id) ?? null;
+      if (!challenge) return this.refuse([{ path: '', message: `there is no built-in challenge '${source.id}' in this version of Faultline` }]);
+      document = challenge.scenario;
+      // The learner's attempt, kept under the challenges' own key, if they made one.
+      const saved = readProgress()[challenge.challenge.id]?.link;
+      if (saved !== undefined) {
+        this.opening = 'your attempt';
+        const u = await readLinkOffThread(saved).finally(() => gen === this.openGen && (this.opening = null));
+        if (gen !== this.openGen) return false;
+        if (u.ok) document = u.document;
+        else notice = `Your saved attempt could not be opened (${u.errors[0]?.message ?? 'unknown'}), so the challenge starts as written. Your next change replaces the saved attempt.`;
+      }
     } else if (source.kind === 'mine' || source.kind === 'link') {
       const link = source.kind === 'mine' ? readWork()?.link : source.link;
       if (link === undefined) {
@@ -149,6 +172,12 @@ export class Playground {
       if (!u.ok) return this.refuse(u.errors);
       document = u.document;
       view = u.view;
+      // An answer to a built-in challenge (a link built on `challenge:<id>`) opens as that challenge.
+      const id = challengeOfBase(u.base);
+      if (id !== null) {
+        challenge = loadBuiltInChallenge(id) ?? null;
+        fromLink = true;
+      }
     } else if (source.kind === 'text') {
       document = source.text;
       own = true;
@@ -178,6 +207,8 @@ export class Playground {
       this.reset(false);
     }
     this.chosen = chosen;
+    if (challenge && this.doc) this.setChallenge(new ChallengeAttempt(challenge, this.doc, fromLink));
+    if (notice) this.main.notice = notice;
     if (view.selected && this.doc?.nodes.some((n) => n.id === view.selected)) this.selected = view.selected;
     if (view.compare) await this.openCompareFromLink(view.compare);
     if (own) this.touched();
@@ -192,11 +223,52 @@ export class Playground {
   /** Another scenario takes the stage: nothing of the last one's selection, history or comparison stays. */
   private reset(editing: boolean): void {
     this.view = 'play';
+    this.setChallenge(null);
     this.closeCompare();
     this.resetSelection();
     this.tour.leave();
     this.history.clear();
     if (editing) this.editing = true;
+  }
+
+  /** The challenge being attempted (null: none); the document asks it before each change. */
+  private setChallenge(a: ChallengeAttempt | null): void {
+    this.challenge?.dispose();
+    this.challenge = a;
+    this.main.document.guard = a ? (next) => a.guard(next) : null;
+  }
+
+  /** Show one seed of the checked answer on the stage (a failing one, say); nothing can change until the learner goes back. */
+  async replaySeed(seed: number): Promise<boolean> {
+    const ch = this.challenge;
+    const doc = ch?.checked;
+    if (!ch || !doc) return false;
+    await this.autosave.flush();
+    this.playback.pause();
+    this.closeCompare();
+    // The same nodes in another run: the selected node stays, what happened in the last run does not.
+    this.selectedAnomaly = null;
+    this.selectedFault = null;
+    this.history.clear();
+    ch.replaying = seed;
+    const ok = await this.main.document.load(asScenario({ ...doc, seed }));
+    if (!ok) {
+      ch.replaying = null;
+      this.main.notice = `Seed ${seed} could not be replayed: ${this.main.errors.map((e) => e.message).join('; ')}`;
+      this.main.errors = [];
+      await this.main.document.load(asScenario(ch.answer));
+    }
+    return ok;
+  }
+
+  /** Back from a replay to the learner's answer, as they left it. */
+  async backToAnswer(): Promise<boolean> {
+    const ch = this.challenge;
+    if (!ch) return false;
+    ch.replaying = null;
+    this.selectedAnomaly = null;
+    this.selectedFault = null;
+    return this.main.document.load(asScenario(ch.answer));
   }
 
   private refuse(errors: ValidationIssue[]): false {
@@ -217,14 +289,17 @@ export class Playground {
 
   /** A change to the document: the address says it is the learner's own work, and it is saved soon. */
   touched(): void {
-    if (location.hash !== '#mine') window.history.replaceState(null, '', '#mine');
+    const ch = this.challenge;
+    if (!ch && location.hash !== '#mine') window.history.replaceState(null, '', '#mine');
     this.chosen = '';
     // What is saved is what was edited, as it is now: not whatever is loaded when the save runs.
     const doc = this.doc;
     if (!doc) return;
     const c = this.compare;
     const view: LinkView = { atMs: this.playback.positionUs / 1000, selected: this.selected ?? undefined, ...(c && { compare: { title: c.title, changes: c.changes } }) };
-    this.autosave.schedule(() => this.save(doc, view));
+    // A challenge's attempt is kept apart from the learner's own work, never over it.
+    if (ch) ch.changed(doc, (job) => this.autosave.schedule(job));
+    else this.autosave.schedule(() => this.save(doc, view));
     // B is always A with the comparison's changes.
     if (c) void c.follow(doc, c.title, c.changes);
   }
@@ -376,6 +451,7 @@ export class Playground {
   }
 
   dispose(): void {
+    this.setChallenge(null);
     this.closeCompare();
     this.main.dispose();
   }

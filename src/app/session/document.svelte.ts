@@ -21,6 +21,13 @@ export class DocumentEdits {
    * removed, a node dragged or edited) with the document it replaced. Plain loads do not call it.
    */
   onedit: ((before: ScenarioDoc, label: string) => void) | null = null;
+  /**
+   * Asked before each change the learner makes to the document's system (a parameter, a fault,
+   * an editor change; not where a node is drawn): a sentence saying why it may not be made, or
+   * null. A challenge allows only some changes; a refused one changes nothing and the sentence
+   * becomes the notice.
+   */
+  guard: ((next: ScenarioDoc) => string | null) | null = null;
   /** The last document given to load, for a reload after a crash before any loaded. */
   lastDocument: unknown = null;
   /**
@@ -96,6 +103,7 @@ export class DocumentEdits {
    */
   async replace(doc: ScenarioDoc): Promise<boolean> {
     const s = this.s;
+    if (this.refused(doc)) return false;
     // A seek still on its way (the one a previous edit's reload asked for) is where the learner is.
     const atUs = s.playback.playing ? (s.run.frame?.nowUs ?? 0) : s.head.positionUs;
     const ok = await this.load({ ...doc, format: 'faultline/1' }, { atUs: Math.min(atUs, doc.durationMs * 1000), sameWork: true });
@@ -126,8 +134,20 @@ export class DocumentEdits {
     });
   }
 
+  /** Whether the guard refuses `next` (it then says why in the notice). */
+  private refused(next: ScenarioDoc | null): boolean {
+    const why = next && this.guard ? this.guard(next) : null;
+    if (why !== null) this.s.notice = why;
+    return why !== null;
+  }
+
+  private withFaults(faults: FaultSpec[]): ScenarioDoc | null {
+    return this.doc ? { ...this.doc, faults } : null;
+  }
+
   /** Add a fault to the timeline; the worker replays to the current time with it. */
   addFault(fault: FaultDraft): Promise<boolean> {
+    if (this.doc && this.refused(this.withFaults([...this.doc.faults, fault as FaultSpec]))) return Promise.resolve(false);
     return this.changeFaults(async (api, stale) => {
       const res = await this.s.channel.call<FaultsResult>(() => api.addFault(fault), `adding the ${fault.kind} and replaying the run with it`);
       return !stale() && this.applyFaults(res, `add ${fault.kind}`);
@@ -135,6 +155,7 @@ export class DocumentEdits {
   }
 
   removeFault(id: string): Promise<boolean> {
+    if (this.doc && this.refused(this.withFaults(this.doc.faults.filter((f) => f.id !== id)))) return Promise.resolve(false);
     return this.changeFaults(async (api, stale) => {
       const res = await this.s.channel.call<FaultsResult>(() => api.removeFault(id), 'removing the fault and replaying the run without it');
       return !stale() && this.applyFaults(res, 'remove fault');
@@ -149,6 +170,7 @@ export class DocumentEdits {
     const moved: FaultSpec = { ...old, atMs: clamped };
     if (old.untilMs !== undefined) moved.untilMs = Math.min(this.durationMs, clamped + (old.untilMs - old.atMs));
     if (moved.untilMs !== undefined && moved.untilMs <= moved.atMs) delete moved.untilMs;
+    if (this.doc && this.refused(this.withFaults(this.doc.faults.map((f) => (f.id === id ? moved : f))))) return Promise.resolve(false);
     const before = this.doc;
     const ch = this.s.channel;
     return this.changeFaults(async (api, stale) => {

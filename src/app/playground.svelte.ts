@@ -102,8 +102,12 @@ export class Playground {
     return this.main.document.doc;
   }
 
+  /**
+   * The scenario's what-ifs, to apply or to compare with: none in a challenge, whose scenario's
+   * what-ifs could hand out the answer (the what-if panel and Compare… both read them here).
+   */
   get whatIfs(): WhatIf[] {
-    return whatIfsOf(this.doc);
+    return this.challenge ? [] : whatIfsOf(this.doc);
   }
 
   /** The nodes to ring: the selected anomaly's, or the narration's focus. */

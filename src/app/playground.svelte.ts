@@ -70,6 +70,8 @@ export class Playground {
   /** The comparison beside the run, if one is open. */
   compare = $state.raw<Comparison | null>(null);
   view = $state<View>('library');
+  /** The part of the library asked for (#challenges), to bring into view; null for its top. */
+  librarySection = $state<'challenges' | null>(null);
   /** The built-in shown as written, or '' (the learner's own scenario). */
   chosen = $state('');
   selected = $state<string | null>(null);
@@ -135,6 +137,7 @@ export class Playground {
       this.tour.leave();
       this.playback.pause();
       this.view = 'library';
+      this.librarySection = source.section ?? null;
       return true;
     }
     let document: unknown;

@@ -217,3 +217,24 @@ test("a list the challenge allows (a monitor's alert rules) is edited as JSON in
   await expect(page.getByTestId('lock-note')).toHaveText('Nothing on app may change in this challenge: its fields are read-only.');
   await page.getByRole('region', { name: 'Inspector' }).screenshot({ path: 'test-results/challenge-locked-node.png' });
 });
+
+test('the header leads to the challenges from anywhere, and the scenario menu names the challenge being attempted', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/#play=async-failover');
+  await expect(page.getByTestId('scenario')).toBeVisible();
+  await page.getByRole('navigation', { name: 'Library' }).getByRole('link', { name: 'Challenges' }).click();
+  await expect(page).toHaveURL(/#challenges$/);
+  // The library, at its shelf, with the shelf's heading focused for the keyboard.
+  const heading = page.getByRole('heading', { name: 'Challenges', level: 2 });
+  await expect(heading).toBeFocused();
+  await expect(heading).toBeInViewport();
+  await expect(page.getByTestId('nav-challenges')).toHaveAttribute('aria-current', 'page');
+
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/#challenge=/);
+  const title = await page.getByTestId('challenge').locator('#challenge-h').textContent();
+  await expect(page.getByTestId('scenario').locator('option:checked')).toHaveText(`(challenge: ${title!.trim()})`);
+  await page.screenshot({ path: 'test-results/challenge-header.png' });
+  expect(errors).toEqual([]);
+});

@@ -322,6 +322,14 @@ function drawAnomalyBadges(ctx: CanvasRenderingContext2D, s: StaticScene): Drawn
   }
   const stacked = new Map<string, number>();
   const drawn: DrawnMarks = [];
+  // What part of the stage is on the canvas, in stage coordinates: a badge is as wide as its
+  // text, and one on a node near an edge (or in the narrower stage of a comparison) would
+  // run off it; it is slid back inside instead.
+  const m = ctx.getTransform();
+  const left = -m.e / m.a;
+  const right = (ctx.canvas.width - m.e) / m.a;
+  const top = -m.f / m.d;
+  const inset = 4 / s.k;
   for (const [key, c] of counts) {
     const n = s.layout.nodes.get(c.node);
     if (!n) continue;
@@ -331,8 +339,8 @@ function drawAnomalyBadges(ctx: CanvasRenderingContext2D, s: StaticScene): Drawn
     ctx.font = `700 ${s.k < COMPACT_BELOW_K ? 16 : 11}px ${t.font}`;
     const w = ctx.measureText(text).width + 26;
     const h = s.k < COMPACT_BELOW_K ? 24 : 18;
-    const bx = n.x + n.w / 2 - w + 10;
-    const by = n.y - n.h / 2 - h - 4 - row * (h + 3);
+    const bx = Math.max(left + inset, Math.min(n.x + n.w / 2 - w + 10, right - inset - w));
+    const by = Math.max(top + inset, n.y - n.h / 2 - h - 4 - row * (h + 3));
     ctx.fillStyle = t.bad;
     roundRect(ctx, bx, by, w, h, 4);
     ctx.fill();

@@ -233,6 +233,9 @@ test('the header leads to the challenges from anywhere, and the scenario menu na
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/#challenge=/);
+  // The challenge opens at the top of its page, the header in view, however far down the shelf was.
+  await expect(page.getByTestId('scenario')).toBeInViewport();
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
   const title = await page.getByTestId('challenge').locator('#challenge-h').textContent();
   await expect(page.getByTestId('scenario').locator('option:checked')).toHaveText(`(challenge: ${title!.trim()})`);
   await page.screenshot({ path: 'test-results/challenge-header.png' });

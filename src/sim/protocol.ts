@@ -190,7 +190,6 @@ export type Command =
   /** An autoscaler loads a snapshot onto a spare database. */
   | { verb: 'provision'; snapshot: DbSnapshotData | null }
   | { verb: 'managed-failover'; to?: string }
-  | { verb: 'repoint'; to: string }
   /** A new primary claims the role endpoints, with its epoch (a late claim from an older one loses). */
   | { verb: 'claim'; node: string; epoch: number }
   | { verb: 'resize-pool'; poolSize: number }
@@ -201,8 +200,13 @@ export type Command =
   | { verb: 'detach'; node: string }
   | { verb: 'add-replica' };
 
-/** A change to a node's machine rather than its process: done even while it is down. */
+/**
+ * A change to a node's machine or its configuration rather than its process: done even while
+ * it is down (or paused), and found by the process when it runs again.
+ */
 export type Configure =
+  /** Where a client sends requests, or where an endpoint resolves: its configuration (a file, a DNS record). */
+  | { verb: 'repoint'; to: string }
   | { verb: 'resize-disk'; bytes: number }
   /** Space taken (or freed, when negative) on the disk by something else. */
   | { verb: 'fill-disk'; bytes: number }

@@ -485,7 +485,14 @@ export const client: Component<Client> = {
       scheduleNext(ctx, 'read');
       return undefined;
     }
+    return `a client does not take '${cmd.verb}'`;
+  },
+
+  // Its configuration, changed whether or not the process runs: a client down at the time
+  // starts again with it (cached endpoint answers are the process's, and go with it).
+  onConfigure(ctx, cmd) {
     if (cmd.verb !== 'repoint') return `a client does not take '${cmd.verb}'`;
+    const p = ctx.p;
     const to = cmd.to;
     const readsFollow = p.readTarget === p.target;
     p.target = to;

@@ -8,7 +8,7 @@
 // It follows the primary of its own group of databases (`databases`, default all of them),
 // so two clusters in one world each keep their own endpoint.
 
-import type { Component, Ctx } from '../kernel/component';
+import type { Component, Ctx, DownCtx } from '../kernel/component';
 import type { EndpointSpec } from '../spec';
 import type { EndpointDetail } from '../views';
 import { ENDPOINT_PARAMS } from '../params/endpoint';
@@ -38,10 +38,12 @@ interface Endpoint {
 }
 
 type C = Ctx<Endpoint>;
+/** Code that also runs while the name's server is down (a repoint). */
+type DC = DownCtx<Endpoint>;
 
 
 /** The databases whose primary this endpoint follows. */
-function group(ctx: C): readonly string[] {
+function group(ctx: DC): readonly string[] {
   return ctx.spec.databases ?? ctx.nodesOfKind('database');
 }
 
@@ -55,7 +57,7 @@ function initialRecord(ctx: C, resolvesTo: string): string {
   return '';
 }
 
-function setRecord(ctx: C, node: string): void {
+function setRecord(ctx: DC, node: string): void {
   const p = ctx.p;
   if (p.record === node) return;
   p.record = node;
@@ -102,14 +104,18 @@ export const endpoint: Component<Endpoint> = {
         if (!group(ctx).includes(cmd.node)) return undefined; // another cluster's primary
         ctx.setTimer((ctx.spec.updateDelayMs ?? ENDPOINT_DEFAULTS.updateDelayMs) * 1000, { name: 'claim', data: { node: cmd.node, epoch: cmd.epoch } });
         return undefined;
-      case 'repoint': {
-        const to = cmd.to;
-        p.resolvesTo = to === 'role:primary' || to.startsWith('node:') ? to : `node:${to}`;
-        setRecord(ctx, initialRecordAfterRepoint(ctx, p.resolvesTo));
-        return undefined;
-      }
     }
     return `an endpoint does not take '${cmd.verb}'`;
+  },
+
+  // The record is configuration: an operator edits it whatever state the name's server is in.
+  onConfigure(ctx, cmd) {
+    if (cmd.verb !== 'repoint') return `an endpoint does not take '${cmd.verb}'`;
+    const p = ctx.p;
+    const to = cmd.to;
+    p.resolvesTo = to === 'role:primary' || to.startsWith('node:') ? to : `node:${to}`;
+    setRecord(ctx, initialRecordAfterRepoint(ctx, p.resolvesTo));
+    return undefined;
   },
 
   queries: {
@@ -126,7 +132,7 @@ export const endpoint: Component<Endpoint> = {
 };
 
 /** After a repoint to `role:primary`, ask the databases who is primary now. */
-function initialRecordAfterRepoint(ctx: C, resolvesTo: string): string {
+function initialRecordAfterRepoint(ctx: DC, resolvesTo: string): string {
   if (resolvesTo.startsWith('node:')) return resolvesTo.slice(5);
   for (const id of group(ctx)) {
     if (ctx.query(id, 'role') === 'primary') return id;

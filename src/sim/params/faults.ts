@@ -61,6 +61,7 @@ export const FAULT_PARAMS = {
       to: { type: 'address', forms: REQUEST_TARGET, required: true, checkedBy: 'rule', label: 'To', help: 'For a client an endpoint id, a database id or `node:<id>`; for an endpoint `role:primary`, `node:<id>` or a database id.' },
     }),
     help: 'Reconfigure where a client sends requests, or where an endpoint resolves: the fix, or the misconfiguration.',
+    doc: 'Reconfigure where a client sends requests, or where an endpoint resolves: the fix, or the misconfiguration. It changes configuration, not the running process, so it is made whether or not the target runs: a client crashed at the time starts again with the new address.',
   }),
   promote: fault({ label: 'Promote', group: 'operator', target: ['database'], untilMs: 'ignored', fields: NONE, help: 'An operator promotes a replica to primary by hand.' }),
   demote: fault({

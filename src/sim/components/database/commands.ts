@@ -65,6 +65,7 @@ export function onConfigure(ctx: DownC, cmd: Configure): string | undefined {
     case 'restore-load':
       return loadBackup(ctx);
   }
+  return `a database does not take '${cmd.verb}'`;
 }
 
 /** `restore-backup` begins, with the process down: take the backup of `from` now. */

@@ -73,6 +73,33 @@ describe('restoring a database from a backup', () => {
     expect(lost[0].explanation).toContain(`db1 was restored at 25.000 s from a backup of db2 that ended at lsn ${taken.data!.lsn}`);
   });
 
+  // Found by the swarm (seed 781): a restart in the middle of a restore brought the server
+  // up on its old data, and the backup then loaded under the running process. A server does
+  // not start on a data directory being restored: it stays down, says why, and starts when
+  // the restore is done, with the backup's data.
+  it.each([
+    ['a restart', [{ atMs: 22_000, kind: 'restart', target: 'db2' }]],
+    ['the end of a crash', [{ atMs: 15_000, untilMs: 22_000, kind: 'crash', target: 'db2' }]],
+    ['the end of a machine move', [{ atMs: 21_000, untilMs: 23_000, kind: 'move-machine', target: 'db2' }]],
+  ])('%s during a restore does not start the database before the restore is done', (_, more) => {
+    const faults = [{ atMs: 20_000, untilMs: 30_000, kind: 'restore-backup', target: 'db2', from: 'db1' }, ...more];
+    const mid = runWorld(1, faults, 25_000);
+    const at = (sim: typeof mid.sim) => sim.view(sim.index('db2'));
+    expect(at(mid.sim).status).toBe('down');
+    const refused = mid.marks.filter((m) => m.node === 'db2' && m.kind === 'start-refused');
+    expect(refused.map((m) => m.atUs)).toEqual([22_000_000 + (more[0].kind === 'move-machine' ? 1_000_000 : 0)]);
+    expect(mid.sim.journals.log.items.some((l) => l.node === 'db2' && /does not start: a backup of db1 is still being restored onto it/.test(l.text))).toBe(true);
+
+    const r = runWorld(1, faults);
+    const db2 = r.marks.filter((m) => m.node === 'db2' && m.atUs >= 20 * S);
+    // Down from the restore's start to its end; the backup loaded, then the server started.
+    expect(db2.filter((m) => m.kind === 'restart').map((m) => m.atUs)).toEqual([30 * S]);
+    expect(db2.findIndex((m) => m.kind === 'restored')).toBeLessThan(db2.findIndex((m) => m.kind === 'restart'));
+    expect(at(r.sim).status).toBe('up');
+    expect(Math.abs(r.db('db2').lsn - r.db('db1').lsn)).toBeLessThanOrEqual(5);
+    expect(r.anomalies).toEqual([]);
+  });
+
   it('the validator names what a restore needs', () => {
     const errorsOf = (f: Record<string, unknown>) => {
       const res = validateScenario(world(1, [{ atMs: 1000, kind: 'restore-backup', ...f }]));

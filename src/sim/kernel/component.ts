@@ -162,6 +162,11 @@ export interface Component<K extends KindTypes = KindTypes> {
   init(ctx: Ctx<K>): { p: K['persisted']; v: K['volatile'] };
   /** Volatile state after a restart, from `ctx.p` (what survived the crash); `ctx.v` is unset until it assigns it. */
   recover(ctx: Ctx<K>): K['volatile'];
+  /**
+   * Why the process cannot be started now (its data is still being replaced), or undefined:
+   * a restart then leaves it down, saying why.
+   */
+  startRefusal?(ctx: DownCtx<K>): string | undefined;
   /** Any message may arrive (a misaddressed one too): a component ignores types it does not take. */
   onMessage(ctx: Ctx<K>, msg: Message<K['inbox']>): void;
   onTimer(ctx: Ctx<K>, timer: K['timer']): void;

@@ -459,10 +459,16 @@ export class Sim {
   restart(i: number): void {
     const node = this.state.nodes[i];
     if (node.status !== 'down') return this.kernelLog(`${this.ids[i]} is not down; restart ignored`);
+    const c = this.comps[i];
+    if (c.startRefusal) {
+      this.enter(i);
+      const why = c.startRefusal(this.ctx);
+      if (why !== undefined) return this.nodeEvent(i, 'start-refused', `does not start: ${why}`);
+    }
     node.status = 'up';
     this.nodeEvent(i, 'restart', 'restarted from what it persisted');
     this.enter(i);
-    const v = this.comps[i].recover(this.ctx);
+    const v = c.recover(this.ctx);
     // It may have stopped again at once (its disk still full).
     if (node.status === 'up') node.v = v;
   }

@@ -126,7 +126,7 @@ export const FAULT_PARAMS = {
     label: 'Restore a backup', group: 'operator', target: ['database'], untilMs: 'required', untilMissing: 'the time the restore is done and the database starts',
     fields: params({ from: { type: 'ref', kinds: ['database'], required: true, missing: 'the id of the database the backup is taken from', label: 'From', help: 'Another database, backed up at `atMs`.' } }),
     help: 'Rebuild a database from a backup of another taken at `atMs`: out of service until `untilMs`, then it starts with that data and a cold cache and replays the log written since.',
-    doc: 'An operator rebuilds `target` from a backup of `from` taken at `atMs`: out of service until `untilMs`, then it starts with the backup\'s data and a cold cache and replays the log written since from the node it follows. Onto a spare (`provisioned: false`) it builds a new machine; onto a replica far behind it replaces a long catch-up; onto a primary it throws away what was written after the backup.',
+    doc: 'An operator rebuilds `target` from a backup of `from` taken at `atMs`: out of service until `untilMs` (a restart meanwhile leaves it down, as a server will not start on a data directory being restored), then it starts with the backup\'s data and a cold cache and replays the log written since from the node it follows. Onto a spare (`provisioned: false`) it builds a new machine; onto a replica far behind it replaces a long catch-up; onto a primary it throws away what was written after the backup.',
   }),
 } as const;
 

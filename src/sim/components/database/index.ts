@@ -122,6 +122,15 @@ export const database: Component<Database> = {
     return ctx.v;
   },
 
+  // A restore replaces its data directory: started before the restore is done, the server
+  // would find half a data directory (pgBackRest refuses to restore under a running server,
+  // and a server will not start on one being restored). It starts when the restore ends.
+  startRefusal(ctx) {
+    const p = ctx.p;
+    if (!p.restoring) return undefined;
+    return `a backup of ${p.restoringFrom ?? 'another database'} is still being restored onto it; it starts when the restore is done`;
+  },
+
   onMessage(ctx, msg) {
     const p = ctx.p;
     if (p.spare) return; // an empty machine slot: nothing listens

@@ -3,7 +3,8 @@
 // to know about it. No DOM: unit tests call these directly.
 
 import { NODE_BASE_PARAMS, nodeParams, type NumberParam, type Param, type ParamTable } from '../sim/params';
-import type { NodeKind, NodeSpec } from '../sim/spec';
+import type { FaultSpec, NodeKind, NodeSpec } from '../sim/spec';
+import { FAULT_PARAMS, type FaultKind } from '../sim/params/faults';
 import { numberProblem } from '../scenario/validate';
 
 interface FieldBase {
@@ -78,8 +79,20 @@ export function inspectorFields(kind: NodeKind, extended: boolean): InspectorFie
   return out;
 }
 
-/** A field's value in a node (`diurnal.periodMs` reads inside `diurnal`). */
-export function fieldValue(spec: NodeSpec, key: string): unknown {
+/**
+ * A fault's own fields the fault editor offers, from the fault table (src/sim/params/faults):
+ * numbers, switches and names. Lists and pairs (a partition's sides) stay in the JSON.
+ */
+export function faultFields(kind: FaultKind): InspectorField[] {
+  const table: ParamTable = FAULT_PARAMS[kind].fields;
+  return Object.entries(table).flatMap(([key, p]) => {
+    const f = fieldOf(key, p.label, p);
+    return f && f.type !== 'site' ? [f] : [];
+  });
+}
+
+/** A field's value in a node or a fault (`diurnal.periodMs` reads inside `diurnal`). */
+export function fieldValue(spec: NodeSpec | FaultSpec, key: string): unknown {
   let v: unknown = spec;
   for (const part of key.split('.')) {
     if (typeof v !== 'object' || v === null || !Object.hasOwn(v, part)) return undefined;

@@ -170,21 +170,37 @@ export class DocumentEdits {
     const moved: FaultSpec = { ...old, atMs: clamped };
     if (old.untilMs !== undefined) moved.untilMs = Math.min(this.durationMs, clamped + (old.untilMs - old.atMs));
     if (moved.untilMs !== undefined && moved.untilMs <= moved.atMs) delete moved.untilMs;
-    if (this.doc && this.refused(this.withFaults(this.doc.faults.map((f) => (f.id === id ? moved : f))))) return Promise.resolve(false);
+    return this.replaceFault(old, moved, 'move fault', 'moving the fault and replaying the run');
+  }
+
+  /**
+   * Change a fault in place (its time, its end, its own fields): the fault editor's Apply. The
+   * worker's validator judges the new fault; a refused one changes nothing and says why.
+   */
+  editFault(id: string, next: FaultSpec): Promise<boolean> {
+    const old = this.doc?.faults.find((f) => f.id === id);
+    if (!old) return Promise.resolve(false);
+    return this.replaceFault(old, { ...next, id }, `edit ${old.kind}`, 'changing the fault and replaying the run');
+  }
+
+  /** Remove `old`, add `next` in its place; one step of undo. */
+  private replaceFault(old: FaultSpec, next: FaultSpec, label: string, doing: string): Promise<boolean> {
+    const id = old.id!;
+    if (this.doc && this.refused(this.withFaults(this.doc.faults.map((f) => (f.id === id ? next : f))))) return Promise.resolve(false);
     const before = this.doc;
     const ch = this.s.channel;
     return this.changeFaults(async (api, stale) => {
-      const removed = await ch.call<FaultsResult>(() => api.removeFault(id), 'moving the fault and replaying the run');
+      const removed = await ch.call<FaultsResult>(() => api.removeFault(id), doing);
       if (stale()) return false;
       if (!removed.ok) return this.applyFaults(removed, null);
-      const added = await ch.call<FaultsResult>(() => api.addFault(moved), 'moving the fault and replaying the run');
+      const added = await ch.call<FaultsResult>(() => api.addFault(next), doing);
       if (stale()) return false;
       if (added.ok) {
         const ok = this.applyFaults(added, null);
-        if (ok && before) this.onedit?.(before, 'move fault');
+        if (ok && before) this.onedit?.(before, label);
         return ok;
       }
-      // Put it back where it was, so a refused move changes nothing.
+      // Put it back as it was, so a refused change changes nothing.
       await ch.call<FaultsResult>(() => api.addFault(old), 'putting the fault back');
       return this.applyFaults(added, null);
     });

@@ -218,15 +218,23 @@ export class Facts {
 
   /**
    * The lineage that survives, as known at `asOfUs` (of one replication group, if given):
-   * the promotion with the highest epoch (the latest if tied).
+   * the promotion with the highest epoch. Two promotions can share an epoch (an operator's,
+   * made cut off from the orchestrator that had used it meanwhile): then the one whose node
+   * is still primary, not demoted since, goes on; failing that, the latest.
    */
   finalLineage(group?: string, asOfUs = Infinity): Promotion | undefined {
     let best: Promotion | undefined;
     for (const p of this.promotions) {
       if (p.atUs > asOfUs || (group !== undefined && this.groupOf(p.node) !== group)) continue;
-      if (!best || p.epoch >= best.epoch) best = p;
+      if (!best || p.epoch > best.epoch || (p.epoch === best.epoch && (this.standing(p, asOfUs) || !this.standing(best, asOfUs)))) best = p;
     }
     return best;
+  }
+
+  /** Whether the tenure a promotion began still lasts at `asOfUs` (its node not demoted by then). */
+  private standing(p: Promotion, asOfUs: number): boolean {
+    const s = this.spanAt(p.node, 'primary', p.atUs);
+    return s !== undefined && s.endUs > asOfUs;
   }
 
   /** The promotion that started `epoch` on `node`, if any (by `asOfUs`). */

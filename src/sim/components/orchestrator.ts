@@ -233,6 +233,15 @@ function onPong(ctx: C, id: string, b: PongBody): void {
     ctx.log(`${id} still acts as primary (epoch ${b.epoch}); demoting it to follow ${p.primary}`);
     ctx.mark('demote', { node: id, to: p.primary });
     ctx.send(id, 'follow', { node: p.primary, epoch: p.epoch }, PING_BYTES);
+    // Promoted by an operator who could not hear of our epoch, it took the same one, and a
+    // role endpoint may have taken its claim over ours (an older epoch's claim never does).
+    // Point the name back at the primary that goes on, as an orchestrator's recovery hooks
+    // update DNS, or clients stay on the demoted node for good: nothing claims it again.
+    if (b.epoch === p.epoch) {
+      for (const ep of ctx.nodesOfKind('endpoint')) {
+        if (ctx.query(ep, 'resolve') === id) ctx.command(ep, { verb: 'claim', node: p.primary, epoch: p.epoch });
+      }
+    }
   } else if (b.follow !== p.primary && ctx.nodeSpec(id)?.kind === 'database') {
     // A replica that missed the re-pointing (it was down or cut off at the time).
     ctx.send(id, 'follow', { node: p.primary, epoch: p.epoch }, PING_BYTES);

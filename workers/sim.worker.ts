@@ -22,6 +22,7 @@ function defer(fn: () => void): void {
 const host = new SimHost((input) => (typeof input === 'string' ? parseScenario(input) : validateScenario(input)), {
   now: () => performance.now(),
   defer,
+  later: (fn, ms) => setTimeout(fn, ms),
 });
 
 /** Hand over the frame's message buffer (in `value`, or in its `frame`) instead of copying it. */
@@ -32,19 +33,30 @@ function moved<T>(value: T): T {
   return buffer instanceof ArrayBuffer ? Comlink.transfer(value, [buffer]) : value;
 }
 
+/** A request, counted in the host's work profile as `call.<name>`. */
+function timed<T>(name: string, fn: () => T): T {
+  const t0 = performance.now();
+  try {
+    return fn();
+  } finally {
+    host.noteWork(`call.${name}`, t0);
+  }
+}
+
 const api: SimApi & { spinForTest(ms: number): void } = {
-  load: (input) => moved(host.load(input)),
-  advanceTo: (targetUs, maxEvents) => moved(host.advanceTo(targetUs, maxEvents)),
-  seek: (targetUs) => moved(host.seek(targetUs)),
-  step: () => moved(host.step()),
+  load: (input) => timed('load', () => moved(host.load(input))),
+  advanceTo: (targetUs, maxEvents) => timed('advanceTo', () => moved(host.advanceTo(targetUs, maxEvents))),
+  seek: (targetUs) => timed('seek', () => moved(host.seek(targetUs))),
+  step: () => timed('step', () => moved(host.step())),
   progress: () => host.progress(),
-  addFault: (fault) => moved(host.addFault(fault)),
-  removeFault: (id) => moved(host.removeFault(id)),
+  addFault: (fault) => timed('addFault', () => moved(host.addFault(fault))),
+  removeFault: (id) => timed('removeFault', () => moved(host.removeFault(id))),
   summary: () => host.summary(),
   history: () => host.history(),
   linearizability: (options) => host.linearizability(options),
   historyWindow: (query) => host.historyWindow(query),
   historyJson: () => host.historyJson(),
+  workProfile: (reset) => host.workProfile(reset),
   /**
    * Computes for `ms` without answering, as a runaway replay does. Only the page's test hook
    * (a page opened with ?testhook) asks for it, to test how the page lets a learner stop it.

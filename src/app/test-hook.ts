@@ -9,6 +9,7 @@ import type { Playback } from './session/playback.svelte';
 import { SPEEDS_X } from './speeds';
 import type { Point } from './stage/layout';
 import type { PendingSave } from './autosave';
+import type { WorkProfile } from '../sim/host';
 
 export interface FaultlineHook {
   state(): {
@@ -57,6 +58,8 @@ export interface FaultlineHook {
   /** Start recording animation-frame timestamps and worker round trips. */
   perfStart(): void;
   perfStop(): { frameMs: number[]; workerMs: number[] };
+  /** Where the worker's time went since the load or the last reset (the host's work profile); null if the worker failed. */
+  workProfile(reset?: boolean): Promise<WorkProfile | null>;
 }
 
 declare global {
@@ -157,5 +160,6 @@ export function installTestHook(session: SimSession, playback: Playback, nodePoi
       recording = false;
       return { frameMs, workerMs: session.channel.workerMs.slice(workerFrom) };
     },
+    workProfile: (reset) => session.channel.glance((api) => api.workProfile(reset)),
   };
 }

@@ -57,8 +57,19 @@ export const OP_STATS_WINDOW_US = 600_000_000;
 export const RUN_AHEAD_BUDGET_BYTES = 384 * 1024 * 1024;
 /** Wall time of one run-ahead slice: the longest a frame request waits behind it. */
 export const RUN_AHEAD_SLICE_MS = 6;
-/** Events the runner takes at a time within a slice (and a slice without a clock). */
+/**
+ * While the page plays inside the known range (frame requests follow each other, each a
+ * replay the run-ahead does not help), a slice lasts about this long, and only one runs
+ * between two requests: the run-ahead then takes the worker's spare moments without holding
+ * up a frame. Playing beyond it, slices run as when paused: the next frame waits for them.
+ */
+export const RUN_AHEAD_PLAYING_SLICE_MS = 2;
+/** A frame request inside the known range within this long of the last one means the page is playing there. */
+export const PLAYING_WITHIN_MS = 100;
+/** Events the runner takes at a time within a slice, at most (and a slice without a clock). */
 export const RUN_AHEAD_CHUNK_EVENTS = 4_000;
+/** ... and at least, however slow the events. */
+const RUN_AHEAD_MIN_CHUNK_EVENTS = 250;
 /** Wall time a call spends running beyond the known range before it answers (a seek's progress). */
 export const CALL_BUDGET_MS = 250;
 /**
@@ -219,6 +230,8 @@ export interface SimApi {
    * so the page never holds the entries as objects, and no single string is huge.
    */
   historyJson(): string[];
+  /** Where the worker's time went since the load (or the last reset): see WorkProfile. */
+  workProfile(reset?: boolean): WorkProfile;
 }
 
 /** One client operation: its invocation paired with its completion, if any. */
@@ -273,12 +286,35 @@ export interface HostOptions {
    * `runAheadSlice` is called.
    */
   defer?: (fn: () => void) => void;
+  /**
+   * Runs a function after `ms` (the worker's setTimeout): the run-ahead, held to a slice per
+   * frame request while the page plays, carries on by itself once the requests stop.
+   * Without it, slices follow each other as when nothing plays.
+   */
+  later?: (fn: () => void, ms: number) => void;
   runAheadBudgetBytes?: number;
   /** Wall time a call may spend beyond the known range before answering (needs `now`). */
   callBudgetMs?: number;
   /** The runner's checkpoint policy (tests make it dense, so that frames really come from restores). */
   checkpoints?: Partial<CheckpointPolicy>;
 }
+
+/** What one kind of the host's work cost: how often, how long (wall ms), and events run where it runs any. */
+export interface WorkFigures {
+  count: number;
+  ms: number;
+  events: number;
+}
+
+/**
+ * The host's work by kind, since the load or the last reset: where a worker's time goes (the
+ * benchmark reads it through the page's test hook). Timed with the host's clock; without
+ * one, only counted. Kinds: `run` (the runner simulating), `digest` (checkers and statistics
+ * fed), `restore` and `replay` (the viewer), `frame` (building one) and its parts
+ * `frame.messages`, `frame.nodes`, `frame.anomalies`, `frame.ops`; `slice` (a run-ahead
+ * slice, its run and digest included), `call.<method>` (a request, all of it).
+ */
+export type WorkProfile = Record<string, WorkFigures>;
 
 /** Budgets for a check run from the page: a few seconds at most, never a frozen worker. */
 export const LINEARIZABILITY_BUDGET_STEPS = 20_000_000;
@@ -335,6 +371,12 @@ export class SimHost implements SimApi {
   private memo = new MessageMemo();
   private pumpScheduled = false;
   private span: { history: RunDigest | null; cursor: number; maxUs: number } = { history: null, cursor: 0, maxUs: 0 };
+  private work: WorkProfile = {};
+  /** When the last frame request while playing (`advanceTo`) was answered, by the host's clock. */
+  private lastPlayMs = -Infinity;
+  private resumeScheduled = false;
+  /** The runner's recent speed, events per wall ms (0: not measured yet): sizes a slice's chunks. */
+  private eventsPerMs = 0;
 
   constructor(
     private readonly validate: Validate,
@@ -353,6 +395,7 @@ export class SimHost implements SimApi {
     }
     this.scenario = scenario;
     this.runner = runner;
+    this.work = {};
     this.viewer = null;
     this.memo = new MessageMemo();
     this.digest = new RunDigest(scenario);
@@ -367,15 +410,24 @@ export class SimHost implements SimApi {
     const runner = this.need();
     const target = Math.max(this.shown!.atUs, Math.round(targetUs));
     const budget = maxEvents !== undefined && maxEvents >= 1 ? Math.min(EVENTS_PER_CALL, Math.floor(maxEvents)) : EVENTS_PER_CALL;
+    let frame: Frame;
     if (target <= runner.nowUs) {
       // Inside the known range the budget bounds the replay from the nearest checkpoint (or
       // from where the viewer is): with checkpoints closer together than that, every frame
       // lands where asked, at any speed.
       const src = this.at(target, budget);
-      return this.frameOf(src, false, src.nowUs === target);
+      frame = this.frameOf(src, false, src.nowUs === target);
+      // The page plays inside the known range: the next request follows soon, and the
+      // run-ahead is not what it waits for. One short slice may run before it.
+      this.lastPlayMs = this.clock();
+    } else {
+      // Beyond it, the next frame waits for the runner: slices in between are its work.
+      this.lastPlayMs = -Infinity;
+      this.extend(target, budget);
+      frame = this.frameOf(runner, false, runner.nowUs >= target || runner.aborted !== null);
     }
-    this.extend(target, budget);
-    return this.frameOf(runner, false, runner.nowUs >= target || runner.aborted !== null);
+    this.kick();
+    return frame;
   }
 
   seek(targetUs: number): Frame | Pending {
@@ -392,8 +444,9 @@ export class SimHost implements SimApi {
       const now = this.options.now;
       const t0 = now?.() ?? 0;
       const budgetMs = this.options.callBudgetMs ?? CALL_BUDGET_MS;
-      do this.extend(target, now ? RUN_AHEAD_CHUNK_EVENTS * 8 : Infinity);
+      do this.extend(target, now ? RUN_AHEAD_CHUNK_EVENTS * 8 : Infinity, false);
       while (runner.nowUs < target && !runner.aborted && now && now() - t0 < budgetMs);
+      this.digestRun();
       this.kick();
       if (runner.nowUs < target && !runner.aborted) return { pending: true, targetUs: target, runAhead: this.progress() };
     }
@@ -426,23 +479,35 @@ export class SimHost implements SimApi {
   }
 
   /**
-   * Run ahead for one slice (about RUN_AHEAD_SLICE_MS with a clock, else one chunk of
-   * events). The worker's scheduler calls it between requests; tests may call it directly.
+   * Run ahead for one slice (about `sliceMs` with a clock, else one chunk of events). The
+   * worker's scheduler calls it between requests; tests may call it directly.
    */
-  runAheadSlice(): RunAhead {
+  runAheadSlice(sliceMs = RUN_AHEAD_SLICE_MS): RunAhead {
     const runner = this.runner;
     if (!runner || this.state !== 'running') return this.progress();
     const endUs = this.scenario!.durationMs * 1000;
     const now = this.options.now;
     const t0 = now?.() ?? 0;
+    const e0 = runner.state.executed;
     for (;;) {
       if (runner.aborted) this.state = 'stopped';
       else if (runner.nowUs >= endUs) this.state = 'end';
       else if (this.heldBytes() >= this.budgetBytes) this.state = 'budget';
       if (this.state !== 'running') break;
-      this.extend(endUs, RUN_AHEAD_CHUNK_EVENTS);
-      if (!now || now() - t0 >= RUN_AHEAD_SLICE_MS) break;
+      // Chunks of about a third of the slice at the runner's recent speed, so that a slice
+      // ends near its time (a chunk of a busy world's events can take longer than a slice).
+      const chunk = now && this.eventsPerMs > 0 ? Math.max(RUN_AHEAD_MIN_CHUNK_EVENTS, Math.min(RUN_AHEAD_CHUNK_EVENTS, Math.round((this.eventsPerMs * sliceMs) / 3))) : RUN_AHEAD_CHUNK_EVENTS;
+      const c0 = now?.() ?? 0;
+      const before = runner.state.executed;
+      this.extend(endUs, chunk, false);
+      if (!now) break;
+      const t = now();
+      const ran = runner.state.executed - before;
+      if (ran > 0 && t > c0) this.eventsPerMs = this.eventsPerMs > 0 ? 0.7 * this.eventsPerMs + (0.3 * ran) / (t - c0) : ran / (t - c0);
+      if (t - t0 >= sliceMs) break;
     }
+    if (runner.state.executed > e0) this.digestRun();
+    this.noteWork('slice', t0, runner.state.executed - e0);
     return this.progress();
   }
 
@@ -517,6 +582,25 @@ export class SimHost implements SimApi {
     return { fromUs, toUs, nowUs, ops: found.slice(-maxOps), total: found.length, partial };
   }
 
+  workProfile(reset = false): WorkProfile {
+    const w = this.work;
+    if (reset) this.work = {};
+    return w;
+  }
+
+  /** Count `kind` of work begun at `t0` (the host's clock), with the events it ran. */
+  noteWork(kind: string, t0: number, events = 0): void {
+    const w = (this.work[kind] ??= { count: 0, ms: 0, events: 0 });
+    w.count++;
+    w.ms += this.clock() - t0;
+    w.events += events;
+  }
+
+  /** Wall ms by the host's clock (0 without one): for the work profile. */
+  clock(): number {
+    return this.options.now?.() ?? 0;
+  }
+
   historyJson(): string[] {
     this.need();
     const h = this.shownHistory();
@@ -550,23 +634,53 @@ export class SimHost implements SimApi {
   /**
    * Run the runner towards `targetUs`, at most about `maxEvents` events, and end at a
    * complete instant: the rest of the events at the time it stopped run too, so the known
-   * range never ends inside an instant. Then digest what it recorded.
+   * range never ends inside an instant. Then digest what it recorded, unless the caller
+   * runs on and digests once when it stops (`digest: false`).
    */
-  private extend(targetUs: number, maxEvents: number): void {
+  private extend(targetUs: number, maxEvents: number, digest = true): void {
     const runner = this.runner!;
+    const t0 = this.clock();
+    const e0 = runner.state.executed;
     if (runner.advanceTo(targetUs, maxEvents) === 'budget') runner.advanceTo(runner.nowUs);
-    this.digest!.feed(runner);
+    this.noteWork('run', t0, runner.state.executed - e0);
+    if (digest) this.digestRun();
   }
 
-  /** Schedule the next run-ahead slice, if there is a scheduler and anything left to do. */
+  /**
+   * Feed what the runner recorded since to the checkers and the statistics. In batches as
+   * large as a call or a slice ran, not a chunk: the checkers' tables (a write's value to
+   * its acknowledgement, per key) are large, and fed between short runs of the simulation
+   * they miss the caches more (catchup-storm, Node: the digest cost 1.8x a single feed of
+   * the whole history; see docs/performance.md).
+   */
+  private digestRun(): void {
+    const t0 = this.clock();
+    this.digest!.feed(this.runner!);
+    this.noteWork('digest', t0);
+  }
+
+  /**
+   * Schedule the next run-ahead slice, if there is a scheduler and anything left to do. While
+   * the page plays, one short slice per frame request (the next request kicks the next one),
+   * and the slices resume by themselves once the requests stop.
+   */
   private kick(): void {
     const defer = this.options.defer;
     if (!defer || this.pumpScheduled || this.state !== 'running') return;
     this.pumpScheduled = true;
     defer(() => {
       this.pumpScheduled = false;
-      this.runAheadSlice();
-      this.kick();
+      const later = this.options.later;
+      const playing = later !== undefined && this.clock() - this.lastPlayMs < PLAYING_WITHIN_MS;
+      this.runAheadSlice(playing ? RUN_AHEAD_PLAYING_SLICE_MS : RUN_AHEAD_SLICE_MS);
+      if (!playing) this.kick();
+      else if (!this.resumeScheduled) {
+        this.resumeScheduled = true;
+        later(() => {
+          this.resumeScheduled = false;
+          this.kick();
+        }, PLAYING_WITHIN_MS);
+      }
     });
   }
 
@@ -598,7 +712,13 @@ export class SimHost implements SimApi {
     // A checkpoint may be taken inside an instant: for an exact position, one before it.
     const cp = runner.checkpoints!.latestAtOrBefore(events >= 0 ? t - 1 : t)!;
     const onTheWay = v.nowUs <= t && !v.aborted && (events < 0 || v.state.executed <= events);
-    if (!onTheWay || cp.executed > v.state.executed + RESTORE_SAVES_EVENTS) v.restore(cp);
+    const t0 = this.clock();
+    if (!onTheWay || cp.executed > v.state.executed + RESTORE_SAVES_EVENTS) {
+      v.restore(cp);
+      this.noteWork('restore', t0);
+    }
+    const t1 = this.clock();
+    const e1 = v.state.executed;
     if (events < 0 && budget !== Infinity) {
       // Never short of the moment already shown: the budget applies beyond it.
       const shownUs = Math.min(t, this.shown?.atUs ?? 0);
@@ -609,6 +729,7 @@ export class SimHost implements SimApi {
       v.advanceTo(t - 1);
       while (v.state.executed < events && v.step());
     }
+    this.noteWork('replay', t1, v.state.executed - e1);
     return v;
   }
 
@@ -646,6 +767,7 @@ export class SimHost implements SimApi {
   // ---- frames -------------------------------------------------------------------------------
 
   private frameOf(src: Sim, full: boolean, reached: boolean): Frame {
+    const t0 = this.clock();
     const runner = this.runner!;
     const j = runner.journals;
     const len = lengthsOf(src);
@@ -673,30 +795,42 @@ export class SimHost implements SimApi {
 
     const digest = this.digest!;
     const fromUs = full ? atUs - OP_STATS_WINDOW_US : this.opsFromUs;
+    const t1 = this.clock();
     const ops = digest.ops.between(j.history, fromUs, atUs, len.history);
     this.opsFromUs = secondOf(atUs);
+    const t2 = this.clock();
+    this.noteWork('frame.ops', t1);
     const { columns, inFlight } = messageColumns(src, this.memo);
+    const t3 = this.clock();
+    this.noteWork('frame.messages', t2);
+    const nodes = src.ids.map((_, i) => src.view(i));
+    const t4 = this.clock();
+    this.noteWork('frame.nodes', t3);
+    const anomalies = digest.checks.at(atUs);
+    this.noteWork('frame.anomalies', t4);
     const next = src.nextEventUs();
     const trace = src.traceHex();
     this.shown = { atUs, lengths: len, events: src.state.executed, trace, aborted: src.aborted };
-    return {
+    const frame: Frame = {
       nowUs: atUs,
       events: src.state.executed,
       trace,
       reached,
       full,
-      nodes: src.ids.map((_, i) => src.view(i)),
+      nodes,
       messages: columns,
       messagesInFlight: inFlight,
       log,
       marks,
       samples,
-      anomalies: digest.checks.at(atUs),
+      anomalies,
       nextEventUs: next === Infinity ? null : next,
       aborted: src.aborted,
       ops,
       runAhead: this.progress(),
     };
+    this.noteWork('frame', t0);
+    return frame;
   }
 
   // ---- the record as of the moment shown ----------------------------------------------------

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Comlink from 'comlink';
-import { SimHost, type Frame, type HostOptions, type Pending, type SimApi } from '../../src/sim/host';
+import { PLAYING_WITHIN_MS, SimHost, type Frame, type HostOptions, type Pending, type SimApi } from '../../src/sim/host';
 import { validateScenario } from '../../src/scenario/validate';
 import { builtIn } from '../../src/scenario/library';
 import { createSim } from '../../src/sim/world';
@@ -207,5 +207,73 @@ describe('run-ahead', () => {
     expect(before.aborted).toBeNull();
     const at = landed(await api.seek(p.knownUs + 1_000_000));
     expect(at.aborted?.reason).toMatch(/40,000 events/);
+  });
+  it('while the page plays, one short run-ahead slice runs between two frame requests, and the run-ahead carries on by itself once they stop', () => {
+    // The worker's clock and schedulers, by hand: each reading of the clock moves it on
+    // half a millisecond, so a slice runs as many chunks of events as its time allows.
+    let clockMs = 0;
+    const deferred: (() => void)[] = [];
+    const timers: { atMs: number; fn: () => void }[] = [];
+    const host = new SimHost((x) => validateScenario(x) as never, {
+      now: () => (clockMs += 0.5),
+      defer: (fn) => void deferred.push(fn),
+      later: (fn, ms) => void timers.push({ atMs: clockMs + ms, fn }),
+    });
+    const doc = builtIn('catchup-storm')!.document as Record<string, unknown>;
+    expect(host.load(doc).ok).toBe(true);
+    const perSlice = () => host.workProfile().slice.events / host.workProfile().slice.count;
+    // Paused: slice after slice, each queueing the next, none waiting for a timer.
+    for (let i = 0; i < 10; i++) deferred.shift()!();
+    expect(deferred).toHaveLength(1);
+    expect(timers).toHaveLength(0);
+    const pausedEvents = perSlice();
+    const knownPaused = host.progress().knownUs;
+    expect(knownPaused).toBeGreaterThan(0);
+    host.workProfile(true);
+
+    // Playing inside the known range: each frame request queues one slice, a short one, that
+    // queues no other; only a timer waits, to resume.
+    let atUs = 0;
+    for (let i = 0; i < 10; i++) {
+      atUs = Math.min(knownPaused, atUs + 100_000);
+      const f = host.advanceTo(atUs);
+      expect(f.nowUs).toBe(atUs);
+      expect(deferred, 'a frame request queues one slice').toHaveLength(1);
+      deferred.shift()!();
+      expect(deferred, 'no slice queues another while frames are asked for').toHaveLength(0);
+    }
+    expect(host.workProfile().slice.count).toBe(10);
+    expect(perSlice(), 'a slice while playing is shorter').toBeLessThan(pausedEvents / 2);
+    expect(host.progress().knownUs, 'still growing while playing').toBeGreaterThan(knownPaused);
+
+    // The requests stop: the timer finds none in the last PLAYING_WITHIN_MS, and slices
+    // follow each other again.
+    expect(timers).toHaveLength(1);
+    clockMs = Math.max(clockMs, timers[0].atMs) + PLAYING_WITHIN_MS;
+    timers.shift()!.fn();
+    expect(deferred).toHaveLength(1);
+    const knownPlaying = host.progress().knownUs;
+    for (let i = 0; i < 3; i++) deferred.shift()!();
+    expect(deferred).toHaveLength(1);
+    expect(host.progress().knownUs).toBeGreaterThan(knownPlaying);
+
+    // Playing beyond the known range, the next frame waits for the runner: its slices follow
+    // each other as when paused.
+    host.advanceTo(host.progress().knownUs);
+    deferred.shift()!();
+    expect(deferred, 'inside: one slice').toHaveLength(0);
+    const beyond = host.advanceTo(host.progress().knownUs + 10_000_000, 2_000);
+    expect(beyond.reached).toBe(false);
+    expect(deferred).toHaveLength(1);
+    deferred.shift()!();
+    expect(deferred, 'beyond: the slices go on').toHaveLength(1);
+
+    // And what it knows is the run: the end of the known range, as a run from the start.
+    const f = host.seek(host.progress().knownUs) as Frame;
+    const v = validateScenario(doc);
+    if (!v.ok) throw new Error('catchup-storm does not validate');
+    const fresh = createSim(v.scenario as Scenario, { checkpoints: false });
+    fresh.advanceTo(f.nowUs);
+    expect([f.events, f.trace]).toEqual([fresh.state.executed, fresh.traceHex()]);
   });
 });

@@ -15,13 +15,14 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_FLAGS, findChromium } from '../tests/e2e/browser';
 import { buildAppIfNeeded } from '../src/cli/browser/app-build';
 import type { NodeSpec } from '../src/sim/spec';
+import type { WorkProfile } from '../src/sim/host';
 import { fmt, quantile, type BenchSection } from './report';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
 /** The page's test hook (src/app/test-hook.ts), as far as the benchmark uses it; typed here because this file is compiled without the DOM's types. */
 interface Hook {
-  state(): { nowUs: number; busy: boolean; events: number; messagesInFlight: number };
+  state(): { nowUs: number; busy: boolean; events: number; messagesInFlight: number; runAhead: { knownUs: number; state: string } | null };
   load(doc: unknown): Promise<boolean>;
   seek(ms: number): void;
   play(): void;
@@ -29,11 +30,27 @@ interface Hook {
   setSpeed(speedX: number): void;
   perfStart(): void;
   perfStop(): { frameMs: number[]; workerMs: number[] };
+  /** Absent from builds before the work profile (the benchmark may measure one for comparison). */
+  workProfile?(reset?: boolean): Promise<WorkProfile | null>;
 }
 /** Functions passed to page.evaluate run in the page: they reach the hook as a global there. */
 type PageGlobal = { __faultline: Hook };
 /** Wall time each playback measurement lasts. */
 const PLAY_WALL_MS = 5_000;
+/**
+ * The playbacks measured, in order: slow with dots, fast from where the run-ahead has got to
+ * (beyond it, the simulation's own speed is the limit), and fast inside the known range
+ * (the issue's target: a speed is honoured once the run-ahead is past it), after seeking
+ * back to 5 s and waiting, on the run-ahead's own word, until it is known far enough.
+ */
+const PLAYS = [
+  { key: 'at0.2x', speedX: 0.2, wallMs: PLAY_WALL_MS, inside: false },
+  { key: 'at20xBeyond', speedX: 20, wallMs: PLAY_WALL_MS, inside: false },
+  { key: 'at20x', speedX: 20, wallMs: 2_500, inside: true },
+] as const;
+const START_US = 5_000_000;
+/** How long the run-ahead may take to get past the moments the inside measurement plays. */
+const RUN_AHEAD_WAIT_MS = 240_000;
 const SERVER_START_MS = 30_000;
 
 /**
@@ -118,6 +135,20 @@ export function stopPreview(child: ChildProcess): void {
   }
 }
 
+/**
+ * The worker's own account of the playback (the host's work profile): per frame request, how
+ * long it spent and on what; and the run-ahead slices in between.
+ */
+function workLine(w: WorkProfile): string {
+  const calls = w['call.advanceTo']?.count ?? 0;
+  const per = (k: string) => (calls ? (w[k]?.ms ?? 0) / calls : 0);
+  const parts = ['frame', 'frame.messages', 'frame.nodes', 'frame.anomalies', 'frame.ops', 'replay', 'restore', 'run', 'digest'].filter((k) => w[k]).map((k) => `${k} ${fmt(per(k), 2)}`);
+  const slices = w.slice ? `; ${fmt(w.slice.count)} run-ahead slices, ${fmt(w.slice.ms)} ms, ${fmt(w.slice.events)} events` : '';
+  const restores = w.restore ? `, ${fmt(w.restore.count)} restores` : '';
+  const replayed = w.replay ? `, ${fmt(w.replay.events / Math.max(1, calls))} events replayed per request` : '';
+  return `${fmt(calls)} requests, ${fmt(per('call.advanceTo'), 2)} ms each in the worker (${parts.join(', ')} ms)${restores}${replayed}${slices}`;
+}
+
 function bundleRows(): BenchSection['rows'] {
   const dir = join(ROOT, 'dist/assets');
   const files = readdirSync(dir).filter((f) => !f.endsWith('.map'));
@@ -155,17 +186,36 @@ export async function benchBrowser(): Promise<BenchSection> {
     await page.waitForFunction(() => (globalThis as unknown as PageGlobal).__faultline.state().nowUs === 5_000_000 && !(globalThis as unknown as PageGlobal).__faultline.state().busy, undefined, { timeout: 60_000 });
     rows.push(['scenario', `${(world.nodes as unknown[]).length} nodes in ${(world.sites as unknown[]).length} sites: 5 databases, 43 clients at 600 ops/s each, 50 ms away`]);
 
-    for (const speedX of [0.2, 20]) {
+    for (const { key, speedX, wallMs, inside } of PLAYS) {
+      let where = '';
+      if (inside) {
+        await page.evaluate((ms) => (globalThis as unknown as PageGlobal).__faultline.seek(ms), START_US / 1000);
+        await page.waitForFunction((us) => (globalThis as unknown as PageGlobal).__faultline.state().nowUs === us && !(globalThis as unknown as PageGlobal).__faultline.state().busy, START_US, { timeout: 60_000 });
+        // Known past the last moment played, with room to spare; or as far as it will go.
+        const needUs = START_US + speedX * wallMs * 1000 + 2_000_000;
+        const t0 = Date.now();
+        await page.waitForFunction(
+          (us) => {
+            const r = (globalThis as unknown as PageGlobal).__faultline.state().runAhead;
+            return r !== null && (r.knownUs >= us || r.state !== 'running');
+          },
+          needUs,
+          { timeout: RUN_AHEAD_WAIT_MS, polling: 250 },
+        );
+        const r = (await page.evaluate(() => (globalThis as unknown as PageGlobal).__faultline.state().runAhead))!;
+        where = `, inside the known range (known to ${fmt(r.knownUs / 1e6, 1)} s after ${fmt((Date.now() - t0) / 1000, 1)} s more of run-ahead${r.knownUs < needUs ? `: it stopped (${r.state}) short of the ${fmt(needUs / 1e6, 1)} s played` : ''})`;
+      } else if (speedX > 1) where = ', from the moment shown (beyond the known range the simulation is the limit)';
       await page.evaluate((s) => (globalThis as unknown as PageGlobal).__faultline.setSpeed(s), speedX);
       const start = await page.evaluate(() => (globalThis as unknown as PageGlobal).__faultline.state());
-      await page.evaluate(() => {
+      await page.evaluate(async () => {
+        await (globalThis as unknown as PageGlobal).__faultline.workProfile?.(true);
         (globalThis as unknown as PageGlobal).__faultline.perfStart();
         (globalThis as unknown as PageGlobal).__faultline.play();
       });
       let inFlightSum = 0;
       let inFlightN = 0;
       const t0 = Date.now();
-      while (Date.now() - t0 < PLAY_WALL_MS) {
+      while (Date.now() - t0 < wallMs) {
         await page.waitForTimeout(250);
         inFlightSum += (await page.evaluate(() => (globalThis as unknown as PageGlobal).__faultline.state().messagesInFlight));
         inFlightN++;
@@ -174,22 +224,25 @@ export async function benchBrowser(): Promise<BenchSection> {
         (globalThis as unknown as PageGlobal).__faultline.pause();
         return (globalThis as unknown as PageGlobal).__faultline.perfStop();
       });
+      const work = (await page.evaluate(() => (globalThis as unknown as PageGlobal).__faultline.workProfile?.(true))) ?? {};
       const mode = (await page.getAttribute('[data-testid="stage-canvas"]', 'data-mode')) ?? '?';
       const st = await page.evaluate(() => (globalThis as unknown as PageGlobal).__faultline.state());
-      const label = `at ${speedX}× (${mode})`;
-      rows.push([`frame time ${label}`, `median ${fmt(quantile(perf.frameMs, 0.5), 1)} ms, p95 ${fmt(quantile(perf.frameMs, 0.95), 1)} ms over ${fmt(perf.frameMs.length)} frames (${fmt(perf.frameMs.length / (PLAY_WALL_MS / 1000), 0)} fps)`]);
+      const label = `at ${speedX}× (${mode}${inside ? ', inside the known range' : speedX > 1 ? ', from the moment shown' : ''})`;
+      rows.push([`frame time ${label}`, `median ${fmt(quantile(perf.frameMs, 0.5), 1)} ms, p95 ${fmt(quantile(perf.frameMs, 0.95), 1)} ms over ${fmt(perf.frameMs.length)} frames (${fmt(perf.frameMs.length / (wallMs / 1000), 0)} fps)`]);
       rows.push([`worker per frame ${label}`, `median ${fmt(quantile(perf.workerMs, 0.5), 1)} ms, p95 ${fmt(quantile(perf.workerMs, 0.95), 1)} ms over ${fmt(perf.workerMs.length)} requests`]);
+      rows.push([`worker's work ${label}`, workLine(work)]);
       rows.push([`in flight ${label}`, `${fmt(inFlightSum / Math.max(1, inFlightN))} messages on average`]);
-      const wallS = PLAY_WALL_MS / 1000;
-      data[`at${speedX}x`] = {
+      const wallS = wallMs / 1000;
+      data[key] = {
         mode,
         frameP50Ms: quantile(perf.frameMs, 0.5),
         frameP95Ms: quantile(perf.frameMs, 0.95),
         workerP95Ms: quantile(perf.workerMs, 0.95),
         inFlight: inFlightSum / Math.max(1, inFlightN),
         virtualPerWall: (st.nowUs - start.nowUs) / 1e6 / wallS,
+        work,
       };
-      rows.push([`playback ${label}`, `${fmt((st.nowUs - start.nowUs) / 1e6 / wallS, 2)} virtual s per wall s, ${fmt((st.events - start.events) / wallS)} events/s simulated`]);
+      rows.push([`playback ${label}`, `${fmt((st.nowUs - start.nowUs) / 1e6 / wallS, 2)} virtual s per wall s, ${fmt((st.events - start.events) / wallS)} events/s shown${where}`]);
     }
   } finally {
     await browser.close();

@@ -242,6 +242,76 @@ describe('the page\'s simulation session', () => {
     }
   });
 
+  it('inside the known range the clock runs at the speed asked for, however slowly frames come; beyond it, it leads the last frame by a little only', async () => {
+    type Run = { run: { frame: Frame | null; runAhead: { knownUs: number } | null }; idle: boolean; document: { load(doc: unknown): Promise<boolean> }; dispose(): void };
+    const { SimSession } = (await import(/* @vite-ignore */ SESSION_MODULE)) as { SimSession: new (p: unknown) => Run };
+    const { Playback } = (await import(/* @vite-ignore */ PLAYBACK_MODULE)) as {
+      Playback: new () => { play(): void; pause(): void; seek(ms: number): void; speedIndex: number; playing: boolean };
+    };
+    const { SPEEDS_X } = await import('../../src/app/speeds');
+    const g = globalThis as Record<string, unknown>;
+    const [raf, caf] = [g.requestAnimationFrame, g.cancelAnimationFrame];
+    // Animation frames by hand, each a quarter of a second of wall time after the last.
+    let tick: ((ms: number) => void) | null = null;
+    g.requestAnimationFrame = (cb: (ms: number) => void) => ((tick = cb), 1);
+    g.cancelAnimationFrame = () => (tick = null);
+    const frameAfter = (ms: number) => {
+      const cb = tick!;
+      tick = null;
+      cb(performance.now() + ms);
+    };
+    const playback = new Playback();
+    answerMs.push(30);
+    const a = new SimSession(playback);
+    try {
+      expect(await a.document.load(doc)).toBe(true);
+      const endUs = (doc as { durationMs: number }).durationMs * 1000;
+      // To the end and back: the whole run is known (this host runs ahead only when asked).
+      playback.seek(Infinity);
+      await until(() => a.idle && a.run.frame?.nowUs === endUs, 'the end');
+      playback.seek(0);
+      await until(() => a.idle && a.run.frame?.nowUs === 0, 'the start');
+      expect(a.run.runAhead?.knownUs).toBe(endUs);
+      playback.speedIndex = SPEEDS_X.indexOf(20);
+      calls.length = 0;
+      playback.play();
+      // A quarter of a second at 20x is 5 s of the run: asked for at once, though the frame
+      // shown is at 0 (capped at the last frame's lead, it would be 2 s: 100 ms at 20x).
+      frameAfter(250);
+      await until(() => calls.length > 0, 'the request');
+      expect(calls).toEqual(['advanceTo(5000000)']);
+      playback.pause();
+      await until(() => a.idle, 'the frame');
+      expect(a.run.frame!.nowUs).toBe(5_000_000);
+    } finally {
+      a.dispose();
+      [g.requestAnimationFrame, g.cancelAnimationFrame] = [raf, caf];
+    }
+
+    // A run known only as far as it was shown: the clock leads the last frame by 100 ms of
+    // wall time at the speed asked for, no more.
+    answerMs.push(30);
+    const alone = new Playback();
+    alone.speedIndex = SPEEDS_X.indexOf(20);
+    const b = new SimSession(alone);
+    g.requestAnimationFrame = (cb: (ms: number) => void) => ((tick = cb), 1);
+    g.cancelAnimationFrame = () => (tick = null);
+    try {
+      expect(await b.document.load(doc)).toBe(true);
+      expect(b.run.runAhead?.knownUs).toBe(0);
+      calls.length = 0;
+      alone.play();
+      frameAfter(250);
+      await until(() => calls.length > 0, 'the request');
+      expect(calls).toEqual(['advanceTo(2000000)']);
+      alone.pause();
+      await until(() => b.idle, 'the frame');
+    } finally {
+      b.dispose();
+      [g.requestAnimationFrame, g.cancelAnimationFrame] = [raf, caf];
+    }
+  });
+
   it('replaces a worker whose request failed, keeping the learner\'s scenario', async () => {
     const sim = await newClient();
     await sim.load(doc);

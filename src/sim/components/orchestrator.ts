@@ -205,7 +205,14 @@ function onPong(ctx: C, id: string, b: PongBody): void {
     ctx.log(`${id} answers again (${b.fenced ? 'fenced ' : ''}${b.role}, lsn ${b.lsn}, epoch ${b.epoch})`);
     ctx.mark('node-back', { node: id });
   }
-  if (b.role === 'primary' && !b.fenced && b.epoch > p.epoch && id !== p.primary) {
+  // A primary of our own epoch that we did not choose took the epoch without hearing of ours
+  // (an operator's promotion, a primary restored from a backup, while cut off from us). If
+  // the one we chose acts as primary, it goes on and the other is demoted below; if it never
+  // became primary (our promotion was lost on the way), the other is the only primary there
+  // is (seed 1759: demoting it left two replicas following each other).
+  const chosen = p.primary ? v.watches[p.primary] : undefined;
+  const chosenActs = chosen !== undefined && chosen.role === 'primary' && chosen.epoch === p.epoch;
+  if (b.role === 'primary' && !b.fenced && (b.epoch > p.epoch || (b.epoch === p.epoch && !chosenActs)) && id !== p.primary) {
     // Promoted by someone else (an operator) into an epoch newer than ours: its history is
     // the one that goes on. Demoting it back under our older epoch would lose its writes,
     // and the old primary, once it hears of the newer epoch, fences itself: nobody would

@@ -8,6 +8,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { validateScenario } from '../../src/scenario/validate';
+import { createSim } from '../../src/sim/world';
 import { checkSeed, type Invariant } from '../../src/cli/swarm/check';
 import { drawWorld } from '../../src/cli/swarm/world';
 import { runCli } from '../cli';
@@ -24,6 +25,23 @@ describe('swarm', () => {
       const res = validateScenario(drawWorld(seed).doc);
       expect(res.ok ? [] : res.errors.map((e) => `seed ${seed}: ${e.path} ${e.message}`)).toEqual([]);
     }
+  });
+
+  it('a failover before any fault, on a lossy link, explains the refused writes after it (seed 1401)', () => {
+    // A phi detector declares a live primary down after one heartbeat lost on the link with
+    // loss, 6 s before the first fault: the deposed primary's refusals are its consequence, as
+    // a lease lapsing on that link would be, not something only a fault could cause.
+    const world = drawWorld(1401);
+    expect((world.doc.links as { lossRate?: number }[]).some((l) => (l.lossRate ?? 0) > 0)).toBe(true);
+    const firstFaultMs = Math.min(...world.doc.faults.map((f) => f.atMs));
+    const res = validateScenario(world.doc);
+    if (!res.ok) throw new Error('invalid');
+    const sim = createSim(res.scenario, { checkpoints: false });
+    sim.advanceTo(firstFaultMs * 1000);
+    expect(sim.journals.marks.items.some((m) => m.kind === 'failover')).toBe(true);
+    const r = checkSeed(1401, world);
+    expect(r.anomalies['write-rejected']).toBeGreaterThan(0);
+    expect(r.violations).toEqual([]);
   });
 
   it('a seed draws the same world every time, and different seeds draw different worlds', () => {

@@ -38,6 +38,7 @@ export class Facts {
   readonly repoints: { node: string; to: string; atUs: number }[] = [];
   private readonly faultsById = new Map<string, FaultSpec>();
   private readonly groups: Map<string, string>;
+  private readonly dataGroups = new Map<string, string>();
 
   constructor(readonly spec: WorldSpec) {
     spec.faults.forEach((f, i) => this.faultsById.set(f.id ?? `#${i}`, f));
@@ -51,6 +52,35 @@ export class Facts {
    */
   groupOf(node: string): string {
     return this.groups.get(node) ?? node;
+  }
+
+  /** How many replication groups the world has. */
+  groupCount(): number {
+    return new Set(this.groups.values()).size;
+  }
+
+  /**
+   * The replication group whose data a node serves: a database's own, a cache's through its
+   * backend. '' when that is not one group (an endpoint over the databases of several).
+   */
+  dataGroupOf(node: string): string {
+    let g = this.dataGroups.get(node);
+    if (g === undefined) this.dataGroups.set(node, (g = this.findDataGroup(node, 0)));
+    return g;
+  }
+
+  private findDataGroup(node: string, depth: number): string {
+    const id = node.startsWith('node:') ? node.slice(5) : node;
+    const own = this.groups.get(id);
+    if (own !== undefined) return own;
+    const n = this.spec.nodes.find((x) => x.id === id);
+    if (!n || depth > 4) return '';
+    const via = n.kind === 'cache' ? [n.backend]
+      : n.kind === 'balancer' ? n.targets
+      : n.kind === 'endpoint' ? (n.resolvesTo.startsWith('node:') ? [n.resolvesTo] : (n.databases ?? [...this.groups.keys()]))
+      : [];
+    const found = new Set(via.map((x) => this.findDataGroup(x, depth + 1)));
+    return found.size === 1 ? [...found][0] : '';
   }
 
   private begin(node: string, kind: Span['kind'], atUs: number): void {

@@ -6,6 +6,9 @@
 // same key had been acknowledged before the read began, and V's write had been
 // acknowledged before W was even sent. Or the read found nothing although a write had been
 // acknowledged. Writes whose outcome is unknown prove nothing, so they never make a read stale.
+// A key is one key of one system: two replication groups each have their own k1 (a read
+// from one says nothing about a write to the other), so writes are kept by the group of the
+// node that acknowledged them, and a read is held to those of the group that served it.
 
 import type { Checker } from './checker';
 import { MAX_OPS } from './checker';
@@ -33,6 +36,8 @@ export function staleRead(spec: WorldSpec): Checker {
   const byKey = new Map<string, KeyWrites>();
   const episodes = new Episodes(GAP_US, MAX_OPS);
   const facts = new Facts(spec);
+  /** With one replication group (most worlds), a key needs no group. */
+  const several = facts.groupCount() > 1;
 
   /** The latest-invoked write to `key` acknowledged before `beforeUs`: its index, or -1. */
   function witness(k: KeyWrites, beforeUs: number): number {
@@ -54,9 +59,10 @@ export function staleRead(spec: WorldSpec): Checker {
       for (const e of entries) {
         if (e.type !== 'ok') continue;
         const startUs = e.invokedUs ?? e.atUs;
+        const key = several ? `${facts.dataGroupOf(e.node ?? '')}\u0000${e.key}` : e.key;
         if (e.f === 'write') {
-          let k = byKey.get(e.key);
-          if (!k) byKey.set(e.key, (k = { ackUs: [], maxInvokeUs: [], ops: [], nodes: [] }));
+          let k = byKey.get(key);
+          if (!k) byKey.set(key, (k = { ackUs: [], maxInvokeUs: [], ops: [], nodes: [] }));
           writeOf.set(e.value as number, writeAckUs.length);
           writeAckUs.push(e.atUs);
           writeOps.push(e.op);
@@ -67,7 +73,7 @@ export function staleRead(spec: WorldSpec): Checker {
           k.nodes.push(e.node ?? '?');
           continue;
         }
-        const k = byKey.get(e.key);
+        const k = byKey.get(key);
         if (!k) continue;
         const w = witness(k, startUs);
         if (w < 0) continue;

@@ -192,8 +192,6 @@ export type Command =
   | { verb: 'managed-failover'; to?: string }
   /** A new primary claims the role endpoints, with its epoch (a late claim from an older one loses). */
   | { verb: 'claim'; node: string; epoch: number }
-  | { verb: 'resize-pool'; poolSize: number }
-  | { verb: 'surge'; factor: number }
   | { verb: 'add-workers'; count: number }
   | { verb: 'fix-race' }
   | { verb: 'attach'; node: string }
@@ -207,6 +205,10 @@ export type Command =
 export type Configure =
   /** Where a client sends requests, or where an endpoint resolves: its configuration (a file, a DNS record). */
   | { verb: 'repoint'; to: string }
+  /** A client's connection pool size: its configuration. */
+  | { verb: 'resize-pool'; poolSize: number }
+  /** A client's traffic multiplied: the users', which come whatever state its process is in. */
+  | { verb: 'surge'; factor: number }
   | { verb: 'resize-disk'; bytes: number }
   /** Space taken (or freed, when negative) on the disk by something else. */
   | { verb: 'fill-disk'; bytes: number }

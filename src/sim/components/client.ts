@@ -467,32 +467,32 @@ export const client: Component<Client> = {
     }
   },
 
-  onCommand(ctx, cmd) {
+  // Its configuration and its users' traffic, changed whether or not the process runs: a
+  // client down at the time starts again with them (cached endpoint answers are the
+  // process's, and go with it). A paused one finds them when it resumes: its arrival timers,
+  // waiting meanwhile, draw the next at the new rate.
+  onConfigure(ctx, cmd) {
     const p = ctx.p;
+    const running = ctx.v !== null && ctx.status(ctx.id) === 'up' ? (ctx as C) : null;
     if (cmd.verb === 'resize-pool') {
       p.poolSize = cmd.poolSize;
       ctx.log(`connection pool resized to ${p.poolSize}`);
       ctx.mark('resize-pool', { poolSize: p.poolSize });
-      admitWaiting(ctx);
+      if (running) admitWaiting(running);
       return undefined;
     }
     if (cmd.verb === 'surge') {
       p.surge = cmd.factor;
       ctx.log(p.surge === 1 ? 'the surge is over' : `a surge: ${p.surge}x the usual traffic`);
       ctx.mark('surge', { factor: p.surge });
-      ctx.v.arrivalsGen++;
-      scheduleNext(ctx, 'write');
-      scheduleNext(ctx, 'read');
+      if (running) {
+        running.v.arrivalsGen++;
+        scheduleNext(running, 'write');
+        scheduleNext(running, 'read');
+      }
       return undefined;
     }
-    return `a client does not take '${cmd.verb}'`;
-  },
-
-  // Its configuration, changed whether or not the process runs: a client down at the time
-  // starts again with it (cached endpoint answers are the process's, and go with it).
-  onConfigure(ctx, cmd) {
     if (cmd.verb !== 'repoint') return `a client does not take '${cmd.verb}'`;
-    const p = ctx.p;
     const to = cmd.to;
     const readsFollow = p.readTarget === p.target;
     p.target = to;

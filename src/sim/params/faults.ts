@@ -109,11 +109,13 @@ export const FAULT_PARAMS = {
     label: 'Resize pool', group: 'operator', target: ['client'], untilMs: 'ignored',
     fields: params({ poolSize: { type: 'number', unit: 'connections', integer: true, min: 1, max: 100_000, required: true, label: 'Pool size', help: 'The new pool size.' } }),
     help: "Change an app server's connection pool size.",
+    doc: "Change an app server's connection pool size: its configuration, changed whether or not it runs.",
   }),
   surge: fault({
     label: 'Traffic surge', group: 'failure', target: ['client'], untilMs: 'optional',
     fields: params({ factor: { type: 'number', unit: 'times', above: 0, max: 1000, required: true, label: 'Factor', help: 'Its rates are multiplied by this while the surge lasts.' } }),
     help: "A client's request rates are multiplied while the surge lasts.",
+    doc: "A client's request rates are multiplied while the surge lasts. The traffic is its users', whatever state its process is in: a surge that ends while the client is down is over when it starts again.",
   }),
   'add-workers': fault({
     label: 'Add workers', group: 'operator', target: ['worker'], untilMs: 'ignored',

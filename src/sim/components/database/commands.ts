@@ -113,5 +113,9 @@ function loadBackup(ctx: DownC): string | undefined {
   p.epochs.push([p.epoch, p.lsn + 1, ctx.id]);
   ctx.log(`restored from the backup at lsn ${snap.lsn}; as primary it starts epoch ${p.epoch} from there`);
   ctx.mark('role', { role: 'primary', epoch: p.epoch, lsn: p.lsn, epochs: copyEpochs(p.epochs), restoredFrom: from });
+  // A new epoch's primary claims the role endpoints, as a promotion does (seed 2097: a primary
+  // restored while another had taken its place never did, and the name stayed on a node the
+  // orchestrator then demoted).
+  for (const ep of ctx.nodesOfKind('endpoint')) ctx.command(ep, { verb: 'claim', node: ctx.id, epoch: p.epoch });
   return undefined;
 }

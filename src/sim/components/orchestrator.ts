@@ -71,6 +71,8 @@ export interface OrchestratorVolatile {
    * meanwhile), so it grants a lease only to a node it has heard from since.
    */
   restarted: boolean;
+  /** The primary it chose has not answered since it chose it: its promotion may be on its way, or lost. */
+  chosenUnheard: boolean;
 }
 
 type OrchestratorTimer = { name: 'heartbeat' } | { name: 'operator' };
@@ -101,7 +103,7 @@ function fresh(ctx: C, restarted: boolean): V {
     const ns = databaseSpec(ctx, id);
     watches[id] = { lastAnswerUs: ctx.nowUs, heard: false, intervalsUs: [], role: ns?.role ?? 'replica', lsn: 0, epoch: 1, follow: ns?.replicateFrom ?? null, down: false };
   }
-  return { watches, awaitingOperator: false, managed: null, restarted };
+  return { watches, awaitingOperator: false, managed: null, restarted, chosenUnheard: restarted };
 }
 
 /** Phi of a node now: how implausible its silence is, given its recent rhythm. */
@@ -162,6 +164,7 @@ function switchTo(ctx: C, candidate: string, why: string): void {
   const old = p.primary;
   p.epoch = nextEpoch(p, v);
   p.primary = candidate;
+  v.chosenUnheard = true;
   p.failovers++;
   ctx.log(`failover (${why}): promoting ${candidate} (lsn ${v.watches[candidate].lsn}) in place of ${old}, epoch ${p.epoch}`);
   ctx.mark('failover', { from: old, to: candidate, epoch: p.epoch, lsn: v.watches[candidate].lsn, why });
@@ -205,14 +208,19 @@ function onPong(ctx: C, id: string, b: PongBody): void {
     ctx.log(`${id} answers again (${b.fenced ? 'fenced ' : ''}${b.role}, lsn ${b.lsn}, epoch ${b.epoch})`);
     ctx.mark('node-back', { node: id });
   }
+  if (id === p.primary) v.chosenUnheard = false;
   // A primary of our own epoch that we did not choose took the epoch without hearing of ours
   // (an operator's promotion, a primary restored from a backup, while cut off from us). If
   // the one we chose acts as primary, it goes on and the other is demoted below; if it never
   // became primary (our promotion was lost on the way), the other is the only primary there
-  // is (seed 1759: demoting it left two replicas following each other).
+  // is (seed 1759: demoting it left two replicas following each other). Until the one we
+  // chose has answered since we chose it, we cannot tell: decide at a later heartbeat (seed
+  // 2452: its answer as primary was on its way).
+  const tie = b.role === 'primary' && !b.fenced && b.epoch === p.epoch && id !== p.primary;
+  if (tie && v.chosenUnheard) return;
   const chosen = p.primary ? v.watches[p.primary] : undefined;
   const chosenActs = chosen !== undefined && chosen.role === 'primary' && chosen.epoch === p.epoch;
-  if (b.role === 'primary' && !b.fenced && (b.epoch > p.epoch || (b.epoch === p.epoch && !chosenActs)) && id !== p.primary) {
+  if (b.role === 'primary' && !b.fenced && (b.epoch > p.epoch || (tie && !chosenActs)) && id !== p.primary) {
     // Promoted by someone else (an operator) into an epoch newer than ours: its history is
     // the one that goes on. Demoting it back under our older epoch would lose its writes,
     // and the old primary, once it hears of the newer epoch, fences itself: nobody would
@@ -221,6 +229,9 @@ function onPong(ctx: C, id: string, b: PongBody): void {
     ctx.mark('adopt', { node: id, from: p.primary, epoch: b.epoch });
     // The primary it replaces is deposed as by a failover: with fencing, told to stop now.
     if (ctx.spec.fencing && p.primary) ctx.send(p.primary, 'fence', { epoch: b.epoch }, PING_BYTES);
+    // Of two primaries of one epoch, role endpoints took whichever claimed last: point them
+    // at the one that goes on (a newer epoch's primary has claimed them, and its claim wins).
+    if (tie) claimFor(ctx, id);
     p.primary = id;
     p.epoch = b.epoch;
     return;
@@ -241,18 +252,20 @@ function onPong(ctx: C, id: string, b: PongBody): void {
     ctx.mark('demote', { node: id, to: p.primary });
     ctx.send(id, 'follow', { node: p.primary, epoch: p.epoch }, PING_BYTES);
     // Promoted by an operator who could not hear of our epoch, it took the same one, and a
-    // role endpoint may have taken its claim over ours (an older epoch's claim never does).
-    // Point the name back at the primary that goes on, as an orchestrator's recovery hooks
-    // update DNS, or clients stay on the demoted node for good: nothing claims it again.
-    if (b.epoch === p.epoch) {
-      for (const ep of ctx.nodesOfKind('endpoint')) {
-        if (ctx.query(ep, 'resolve') === id) ctx.command(ep, { verb: 'claim', node: p.primary, epoch: p.epoch });
-      }
-    }
+    // role endpoint may have taken its claim over ours, or will when it lands (an older
+    // epoch's claim never does). Point the name back at the primary that goes on, as an
+    // orchestrator's recovery hooks update DNS: our claim lands after its claim, and nothing
+    // else would claim the name again.
+    if (b.epoch === p.epoch) claimFor(ctx, p.primary);
   } else if (b.follow !== p.primary && ctx.nodeSpec(id)?.kind === 'database') {
     // A replica that missed the re-pointing (it was down or cut off at the time).
     ctx.send(id, 'follow', { node: p.primary, epoch: p.epoch }, PING_BYTES);
   }
+}
+
+/** Role endpoints are to name `node`, the primary of our epoch (they take a claim of an epoch as new as theirs). */
+function claimFor(ctx: C, node: string): void {
+  for (const ep of ctx.nodesOfKind('endpoint')) ctx.command(ep, { verb: 'claim', node, epoch: ctx.p.epoch });
 }
 
 function heartbeat(ctx: C): void {

@@ -890,6 +890,8 @@ function prefix(h: HistoryReader, length: number): HistoryReader {
     isWrite: (i) => h.isWrite(i),
     atUsAt: (i) => h.atUsAt(i),
     invokedUsAt: (i) => h.invokedUsAt(i),
+    errorAt: (i) => h.errorAt(i),
+    ...(h.readInto && { readInto: (i: number, e: HistoryEntry) => h.readInto!(i, e) }),
   };
 }
 

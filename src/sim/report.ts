@@ -9,7 +9,7 @@ import { CheckerSet, type Anomaly, type AnomalyKind, type HistoryView } from './
 import { OUTAGE_GAP_US } from './checks/undetected-outage';
 
 /** The client history, read entry by entry or a column at a time. */
-export type HistoryReader = HistoryView & Pick<HistoryJournal, 'typeAt' | 'isWrite' | 'atUsAt' | 'invokedUsAt'>;
+export type HistoryReader = HistoryView & Pick<HistoryJournal, 'typeAt' | 'isWrite' | 'atUsAt' | 'invokedUsAt' | 'errorAt'>;
 
 /**
  * What a summary reads of a run: a Sim, or the part of a longer recording up to a moment
@@ -141,9 +141,9 @@ export function summarizeAnomalies(all: readonly Anomaly[]): AnomalySummary[] {
   return [...byKind.values()];
 }
 
-function latency(samplesUs: number[]): Latency {
+function latency(samplesUs: Float64Array): Latency {
   if (samplesUs.length === 0) return { p50Ms: 0, p99Ms: 0, maxMs: 0 };
-  const s = Float64Array.from(samplesUs).sort();
+  const s = samplesUs.sort();
   const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] / 1000;
   return { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: s[s.length - 1] / 1000 };
 }
@@ -151,36 +151,45 @@ function latency(samplesUs: number[]): Latency {
 export function metricsOf(sim: RunRecord, anomalies: readonly Anomaly[]): RunMetrics {
   const h = sim.journals.history;
   let wAttempted = 0, wAcked = 0, wFailed = 0, rAttempted = 0, rOk = 0, rFailed = 0;
-  const wLat: number[] = [];
-  const rLat: number[] = [];
   for (let i = 0; i < h.length; i++) {
     const w = h.isWrite(i);
     const type = h.typeAt(i);
     if (type === 'invoke') {
       if (w) wAttempted++;
       else rAttempted++;
-      continue;
-    }
-    if (type === 'ok') {
+    } else if (type === 'ok') {
       if (w) wAcked++;
       else rOk++;
-      const start = h.invokedUsAt(i);
-      if (start >= 0) (w ? wLat : rLat).push(h.atUsAt(i) - start);
     } else if (w) {
       if (type === 'fail') wFailed++;
     } else rFailed++;
   }
+  // Latencies in arrays of their final size, filled in a second pass: a million of them
+  // pushed into growing arrays (and copied to sort) were tens of megabytes at the CLI's peak.
+  const wLatAll = new Float64Array(wAcked);
+  const rLatAll = new Float64Array(rOk);
+  let wn = 0;
+  let rn = 0;
+  for (let i = 0; i < h.length; i++) {
+    if (h.typeAt(i) !== 'ok') continue;
+    const start = h.invokedUsAt(i);
+    if (start < 0) continue;
+    if (h.isWrite(i)) wLatAll[wn++] = h.atUsAt(i) - start;
+    else rLatAll[rn++] = h.atUsAt(i) - start;
+  }
+  const wLat = wLatAll.subarray(0, wn);
+  const rLat = rLatAll.subarray(0, rn);
   const failures: Record<string, number> = {};
   const outages: Span[] = [];
   for (let i = 0; i < h.length; i++) {
     const type = h.typeAt(i);
     if (type !== 'fail' && type !== 'info') continue;
-    const e = h.get(i);
-    const error = e.error ?? 'error';
+    const error = h.errorAt(i) ?? 'error';
     failures[error] = (failures[error] ?? 0) + 1;
+    const atUs = h.atUsAt(i);
     const last = outages[outages.length - 1];
-    if (last && e.atUs - last[1] <= OUTAGE_GAP_US) last[1] = e.atUs;
-    else outages.push([e.atUs, e.atUs]);
+    if (last && atUs - last[1] <= OUTAGE_GAP_US) last[1] = atUs;
+    else outages.push([atUs, atUs]);
   }
   const count = (kind: AnomalyKind) => anomalies.filter((a) => a.kind === kind).reduce((n, a) => n + a.count, 0);
   let failovers = 0;

@@ -41,6 +41,8 @@ export interface HistoryView {
   get(i: number): HistoryEntry;
   /** An entry's type without building it (a checker set then skips invocations unbuilt). */
   typeAt?(i: number): HistoryEntry['type'];
+  /** Entry i written into an existing object, every field set (absent ones to undefined). */
+  readInto?(i: number, e: HistoryEntry): void;
 }
 
 export interface Checker {
@@ -48,6 +50,8 @@ export interface Checker {
   /**
    * Take in the history entries and marks recorded since the last call. A CheckerSet passes
    * completions only: no checker reads invocations (a completion carries `invokedUs`).
+   * The entries are the caller's, valid during the call only (it reuses them for the next
+   * slice): keep what you need of them, never an entry itself.
    */
   feed(entries: readonly HistoryEntry[], marks: readonly Mark[]): void;
   /** What it had found by `nowUs`: entries and marks fed with a later time do not count. */

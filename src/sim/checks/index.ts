@@ -1,6 +1,6 @@
 // The checkers a run is judged by, one file each, and the set that streams a run's records
 // through them.
-import type { Mark } from '../kernel/component';
+import type { HistoryEntry, Mark } from '../kernel/component';
 import type { WorldSpec } from '../spec';
 import type { Anomaly, Checker, CheckerFactory, HistoryView } from './checker';
 import { lostWrite } from './lost-write';
@@ -52,16 +52,34 @@ export class CheckerSet {
     // invocation time): half the history is never built. Every checker takes a call's marks
     // before its entries, so the marks go with the first slice.
     const typeAt = history.typeAt?.bind(history);
+    // Entries are read into the same objects slice after slice (checkers keep none of them).
+    const pool = history.readInto ? this.pool() : null;
+    const entries: HistoryEntry[] = [];
     let newMarks: readonly Mark[] = marks.slice(this.marksAt);
     for (let start = this.historyAt; start < history.length || newMarks.length > 0; start += FEED_SLICE_ENTRIES) {
       const end = Math.min(history.length, start + FEED_SLICE_ENTRIES);
-      const entries = [];
-      for (let i = start; i < end; i++) if (!typeAt || typeAt(i) !== 'invoke') entries.push(history.get(i));
+      entries.length = 0;
+      for (let i = start; i < end; i++) {
+        if (typeAt && typeAt(i) === 'invoke') continue;
+        if (pool) {
+          const e = pool[entries.length];
+          history.readInto!(i, e);
+          entries.push(e);
+        } else entries.push(history.get(i));
+      }
       for (const c of this.checkers) c.feed(entries, newMarks);
       newMarks = [];
     }
     this.historyAt = history.length;
     this.marksAt = marks.length;
+  }
+
+  private entryPool: HistoryEntry[] | null = null;
+  private pool(): HistoryEntry[] {
+    return (this.entryPool ??= Array.from({ length: FEED_SLICE_ENTRIES }, (): HistoryEntry => ({
+      op: '', client: '', type: 'ok', f: 'read', key: '', value: null, atUs: 0,
+      node: undefined, error: undefined, lsn: undefined, epoch: undefined, invokedUs: undefined,
+    })));
   }
 
   /** The anomalies as of `nowUs`: only what was recorded at or before it counts. */

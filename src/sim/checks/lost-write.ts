@@ -12,7 +12,8 @@ import { MAX_OPS } from './checker';
 import type { HistoryEntry, Mark } from '../kernel/component';
 import type { WorldSpec, DatabaseSpec } from '../spec';
 import { Facts } from './facts';
-import { countUpTo, list, plural, sec } from './words';
+import { list, plural, sec } from './words';
+import { NumList, OpIds } from './compact';
 
 interface Group {
   node: string;
@@ -20,11 +21,11 @@ interface Group {
   /**
    * Acknowledged writes of this node and epoch, as the clients heard of them (in time
    * order; not quite LSN order, since replies take different times to reach their clients):
-   * ack time, lsn, op id.
+   * ack time, lsn, op id (OpIds' code).
    */
-  atUs: number[];
-  lsns: number[];
-  ops: string[];
+  atUs: NumList;
+  lsns: NumList;
+  ops: NumList;
   /** The lost part of its first `n` acks for one cut, kept to extend as acks come in. */
   lost: Lost | null;
 }
@@ -42,8 +43,8 @@ interface Lost {
   maxLsn: number;
   lastAckUs: number;
   afterReplaced: number;
-  /** The lowest lost LSNs, ascending, with their ops: at most MAX_OPS. */
-  lowest: [number, string][];
+  /** The lowest lost LSNs, ascending, with their ops' codes: at most MAX_OPS. */
+  lowest: [number, number][];
 }
 
 /** The lost part of a group's first `n` acks, extending the last answer when it can. */
@@ -53,9 +54,9 @@ function lostOf(g: Group, cut: number, replacedUs: number, n: number): Lost {
     l = g.lost = { cut, replacedUs, n: 0, count: 0, minLsn: Infinity, minLsnAtUs: 0, maxLsn: -Infinity, lastAckUs: -Infinity, afterReplaced: 0, lowest: [] };
   }
   for (let i = l.n; i < n; i++) {
-    const lsn = g.lsns[i];
+    const lsn = g.lsns.at(i);
     if (lsn < cut) continue;
-    const atUs = g.atUs[i];
+    const atUs = g.atUs.at(i);
     l.count++;
     if (lsn < l.minLsn) {
       l.minLsn = lsn;
@@ -68,7 +69,7 @@ function lostOf(g: Group, cut: number, replacedUs: number, n: number): Lost {
     if (low.length < MAX_OPS || lsn < low[low.length - 1][0]) {
       let at = low.length;
       while (at > 0 && low[at - 1][0] > lsn) at--;
-      low.splice(at, 0, [lsn, g.ops[i]]);
+      low.splice(at, 0, [lsn, g.ops.at(i)]);
       if (low.length > MAX_OPS) low.pop();
     }
   }
@@ -79,6 +80,7 @@ function lostOf(g: Group, cut: number, replacedUs: number, n: number): Lost {
 export function lostWrite(spec: WorldSpec): Checker {
   const facts = new Facts(spec);
   const groups = new Map<string, Group>();
+  const ids = new OpIds();
   let last: Group | undefined;
 
   function modeOfFollowers(node: string): string {
@@ -100,12 +102,12 @@ export function lostWrite(spec: WorldSpec): Checker {
         if (!g || g.node !== e.node || g.epoch !== e.epoch) {
           const key = `${e.node}|${e.epoch}`;
           g = groups.get(key);
-          if (!g) groups.set(key, (g = { node: e.node, epoch: e.epoch, atUs: [], lsns: [], ops: [], lost: null }));
+          if (!g) groups.set(key, (g = { node: e.node, epoch: e.epoch, atUs: new NumList(), lsns: new NumList(), ops: new NumList(), lost: null }));
           last = g;
         }
         g.atUs.push(e.atUs);
         g.lsns.push(e.lsn);
-        g.ops.push(e.op);
+        g.ops.push(ids.code(e.op, e.client));
       }
     },
 
@@ -113,7 +115,7 @@ export function lostWrite(spec: WorldSpec): Checker {
       const out: Anomaly[] = [];
       for (const g of groups.values()) {
         // The acks made by then: a prefix, since they are kept in time order.
-        const n = countUpTo(g.atUs, nowUs);
+        const n = g.atUs.firstAfter(nowUs);
         if (n === 0) continue;
         // Each replication group has a lineage of its own; another group's promotions say nothing of this one's writes.
         const final = facts.finalLineage(facts.groupOf(g.node), nowUs);
@@ -158,7 +160,7 @@ export function lostWrite(spec: WorldSpec): Checker {
           atUs: lostAtUs,
           endUs: lastAck,
           nodes: by && by.node !== g.node ? [g.node, by.node] : [g.node],
-          ops: lost.lowest.map(([, op]) => op),
+          ops: lost.lowest.map(([, op]) => ids.text(op)),
           count,
           explanation:
             `${plural(count, 'acknowledged write')} to ${g.node} (epoch ${g.epoch}, ${lsnRange}) ${count === 1 ? 'is' : 'are'} not in the surviving history: ` +

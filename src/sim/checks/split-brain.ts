@@ -11,26 +11,16 @@ import type { HistoryEntry, Mark } from '../kernel/component';
 import type { WorldSpec } from '../spec';
 import { Facts } from './facts';
 import { plural, sec } from './words';
+import { NumList, OpIds } from './compact';
 
 /** How much later than the acceptance an acknowledgement may reach its client. */
 const ACK_SLACK_US = 50_000;
 
-/** Index of the first time after `t` in an ascending list. */
-function firstAfter(times: number[], t: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (times[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 export function splitBrain(spec: WorldSpec): Checker {
   const facts = new Facts(spec);
-  /** Acknowledged writes per node: ack times and op ids, in time order (the history's order). */
-  const acks = new Map<string, { atUs: number[]; ops: string[] }>();
+  /** Acknowledged writes per node: ack times and op ids (OpIds' codes), in time order (the history's order). */
+  const acks = new Map<string, { atUs: NumList; ops: NumList }>();
+  const ids = new OpIds();
   const fencing = spec.nodes.some((n) => n.kind === 'orchestrator' && n.fencing);
 
   return {
@@ -41,16 +31,16 @@ export function splitBrain(spec: WorldSpec): Checker {
       for (const e of entries) {
         if (e.type !== 'ok' || e.f !== 'write' || !e.node) continue;
         let a = acks.get(e.node);
-        if (!a) acks.set(e.node, (a = { atUs: [], ops: [] }));
+        if (!a) acks.set(e.node, (a = { atUs: new NumList(), ops: new NumList() }));
         a.atUs.push(e.atUs);
-        a.ops.push(e.op);
+        a.ops.push(ids.code(e.op, e.client));
       }
     },
 
     anomalies(nowUs: number) {
       const out: Anomaly[] = [];
       // Only what was known by then: nodes that had acknowledged a write, spans begun.
-      const nodes = [...acks.keys()].filter((n) => acks.get(n)!.atUs[0] <= nowUs);
+      const nodes = [...acks.keys()].filter((n) => acks.get(n)!.atUs.at(0) <= nowUs);
       const spansOf = new Map(nodes.map((n) => [n, facts.acceptingSpans(n, nowUs)]));
       for (let i = 0; i < nodes.length; i++) {
         for (let j = i + 1; j < nodes.length; j++) {
@@ -64,8 +54,8 @@ export function splitBrain(spec: WorldSpec): Checker {
               // Acknowledgements reach the client a little after the node accepted the write.
               const inside = (n: string) => {
                 const a = acks.get(n)!;
-                const lo = firstAfter(a.atUs, from);
-                const hi = firstAfter(a.atUs, Math.min(to + ACK_SLACK_US, nowUs));
+                const lo = a.atUs.firstAfter(from);
+                const hi = a.atUs.firstAfter(Math.min(to + ACK_SLACK_US, nowUs));
                 return { n, times: a.atUs.slice(lo, hi), ops: a.ops.slice(lo, Math.min(hi, lo + MAX_OPS)) };
               };
               const x = inside(nodes[i]);
@@ -91,7 +81,7 @@ export function splitBrain(spec: WorldSpec): Checker {
                 atUs: startUs,
                 endUs,
                 nodes: [older.n, newer.n],
-                ops: [...older.ops.slice(0, MAX_OPS / 2), ...newer.ops.slice(0, MAX_OPS / 2)],
+                ops: [...older.ops.slice(0, MAX_OPS / 2), ...newer.ops.slice(0, MAX_OPS / 2)].map((op) => ids.text(op)),
                 count: all.length,
                 explanation:
                   `${older.n} and ${newer.n} were both primaries from ${sec(from)}${to < nowUs ? ` to ${sec(to)}` : ''}, and writes were acknowledged in that time ` +

@@ -16,6 +16,7 @@ import type { HistoryEntry, Mark } from '../kernel/component';
 import type { WorldSpec } from '../spec';
 import { Facts } from './facts';
 import { Episodes, episodeAnomaly, plural, sec } from './words';
+import { NumList, NumberIndex, OpIds } from './compact';
 
 /** Reads more than this apart are separate episodes. */
 const GAP_US = 5_000_000;
@@ -24,15 +25,20 @@ interface KeyWrites {
   /** Acknowledged writes in acknowledgement order, with the running max of their invocation times. */
   ackUs: number[];
   maxInvokeUs: number[];
-  ops: string[];
-  nodes: string[];
+  /** Each one's place in the run's list of acknowledged writes. */
+  writes: number[];
 }
 
 export function staleRead(spec: WorldSpec): Checker {
-  /** Acknowledged writes in order (ack time, op), and each one's place by its value (values are unique). */
-  const writeAckUs: number[] = [];
-  const writeOps: string[] = [];
-  const writeOf = new Map<number, number>();
+  // Per acknowledged write, in order: ack time, op id and node (numbers and shared strings,
+  // not an object or a string of its own: a busy run acknowledges hundreds of thousands).
+  const writeAckUs = new NumList();
+  const writeOps = new NumList();
+  const writeNodes = new NumList();
+  const nodeNames: string[] = [];
+  /** Each write's place by its value (values are unique). */
+  const writeOf = new NumberIndex();
+  const ids = new OpIds();
   const byKey = new Map<string, KeyWrites>();
   const episodes = new Episodes(GAP_US, MAX_OPS);
   const facts = new Facts(spec);
@@ -62,33 +68,37 @@ export function staleRead(spec: WorldSpec): Checker {
         const key = several ? `${facts.dataGroupOf(e.node ?? '')}\u0000${e.key}` : e.key;
         if (e.f === 'write') {
           let k = byKey.get(key);
-          if (!k) byKey.set(key, (k = { ackUs: [], maxInvokeUs: [], ops: [], nodes: [] }));
-          writeOf.set(e.value as number, writeAckUs.length);
+          if (!k) byKey.set(key, (k = { ackUs: [], maxInvokeUs: [], writes: [] }));
+          const w = writeAckUs.length;
+          if (e.value !== null) writeOf.set(e.value, w);
           writeAckUs.push(e.atUs);
-          writeOps.push(e.op);
+          writeOps.push(ids.code(e.op, e.client));
+          const node = e.node ?? '?';
+          let nodeCode = nodeNames.indexOf(node);
+          if (nodeCode < 0) nodeCode = nodeNames.push(node) - 1;
+          writeNodes.push(nodeCode);
           const prev = k.maxInvokeUs.length ? k.maxInvokeUs[k.maxInvokeUs.length - 1] : -Infinity;
           k.ackUs.push(e.atUs);
           k.maxInvokeUs.push(Math.max(prev, startUs));
-          k.ops.push(e.op);
-          k.nodes.push(e.node ?? '?');
+          k.writes.push(w);
           continue;
         }
         const k = byKey.get(key);
         if (!k) continue;
         const w = witness(k, startUs);
         if (w < 0) continue;
-        const seen = e.value === null ? undefined : writeOf.get(e.value);
+        const seen = e.value === null ? -1 : writeOf.get(e.value);
         // Stale if nothing was read, or what was read was acknowledged before a newer write was sent.
-        const stale = e.value === null ? true : seen !== undefined && writeAckUs[seen] < k.maxInvokeUs[w];
+        const stale = e.value === null ? true : seen >= 0 && writeAckUs.at(seen) < k.maxInvokeUs[w];
         if (!stale) continue;
         const node = e.node ?? '?';
         const primary = facts.wasPrimary(node, startUs);
         const ep = episodes.add(`${node}|${primary}`, e.atUs, e.op, [node], { primary });
         if (ep.count === 1) {
           ep.info.example =
-            `${e.op} read ${e.key} at ${sec(startUs)} and got ${seen !== undefined ? `the value of ${writeOps[seen]}` : 'nothing'}, ` +
-            `though ${k.ops[w]}'s newer write to ${e.key} had been acknowledged by ${k.nodes[w]} by then`;
-          ep.info.writer = k.nodes[w];
+            `${e.op} read ${e.key} at ${sec(startUs)} and got ${seen >= 0 ? `the value of ${ids.text(writeOps.at(seen))}` : 'nothing'}, ` +
+            `though ${ids.text(writeOps.at(k.writes[w]))}'s newer write to ${e.key} had been acknowledged by ${nodeNames[writeNodes.at(k.writes[w])]} by then`;
+          ep.info.writer = nodeNames[writeNodes.at(k.writes[w])];
         }
       }
     },

@@ -7,7 +7,8 @@ import { MAX_OPS } from './checker';
 import type { HistoryEntry, Mark } from '../kernel/component';
 import type { ClientSpec, EndpointSpec, WorldSpec } from '../spec';
 import { Facts } from './facts';
-import { Episodes, countUpTo, episodeAnomaly, plural, sec } from './words';
+import { Episodes, episodeAnomaly, plural, sec } from './words';
+import { NumList } from './compact';
 
 /** Refusals more than this apart are separate episodes. */
 const GAP_US = 10_000_000;
@@ -18,7 +19,7 @@ export function writeRejected(spec: WorldSpec): Checker {
   const facts = new Facts(spec);
   const episodes = new Episodes(GAP_US, MAX_OPS);
   /** Reads that succeeded, per client: the "it looked healthy" half of the story. */
-  const readsOk = new Map<string, number[]>();
+  const readsOk = new Map<string, NumList>();
 
   function configured(client: string): string {
     const c = spec.nodes.find((n) => n.id === client) as ClientSpec | undefined;
@@ -33,7 +34,7 @@ export function writeRejected(spec: WorldSpec): Checker {
       for (const e of entries) {
         if (e.type === 'ok' && e.f === 'read') {
           let r = readsOk.get(e.client);
-          if (!r) readsOk.set(e.client, (r = []));
+          if (!r) readsOk.set(e.client, (r = new NumList()));
           r.push(e.atUs);
           continue;
         }
@@ -46,8 +47,8 @@ export function writeRejected(spec: WorldSpec): Checker {
     anomalies(nowUs: number) {
       return episodes.asOf(nowUs).map((ep) => {
         const { client, node, error } = ep.info as { client: string; node: string; error: string };
-        const r = readsOk.get(client) ?? [];
-        const reads = countUpTo(r, ep.endUs) - countUpTo(r, ep.startUs - 1);
+        const r = readsOk.get(client);
+        const reads = r ? r.firstAfter(ep.endUs) - r.firstAfter(ep.startUs - 1) : 0;
         const target = configured(client);
         const repointed = facts.repoints.filter((r) => r.node === client && r.atUs <= ep.startUs).pop();
         const via = repointed ? repointed.to : target;

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { NumList, NumberIndex, OpIds } from '../../src/sim/checks/compact';
+
+describe("the checkers' compact lists", () => {
+  it('an operation id comes back as it went in, whatever its form', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string(), fc.oneof(fc.nat(), fc.integer({ min: -5, max: 2 ** 40 }), fc.string()))), (pairs) => {
+        const ids = new OpIds();
+        const ops = pairs.map(([client, n]) => [client, typeof n === 'number' ? `${client}#${n}` : n] as const);
+        const codes = ops.map(([client, op]) => ids.code(op, client));
+        expect(codes.map((c) => ids.text(c))).toEqual(ops.map(([, op]) => op));
+      }),
+    );
+    const ids = new OpIds();
+    expect(ids.text(ids.code('app#007', 'app'))).toBe('app#007');
+    expect(ids.text(ids.code('w#1', 'app'))).toBe('w#1');
+  });
+
+  it('a number index answers as a Map does', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -0, NaN, 2 ** 32 + 5)), fc.nat())), (sets) => {
+        const mine = new NumberIndex();
+        const map = new Map<number, number>();
+        for (const [k, v] of sets) {
+          mine.set(k, v);
+          map.set(k, v);
+        }
+        for (const [k] of sets) expect(mine.get(k)).toBe(map.get(k));
+        expect(mine.get(0.123456789)).toBe(map.get(0.123456789) ?? -1);
+      }),
+    );
+  });
+
+  it('a number list keeps what was pushed, across chunks, and finds a time in it', () => {
+    const l = new NumList();
+    for (let i = 0; i < 10_000; i++) l.push(i * 2);
+    expect(l.length).toBe(10_000);
+    expect(l.at(4_095)).toBe(8_190);
+    expect(l.at(4_096)).toBe(8_192);
+    expect(l.firstAfter(8_191)).toBe(4_096);
+    expect(l.firstAfter(-1)).toBe(0);
+    expect(l.firstAfter(1e9)).toBe(10_000);
+    expect(l.slice(4_095, 4_098)).toEqual([8_190, 8_192, 8_194]);
+  });
+});

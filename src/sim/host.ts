@@ -913,12 +913,12 @@ class MessageMemo {
   readonly opClient = new Int32Array(MEMO_SLOTS);
   readonly opNum = new Uint32Array(MEMO_SLOTS);
 
-  slot(m: Message, sim: Sim): number {
+  slot(m: Message): number {
     const s = m.id & (MEMO_SLOTS - 1);
     if (this.id[s] === m.id) return s;
     this.id[s] = m.id;
     this.cls[s] = messageClass(m.type, m.body);
-    const op = messageOp(m, (id) => sim.index(id));
+    const op = messageOp(m);
     this.opClient[s] = op ? op[0] : -1;
     this.opNum[s] = op ? op[1] : 0;
     return s;
@@ -953,7 +953,7 @@ function messageColumns(sim: Sim, memo: MessageMemo): { columns: MessageColumns;
   let k = 0;
   sim.eachInFlight((m) => {
     if (k >= n) return false;
-    const s = memo.slot(m, sim);
+    const s = memo.slot(m);
     from[k] = m.from;
     to[k] = m.to;
     cls[k] = memo.cls[s];

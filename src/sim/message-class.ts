@@ -37,13 +37,9 @@ export function messageClass(type: string, body: unknown): number {
  * The operation a message belongs to (`app#812`), as the index of its client among the
  * nodes and its number, or null. Read from the body the client put there.
  */
-export function messageOp(m: Message, indexOf: (id: string) => number): [number, number] | null {
-  // Only a request carries its operation's name (a reply echoes its number alone).
+export function messageOp(m: Message): [number, number] | null {
+  // Only a request names its operation's client (a reply echoes its number alone).
   if (m.type !== 'request') return null;
-  const op = m.body.op;
-  const hash = op.lastIndexOf('#');
-  if (hash < 0) return null;
-  const client = indexOf(op.slice(0, hash));
-  const n = Number(op.slice(hash + 1));
-  return client < 0 || !Number.isInteger(n) ? null : [client, n];
+  const { client, n } = m.body;
+  return client >= 0 && Number.isInteger(n) ? [client, n] : null;
 }

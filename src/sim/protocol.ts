@@ -15,7 +15,12 @@ import type { Table } from './kernel/table';
 
 /** A client's request as it travels. */
 export interface DbRequest {
-  op: string;
+  /**
+   * The node index of the client whose operation this is (a cache forwards it unchanged):
+   * with `n`, it names the operation `<client>#<n>` for the stage. A number, not that string:
+   * a string made per request was garbage to collect for every request of a run.
+   */
+  client: number;
   /** The client's operation number, echoed in the reply. */
   n: number;
   /** The attempt's own number, echoed too (a retried operation is sent again). */

@@ -67,8 +67,15 @@ export interface CacheVolatile {
   /** Keys in the order they were stored, [key, stored at µs]; an item is stale when the entry was stored again since. */
   order: Fifo<[string, number]>;
   cpu: Servers<CacheWork>;
-  /** Forwarded requests by their number here, and their deadlines in order. */
-  pending: Record<number, Pending>;
+  /**
+   * Forwarded requests by their number here: request r is pending[r - pendingBase], null once
+   * settled (numbers are consecutive, so an array indexed from the oldest still waiting, not a
+   * dictionary); their deadlines are in order in the queues below.
+   */
+  pending: (Pending | null)[];
+  pendingBase: number;
+  /** Index in `pending` of the oldest request still waiting. */
+  head: number;
   pendingCount: number;
   /** Reads forwarded and not yet answered, by key (their numbers): what a write must stop from being stored. */
   readsByKey: Record<string, number[]>;
@@ -113,7 +120,9 @@ function fresh(): V {
     count: 0,
     order: fifo('cacheOrder'),
     cpu: servers(),
-    pending: {},
+    pending: [],
+    pendingBase: 1,
+    head: 0,
     pendingCount: 0,
     readsByKey: {},
     readDeadlines: fifo(),
@@ -169,7 +178,7 @@ function backendFailed(ctx: C, p: Pending, error: string): void {
 function drop(ctx: C, key: string): void {
   const v = ctx.v;
   // A read of this key still on its way back may predate the write: its answer must not be stored.
-  for (const r of v.readsByKey[key] ?? []) v.pending[r].fill = false;
+  for (const r of v.readsByKey[key] ?? []) pendingAt(v, r)!.fill = false;
   if (v.entries[key] === undefined) return;
   delete v.entries[key];
   v.count--;
@@ -215,9 +224,14 @@ function forward(ctx: C, from: number, req: DbRequest): void {
   }
   if (v.pendingCount >= MAX_PENDING) return fail(ctx, from, req, 'too-many-in-flight');
   const r = v.nextR++;
-  v.pending[r] = { from, req, node, fill: true };
+  if (v.pendingCount === 0) {
+    v.pending.length = 0;
+    v.pendingBase = r;
+    v.head = 0;
+  }
+  v.pending.push({ from, req, node, fill: true });
   v.pendingCount++;
-  const out: DbRequest = { op: req.op, n: req.n, r, f: req.f, key: req.key, value: req.value };
+  const out: DbRequest = { client: req.client, n: req.n, r, f: req.f, key: req.key, value: req.value };
   ctx.send(node, 'request', out, REQUEST_BYTES);
   if (req.f === 'read') {
     (v.readsByKey[req.key] ??= []).push(r);
@@ -229,13 +243,26 @@ function forward(ctx: C, from: number, req: DbRequest): void {
   }
 }
 
+/** Request r if it is still waiting for the backend. */
+function pendingAt(v: V, r: number): Pending | null {
+  const i = r - v.pendingBase;
+  return i >= v.head && i < v.pending.length ? v.pending[i] : null;
+}
+
 /** A forwarded request is answered or given up on: forget it. */
 function settle(ctx: C, r: number): Pending | undefined {
   const v = ctx.v;
-  const p = v.pending[r];
+  const p = pendingAt(v, r);
   if (!p) return undefined;
-  delete v.pending[r];
+  v.pending[r - v.pendingBase] = null;
   v.pendingCount--;
+  while (v.head < v.pending.length && v.pending[v.head] === null) v.head++;
+  // Cut the settled prefix off in batches (shifting one at a time would copy every time).
+  if (v.head === v.pending.length || (v.head > 64 && v.head * 2 > v.pending.length)) {
+    v.pending.splice(0, v.head);
+    v.pendingBase += v.head;
+    v.head = 0;
+  }
   if (p.req.f === 'read') {
     const rs = v.readsByKey[p.req.key];
     if (rs.length === 1) delete v.readsByKey[p.req.key];
@@ -255,7 +282,7 @@ function armTimer(ctx: C, which: 'read' | 'write'): void {
   const v = ctx.v;
   const q = which === 'read' ? v.readDeadlines : v.writeDeadlines;
   let head = fifoPeek(q);
-  while (head && v.pending[head[0]] === undefined) {
+  while (head && !pendingAt(v, head[0])) {
     fifoShift(q);
     head = fifoPeek(q);
   }
@@ -303,7 +330,14 @@ function onBackendReply(ctx: C, msg: Message<'reply'>): void {
     // Only a write that happened makes the copy wrong: one refused or lost leaves it (which is
     // what keeps pages up while the database fails every write).
     if (b.ok) drop(ctx, req.key);
-    reply(ctx, p.from, { ...b, n: req.n, r: req.r, node: b.node ?? node });
+    // The backend's answer as it came, renumbered for the client (a literal, not a spread of
+    // the body: the spread was the most expensive line of a cache's relaying).
+    const out: DbReply = { n: req.n, r: req.r, ok: b.ok, node: b.node ?? node };
+    if (b.value !== undefined) out.value = b.value;
+    if (b.error !== undefined) out.error = b.error;
+    if (b.lsn !== undefined) out.lsn = b.lsn;
+    if (b.epoch !== undefined) out.epoch = b.epoch;
+    reply(ctx, p.from, out);
     return;
   }
   if (!b.ok) return backendFailed(ctx, p, b.error ?? 'error');
@@ -369,7 +403,7 @@ export const cache: Component<Cache> = {
   footprint(ctx) {
     const v = ctx.v;
     if (!v) return 0;
-    return v.count * ENTRY_BYTES + v.pendingCount * PENDING_BYTES + (fifoSize(v.order) + fifoSize(v.readDeadlines) + fifoSize(v.writeDeadlines)) * INDEX_ITEM_BYTES;
+    return v.count * ENTRY_BYTES + v.pendingCount * PENDING_BYTES + v.pending.length * 8 + (fifoSize(v.order) + fifoSize(v.readDeadlines) + fifoSize(v.writeDeadlines)) * INDEX_ITEM_BYTES;
   },
 
   view(ctx) {

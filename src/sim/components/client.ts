@@ -266,7 +266,7 @@ function send(ctx: C, n: number, f: 'read' | 'write', key: string, value: number
   v.pending.push({ r, n, f, key, value, node, sentUs: ctx.nowUs, invokedUs, attempt: tries });
   v.pendingCount++;
   v.poolInUse++;
-  const req: DbRequest = { op: `${ctx.id}#${n}`, n, r, f, key, value };
+  const req: DbRequest = { client: ctx.index, n, r, f, key, value };
   ctx.send(node, 'request', req, REQUEST_BYTES);
   if (!v.timerArmed) armTimeout(ctx);
 }

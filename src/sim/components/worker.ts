@@ -186,7 +186,7 @@ function request(ctx: C, d: number, f: 'read' | 'write'): void {
   dm.r = v.nextR++;
   dm.node = node;
   dm.sentUs = ctx.nowUs;
-  const req: DbRequest = { op: `${ctx.id}#${n}`, n, r: dm.r, f, key, value };
+  const req: DbRequest = { client: ctx.index, n, r: dm.r, f, key, value };
   ctx.send(node, 'request', req, REQUEST_BYTES);
   waitUntil(ctx, d, ctx.nowUs + (s.timeoutMs ?? WORKER_DEFAULTS.timeoutMs) * 1000);
 }

@@ -119,8 +119,14 @@ function pump(ctx: C, id: string, s: FollowerSession): void {
     if (from > p.lsn - RECENT_ENTRIES || perEntryUs === 0) {
       // In memory: ready at once, though it waits for any older range still being read.
       s.sentLsn = to;
-      s.ready.push([from, to]);
-      flushReady(ctx, id, s);
+      if (s.ready.length === 0 && from === s.nextLsn) {
+        // Nothing older is being read: out now (what flushReady would do, without the list).
+        sendEntries(ctx, id, from, to);
+        s.nextLsn = to + 1;
+      } else {
+        s.ready.push([from, to]);
+        flushReady(ctx, id, s);
+      }
       continue;
     }
     const allowed = throttleAllows(ctx, to - from + 1);
@@ -171,8 +177,9 @@ function sendEntries(ctx: C, id: string, from: number, to: number): void {
     values: seqSlice(p.logValues, a, b),
     epochs: seqSlice(p.logEpochs, a, b),
     // Only the epochs that start inside the batch: the follower extends its own history.
-    history: copyEpochs(p.epochs.filter((e) => e[1] >= from && e[1] <= to)),
+    history: [],
   };
+  for (const e of p.epochs) if (e[1] >= from && e[1] <= to) batch.history.push([e[0], e[1], e[2]]);
   ctx.send(id, 'entries', batch, HEADER_BYTES + (b - a) * ENTRY_BYTES);
 }
 
@@ -194,9 +201,15 @@ export function snapshotRead(ctx: C, b: SnapshotRead): void {
 }
 
 /** Send the ranges that are ready, in LSN order: reads finishing out of order wait their turn. */
+/** The index of the range starting at `lsn` among those read, or -1 (a loop: findIndex made a closure per call, per shipment). */
+function readyAt(ready: readonly [number, number][], lsn: number): number {
+  for (let k = 0; k < ready.length; k++) if (ready[k][0] === lsn) return k;
+  return -1;
+}
+
 function flushReady(ctx: C, id: string, s: FollowerSession): void {
   const p = ctx.p;
-  for (let k = s.ready.findIndex((r) => r[0] === s.nextLsn); k >= 0; k = s.ready.findIndex((r) => r[0] === s.nextLsn)) {
+  for (let k = readyAt(s.ready, s.nextLsn); k >= 0; k = readyAt(s.ready, s.nextLsn)) {
     const [from, to] = s.ready[k];
     s.ready.splice(k, 1);
     if (from < p.logStart || to > p.lsn) {

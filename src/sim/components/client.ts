@@ -26,6 +26,8 @@ import { newWindow, record, roll, type LatencyWindow } from '../metrics/histogra
 import { cosCycle, pow } from '../kernel/fmath';
 import { fifo, fifoPeek, fifoPush, fifoShift, fifoSize, type Fifo } from '../kernel/fifo';
 import { CLIENT_PARAMS, DIURNAL_PARAMS } from '../params/client';
+// Key names are built once and shared: a new string per operation is garbage to collect.
+import { keyName } from '../kernel/keys';
 import { defaultsOf } from '../params/param';
 
 export const CLIENT_DEFAULTS = defaultsOf(CLIENT_PARAMS);
@@ -155,12 +157,6 @@ function fresh(): V {
   };
 }
 
-// Key names are built once and shared: a new string per operation is garbage to collect.
-// (A memo of a pure function: it cannot change results.)
-const KEY_NAMES: string[] = [];
-function keyName(i: number): string {
-  return KEY_NAMES[i] ?? (KEY_NAMES[i] = `k${i}`);
-}
 
 /** The configured rate of one kind of operation, with any surge. */
 function baseRate(ctx: C, f: 'read' | 'write'): number {

@@ -16,6 +16,7 @@
 
 import type { HistoryDetail, HistoryEntry } from './component';
 import { SimAbort, count } from './limits';
+import { ByKeyNumber, keyNumber } from './keys';
 
 const TYPES: HistoryEntry['type'][] = ['invoke', 'ok', 'fail', 'info'];
 const FS: HistoryEntry['f'][] = ['read', 'write'];
@@ -74,6 +75,8 @@ export class HistoryJournal {
   private readonly chunks: Chunk[] = [];
   private readonly small = new Names(MAX_SMALL_NAMES);
   private readonly keys = new Names();
+  /** Key codes of keys named by number (keys.ts), without the lookup by name. */
+  private readonly keysByNumber = new ByKeyNumber();
   // One-entry caches: consecutive entries often name the same client or node, and a string
   // comparison is cheaper than a Map lookup.
   private lastClient = '';
@@ -125,7 +128,13 @@ export class HistoryJournal {
     }
     c.client[k] = this.lastClientCode;
     c.tf[k] = TYPE_CODE[type] | (f === 'write' ? 4 : 0);
-    c.key[k] = this.keys.code(key);
+    const kn = keyNumber(key);
+    let keyCode = kn >= 0 ? this.keysByNumber.get(kn) : -1;
+    if (keyCode < 0) {
+      keyCode = this.keys.code(key);
+      if (kn >= 0) this.keysByNumber.set(kn, keyCode);
+    }
+    c.key[k] = keyCode;
     c.value[k] = value === null ? NaN : value;
     c.atUs[k] = atUs;
     const node = detail?.node;

@@ -17,6 +17,7 @@
 
 import { LimitExceeded, STRUCTURE_LIMITS, type StructureLimitName } from './limits';
 import { seq, seqAt, seqCopy, seqForEach, seqPush, type Seq } from './seq';
+import { ByKeyNumber, keyNumber } from './keys';
 
 export const PAGE_SLOTS = 256;
 const PAGE_SHIFT = 8;
@@ -41,7 +42,10 @@ export interface Table {
 
 /** What a table object knows about itself and no copy inherits. */
 interface Transient {
+  /** Slot by key, for keys not named by number. */
   index: Map<string, number>;
+  /** The same for keys named by number (keys.ts): every one of them, so a miss there is an absent key. */
+  byNumber: ByKeyNumber;
   /** own[p] === 1: this object made page p (or copied it) since it was last shared. */
   own: Uint8Array;
 }
@@ -52,8 +56,13 @@ function transient(t: Table): Transient {
   let x = (t as unknown as Record<string, Transient | undefined>)[TRANSIENT];
   if (x === undefined) {
     const index = new Map<string, number>();
-    seqForEach(t.keys, (k, s) => index.set(k, s));
-    x = { index, own: new Uint8Array(0) };
+    const byNumber = new ByKeyNumber();
+    seqForEach(t.keys, (k, s) => {
+      const n = keyNumber(k);
+      if (n >= 0) byNumber.set(n, s);
+      else index.set(k, s);
+    });
+    x = { index, byNumber, own: new Uint8Array(0) };
     Object.defineProperty(t, TRANSIENT, { value: x, writable: true, enumerable: false, configurable: true });
   }
   return x;
@@ -65,10 +74,17 @@ export function table(width: number, lim?: StructureLimitName): Table {
   return t;
 }
 
+/** The slot `key` was given, or -1 if it never was (present or deleted since). */
+function slotOf(tr: Transient, key: string): number {
+  const n = keyNumber(key);
+  if (n >= 0) return tr.byNumber.get(n);
+  return tr.index.get(key) ?? -1;
+}
+
 /** The slot of `key` if it is present, else -1. */
 export function tableFind(t: Table, key: string): number {
-  const s = transient(t).index.get(key);
-  if (s === undefined) return -1;
+  const s = slotOf(transient(t), key);
+  if (s < 0) return -1;
   return t.pages[s >> PAGE_SHIFT][(s & PAGE_MASK) * (t.width + 1)] === 1 ? s : -1;
 }
 
@@ -109,12 +125,14 @@ function writable(t: Table, slot: number): Float64Array {
 /** The slot of `key` in a page this table may write, the key added (its columns 0) if absent. */
 function writableSlot(t: Table, key: string): number {
   const tr = transient(t);
-  let s = tr.index.get(key);
-  if (s === undefined) {
+  let s = slotOf(tr, key);
+  if (s < 0) {
     s = t.keys.length;
     if (t.lim !== undefined && s >= STRUCTURE_LIMITS[t.lim].max) throw new LimitExceeded(t.lim);
     seqPush(t.keys, key);
-    tr.index.set(key, s);
+    const n = keyNumber(key);
+    if (n >= 0) tr.byNumber.set(n, s);
+    else tr.index.set(key, s);
   }
   const page = writable(t, s);
   const at = (s & PAGE_MASK) * (t.width + 1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryEntry } from '../../src/sim/kernel/component';
+import type { HistoryEntry, Mark } from '../../src/sim/kernel/component';
 import type { WorldSpec } from '../../src/sim/spec';
 import { duplicateEffect } from '../../src/sim/checks/duplicate-effect';
 import { CHECKERS } from '../../src/sim/checks';
@@ -23,11 +23,22 @@ function job(w: string, key: string, checkUs: number, insertUs: number): History
   return [...op(w, 'ok', 'read', key, null, checkUs, checkUs + 1000), ...op(w, 'ok', 'write', key, n + 1000, insertUs, insertUs + 1000)];
 }
 
-function check(history: HistoryEntry[]) {
+function check(history: HistoryEntry[], marks: Mark[] = []) {
   const c = duplicateEffect(spec);
-  c.feed([...history].sort((a, b) => a.atUs - b.atUs), []);
+  c.feed([...history].sort((a, b) => a.atUs - b.atUs), marks);
   return c.anomalies(100 * S);
 }
+
+/** A daemon's insert acknowledged by `node` in `epoch` at `lsn` (its check found nothing just before). */
+function insertAt(w: string, key: string, atUs: number, node: string, epoch: number, lsn: number): HistoryEntry[] {
+  const [inv, ok] = op(w, 'ok', 'write', key, 7, atUs, atUs + 1000);
+  return [...op(w, 'ok', 'read', key, null, atUs - 2000, atUs - 1000), inv, { ...ok, node, epoch, lsn }];
+}
+
+/** db2 promoted at 20 s into epoch 2, holding db1's epoch-1 log up to lsn 100. */
+const failover: Mark[] = [
+  { atUs: 20 * S, node: 'db2', kind: 'role', data: { role: 'primary', epoch: 2, lsn: 100, epochs: [[1, 0, 'db1'], [2, 101, 'db2']] } },
+];
 
 describe('duplicate-effect', () => {
   it('is one of the checkers a run is judged by', () => {
@@ -91,5 +102,32 @@ describe('duplicate-effect', () => {
       ['other', 1],
       ['w', 1],
     ]);
+  });
+
+  it('an insert lost in a failover and made again is one effect, not two (lost-write reports the loss)', () => {
+    // Acknowledged by db1 at lsn 150, past what db2 held when promoted: not in the surviving data.
+    const h = [...insertAt('daemons', 'cmd:j1', 10 * S, 'db1', 1, 150), ...insertAt('daemons', 'cmd:j1', 30 * S, 'db2', 2, 160)];
+    expect(check(h, failover)).toEqual([]);
+  });
+
+  it('an insert kept through the failover and made again is a duplicate (the second check read a stale replica)', () => {
+    // lsn 50 was on db2 when promoted: the second insert writes into a history that has the first.
+    const h = [...insertAt('daemons', 'cmd:j1', 10 * S, 'db1', 1, 50), ...insertAt('daemons', 'cmd:j1', 30 * S, 'db2', 2, 160)];
+    const found = check(h, failover);
+    expect(found).toHaveLength(1);
+    expect(found[0].explanation).toContain('inserted by daemons#');
+    expect(found[0].count).toBe(1);
+  });
+
+  it('after a lost insert, a third insert into the same history as the second is a duplicate of the second', () => {
+    const h = [
+      ...insertAt('daemons', 'cmd:j1', 10 * S, 'db1', 1, 150),
+      ...insertAt('daemons', 'cmd:j1', 30 * S, 'db2', 2, 160),
+      ...insertAt('daemons', 'cmd:j1', 31 * S, 'db2', 2, 170),
+    ];
+    const found = check(h, failover);
+    expect(found).toHaveLength(1);
+    expect(found[0].count).toBe(1);
+    expect(found[0].explanation).toMatch(/inserted by daemons#\d+ at 30\.001 s and again by daemons#\d+ at 31\.001 s/);
   });
 });

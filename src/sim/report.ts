@@ -47,6 +47,10 @@ export interface Latency {
 export interface RunMetrics {
   writes: { attempted: number; acked: number; failed: number; unknown: number; lost: number; latency: Latency };
   reads: { attempted: number; ok: number; failed: number; stale: number; latency: Latency };
+  /**
+   * Failovers whose candidate was promoted by the end (an orchestrator's decision lost on its
+   * way is not one; one whose promotion is still in flight is not one yet).
+   */
   failovers: number;
   /** When the first failover (automatic or managed) happened; absent when there was none. */
   firstFailoverAtMs?: number;
@@ -197,8 +201,13 @@ export function metricsOf(sim: RunRecord, anomalies: readonly Anomaly[]): RunMet
   const alerts: RunMetrics['alerts'] = [];
   const firing = new Map<string, number>();
   const alertSpans: Span[] = [];
+  // A failover counts once its candidate took the role: an orchestrator's decision whose
+  // promotion was lost on the way (a lossy link) changed nothing a client or a lesson sees.
+  const promoted = new Set<string>();
+  for (const k of sim.journals.marks.items) if (k.kind === 'role' && k.data?.role === 'primary') promoted.add(`${k.node}|${String(k.data.epoch)}`);
   for (const k of sim.journals.marks.items) {
     if (k.kind === 'failover') {
+      if (!promoted.has(`${String(k.data?.to)}|${String(k.data?.epoch)}`)) continue;
       if (failovers++ === 0) firstFailoverAtMs = usToMs(k.atUs);
     } else if (k.kind === 'alert') {
       const state = k.data?.state ?? 'firing';

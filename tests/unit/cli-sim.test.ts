@@ -27,16 +27,16 @@ describe('npm run sim', () => {
   });
 
   it('--json prints exactly one object in the v1 shape, and the same trace for the same seed', () => {
-    const r = sim('first-failover', '--json', '--seed', '3', '--until', '40000');
+    const r = sim('first-failover', '--json', '--seed', '3', '--until', '41000');
     expect(r.code).toBe(0);
     const o = JSON.parse(r.out);
     expect(Object.keys(o)).toEqual(['format', 'scenario', 'seed', 'untilMs', 'trace', 'events', 'anomalies', 'metrics']);
-    expect(o).toMatchObject({ format: 'faultline/1', seed: 3, untilMs: 40000 });
+    expect(o).toMatchObject({ format: 'faultline/1', seed: 3, untilMs: 41000 });
     expect(o.trace).toMatch(/^[0-9a-f]{16}$/);
     expect(o.metrics.writes.attempted).toBeGreaterThan(0);
     expect(o.metrics.failovers).toBe(1);
-    expect(JSON.parse(sim('first-failover', '--json', '--seed', '3', '--until', '40000').out).trace).toBe(o.trace);
-    expect(JSON.parse(sim('first-failover', '--json', '--seed', '4', '--until', '40000').out).trace).not.toBe(o.trace);
+    expect(JSON.parse(sim('first-failover', '--json', '--seed', '3', '--until', '41000').out).trace).toBe(o.trace);
+    expect(JSON.parse(sim('first-failover', '--json', '--seed', '4', '--until', '41000').out).trace).not.toBe(o.trace);
   });
 
   it('runs a scenario file and exits 2 with field paths for an invalid one', () => {

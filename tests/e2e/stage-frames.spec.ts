@@ -1,0 +1,23 @@
+import { expect, test } from '@playwright/test';
+import { openPlayground, state } from './helpers';
+
+// What the stage draws while playing: the dynamic layer every animation frame, the static
+// layer (sites, nodes, their state) only when it changes, and node state at most every
+// STATE_REDRAW_MS (100 ms) of wall time. A slow machine only makes fewer redraws.
+
+test('while playing, the static layer is redrawn at most every 100 ms, not with every frame', async ({ page }) => {
+  await openPlayground(page);
+  const draws = async () => Number(await page.getByTestId('stage-static').getAttribute('data-draws'));
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  // Playing, with frames arriving.
+  await expect.poll(async () => (await state(page)).playback.frames).toBeGreaterThan(2);
+  const before = { draws: await draws(), wallMs: await page.evaluate(() => performance.now()), frames: (await state(page)).playback.frames };
+  await expect.poll(async () => (await state(page)).playback.frames).toBeGreaterThan(before.frames + 40);
+  const after = { draws: await draws(), wallMs: await page.evaluate(() => performance.now()) };
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  const redraws = after.draws - before.draws;
+  // Some, since node state changes as it plays; never more than one per 100 ms (plus the one
+  // under way at each end of the look).
+  expect(redraws).toBeGreaterThan(0);
+  expect(redraws).toBeLessThanOrEqual(Math.floor((after.wallMs - before.wallMs) / 100) + 2);
+});

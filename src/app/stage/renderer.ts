@@ -79,12 +79,28 @@ export function sceneMaps(doc: Pick<ScenarioDoc, 'nodes'>, frame: Frame): { view
   return { views: new Map(frame.nodes.map((n) => [n.id, n])), specs: new Map(doc.nodes.map((n) => [n.id, n])) };
 }
 
-/** A canvas context cleared and set to draw in stage coordinates (`widthPx`: the CSS width the canvas stands for). */
-export function prepare(c: Canvas, widthPx: number, view: StageView): Ctx {
-  const ctx = c.getContext('2d') as Ctx;
+/**
+ * A canvas context cleared and set to draw in stage coordinates (`widthPx`: the CSS width the
+ * canvas stands for). With `under`, the canvas is opaque and starts as a copy of `under` (a
+ * canvas of the same size) instead of cleared.
+ */
+export function prepare(c: Canvas, widthPx: number, view: StageView, under?: Canvas): Ctx {
+  const ctx = (under ? c.getContext('2d', { alpha: false }) : c.getContext('2d')) as Ctx;
   const dpr = c.width / Math.max(1, widthPx);
   ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.clearRect(0, 0, c.width, c.height);
+  if (under) ctx.drawImage(under, 0, 0);
+  else ctx.clearRect(0, 0, c.width, c.height);
+  ctx.setTransform(dpr * view.k, 0, 0, dpr * view.k, dpr * view.x, dpr * view.y);
+  return ctx;
+}
+
+/** The static layer's canvas: opaque, filled with the stage's background. */
+function prepareStatic(c: Canvas, widthPx: number, view: StageView, bg: string): Ctx {
+  const ctx = c.getContext('2d', { alpha: false }) as Ctx;
+  const dpr = c.width / Math.max(1, widthPx);
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.fillStyle = bg;
+  ctx.fillRect(0, 0, c.width, c.height);
   ctx.setTransform(dpr * view.k, 0, 0, dpr * view.k, dpr * view.x, dpr * view.y);
   return ctx;
 }
@@ -128,13 +144,14 @@ export class StageRenderer {
       this.staticDirty = false;
       this.stateDirty = false;
       this.lastStaticWallMs = wallMs;
-      this.drawStaticLayer(prepare(canvases.static, widthPx, view), view, s);
+      this.drawStaticLayer(prepareStatic(canvases.static, widthPx, view, s.theme.bg), view, s);
       drewStatic = true;
     }
     const pulsing = !s.reducedMotion && s.frame.anomalies.some((a) => s.frame.nowUs - a.atUs <= PULSE_US);
-    if (this.dynamicDirty || playing || pulsing) {
+    // The dynamic layer is opaque, over a copy of the static one.
+    if (drewStatic || this.dynamicDirty || playing || pulsing) {
       this.dynamicDirty = false;
-      this.drawDynamicLayer(prepare(canvases.dynamic, widthPx, view), view, s, wallMs);
+      this.drawDynamicLayer(prepare(canvases.dynamic, widthPx, view, canvases.static), view, s, wallMs);
     }
     return drewStatic;
   }

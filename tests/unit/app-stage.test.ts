@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { over } from '../../src/app/stage/blend';
 import { flows, FlowMeter, messageColumns, progress, visibleAsDot } from '../../src/app/stage/messages';
 import { defaultPositions, hitTest, layout, NODE_W } from '../../src/app/stage/layout';
 import { builtIn } from '../../src/scenario/library';
@@ -101,5 +102,41 @@ describe('the stage layout', () => {
     const link = l.links[0];
     expect(hitTest(l, { x: (link.from.x + link.to.x) / 2, y: (link.from.y + link.to.y) / 2 })).toEqual({ kind: 'link', between: link.between });
     expect(hitTest(l, { x: -10_000, y: -10_000 })).toBeNull();
+  });
+});
+
+describe('dots composited into one layer', () => {
+  // The layer holds RGBA words as an ImageData does (not premultiplied); a dot's anti-aliased
+  // edge over another dot is blended "source over" and rounded to the nearest value, halves
+  // up. The reference works in real numbers scaled by 255 * 255, where the quotients are of
+  // whole numbers below 2^24: a division rounds them correctly and a half is exact.
+  const exact = (src: number, dst: number): number => {
+    const sa = src >>> 24;
+    const da = dst >>> 24;
+    const oa = sa * 255 + da * (255 - sa);
+    const ch = (shift: number) => Math.round((((src >>> shift) & 255) * sa * 255 + ((dst >>> shift) & 255) * da * (255 - sa)) / oa);
+    return ((Math.round(oa / 255) << 24) | (ch(16) << 16) | (ch(8) << 8) | ch(0)) >>> 0;
+  };
+
+  it('blend source over destination, rounded to nearest, for every pair of alphas', () => {
+    const colours = [0x000000, 0xffffff, 0x0072b2, 0xd55e00, 0x7f807e, 0x01fe02];
+    let checked = 0;
+    for (let sa = 1; sa < 255; sa++) {
+      for (let da = 1; da < 256; da++) {
+        for (const a of colours) {
+          for (const b of colours) {
+            const src = ((sa << 24) | a) >>> 0;
+            const dst = ((da << 24) | b) >>> 0;
+            const got = over(src, dst);
+            if (got !== exact(src, dst)) expect([sa, da, a, b, got.toString(16)]).toEqual([sa, da, a, b, exact(src, dst).toString(16)]);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBe(254 * 255 * 36);
+    // Opaque over anything is the source; half over opaque is the average.
+    expect(over(0xff123456, 0x80abcdef)).toBe(0xff123456);
+    expect(over(0x80ff0000, 0xff0000ff)).toBe(0xff80007f);
   });
 });

@@ -9,6 +9,7 @@ import { nodeEdge } from './layout';
 import { flows, MSG_CLASSES, visibleAsDot, type Flow, type FlowMeter, type MsgClass } from './messages';
 import type { StageTheme } from './theme';
 import { anomalyNodes } from './draw-static';
+import { over } from './blend';
 
 /** Dots drawn per frame at most (frames carry at most 5,000 messages anyway). */
 export const MAX_DOTS = 5_000;
@@ -332,22 +333,50 @@ function drawDots(ctx: CanvasRenderingContext2D, cls: MsgClass, code: number, do
   ctx.restore();
 }
 
-/** A sprite's pixels (RGBA, one 32-bit word each, in memory order), by the sprite's key. */
-const spritePixels = new Map<string, { side: number; px: Uint32Array }>();
+/**
+ * A sprite's pixels (RGBA, one 32-bit word each, in memory order), by the sprite's key: only
+ * those not wholly transparent (a round dot leaves a third of its square empty), as their
+ * colours, their rows and columns in the sprite, and their offsets in a layer `layerW` wide.
+ */
+interface SpritePixels {
+  side: number;
+  colour: Uint32Array;
+  row: Uint8Array;
+  col: Uint8Array;
+  layerW: number;
+  offset: Int32Array;
+}
+const spritePixels = new Map<string, SpritePixels>();
 
-function pixelsFor(cls: MsgClass, colour: string, t: StageTheme, scale: number): { side: number; px: Uint32Array } | null {
+function pixelsFor(cls: MsgClass, colour: string, t: StageTheme, scale: number, layerW: number): SpritePixels | null {
   const key = `${cls}|${colour}|${t.nodeFill}|${scale.toFixed(3)}`;
   let sp = spritePixels.get(key);
-  if (sp) return sp;
-  if (typeof OffscreenCanvas !== 'function') return null;
-  const side = Math.ceil(2 * DOT_REACH * scale) + 2;
-  const c = new OffscreenCanvas(side, side).getContext('2d');
-  if (!c) return null;
-  c.setTransform(scale, 0, 0, scale, side / 2, side / 2);
-  shape(c as unknown as CanvasRenderingContext2D, cls, colour, t);
-  sp = { side, px: new Uint32Array(c.getImageData(0, 0, side, side).data.buffer) };
-  if (spritePixels.size >= MAX_SPRITES) spritePixels.clear();
-  spritePixels.set(key, sp);
+  if (!sp) {
+    if (typeof OffscreenCanvas !== 'function') return null;
+    // A sprite's side fits a byte (rows and columns below): past that, a dot would be 250 px.
+    const side = Math.min(255, Math.ceil(2 * DOT_REACH * scale) + 2);
+    const c = new OffscreenCanvas(side, side).getContext('2d');
+    if (!c) return null;
+    c.setTransform(scale, 0, 0, scale, side / 2, side / 2);
+    shape(c as unknown as CanvasRenderingContext2D, cls, colour, t);
+    const all = new Uint32Array(c.getImageData(0, 0, side, side).data.buffer);
+    let n = 0;
+    for (const v of all) if (v >>> 24 !== 0) n++;
+    sp = { side, colour: new Uint32Array(n), row: new Uint8Array(n), col: new Uint8Array(n), layerW: -1, offset: new Int32Array(n) };
+    for (let i = 0, k = 0; i < all.length; i++) {
+      if (all[i] >>> 24 === 0) continue;
+      sp.colour[k] = all[i];
+      sp.row[k] = Math.floor(i / side);
+      sp.col[k] = i % side;
+      k++;
+    }
+    if (spritePixels.size >= MAX_SPRITES) spritePixels.clear();
+    spritePixels.set(key, sp);
+  }
+  if (sp.layerW !== layerW) {
+    for (let k = 0; k < sp.offset.length; k++) sp.offset[k] = sp.row[k] * layerW + sp.col[k];
+    sp.layerW = layerW;
+  }
   return sp;
 }
 
@@ -380,8 +409,10 @@ function layerFor(w: number, h: number): DotLayer | null {
  * Every dot, class by class (the order the per-class drawing had), copied pixel by pixel into
  * one transparent layer, which is then put on the stage in one piece. Thousands of
  * drawImage calls cost the page about 11 ms a frame at 4,000 dots (Chromium, software
- * canvas, 1600x1000); the copies and the one put, about 3. False where the browser lacks
- * what it needs (OffscreenCanvas): the caller draws the dots one by one.
+ * canvas, 1600x1000); the copies and the one put, about 3. Only a sprite's visible pixels are
+ * visited, at offsets worked out once per sprite and layer width, and a dot wholly inside
+ * the layer (nearly all) is copied without clipping. False where the browser lacks what it
+ * needs (OffscreenCanvas): the caller draws the dots one by one.
  */
 function compositeDots(ctx: CanvasRenderingContext2D, dots: number, perClass: Uint32Array, t: StageTheme): boolean {
   if (dots === 0) return true;
@@ -400,34 +431,43 @@ function compositeDots(ctx: CanvasRenderingContext2D, dots: number, perClass: Ui
   let y1 = 0;
   for (let c = 0; c < MSG_CLASSES.length; c++) {
     if (!perClass[c]) continue;
-    const sp = pixelsFor(MSG_CLASSES[c], t.msg[MSG_CLASSES[c]], t, scale);
+    const sp = pixelsFor(MSG_CLASSES[c], t.msg[MSG_CLASSES[c]], t, scale, w);
     if (!sp) return false;
-    const side = sp.side;
+    const { side, colour, row, col, offset } = sp;
+    const n = colour.length;
     const half = side / 2;
-    const src = sp.px;
     for (let i = 0; i < dots; i++) {
       if (dotClass[i] !== c) continue;
       const x = Math.round(xy[2 * i] * scale + m.e - half);
       const y = Math.round(xy[2 * i + 1] * m.d + m.f - half);
-      const qa = Math.max(0, -x);
-      const qb = Math.min(side, w - x);
-      const ra = Math.max(0, -y);
-      const rb = Math.min(side, h - y);
-      if (qa >= qb || ra >= rb) continue;
-      if (x + qa < x0) x0 = x + qa;
-      if (y + ra < y0) y0 = y + ra;
-      if (x + qb > x1) x1 = x + qb;
-      if (y + rb > y1) y1 = y + rb;
-      for (let r = ra; r < rb; r++) {
-        let o = (y + r) * w + x + qa;
-        let s = r * side + qa;
-        for (let q = qa; q < qb; q++, o++, s++) {
-          const v = src[s];
-          const sa = v >>> 24;
-          if (sa === 0) continue;
+      if (x >= 0 && y >= 0 && x + side <= w && y + side <= h) {
+        if (x < x0) x0 = x;
+        if (y < y0) y0 = y;
+        if (x + side > x1) x1 = x + side;
+        if (y + side > y1) y1 = y + side;
+        const base = y * w + x;
+        for (let k = 0; k < n; k++) {
+          const o = base + offset[k];
+          const v = colour[k];
           const d = px[o];
-          px[o] = sa === 255 || d === 0 ? v : over(v, d);
+          px[o] = d === 0 || v >>> 24 === 255 ? v : over(v, d);
         }
+        continue;
+      }
+      // Partly off the layer: clip pixel by pixel.
+      if (x + side <= 0 || y + side <= 0 || x >= w || y >= h) continue;
+      x0 = Math.min(x0, Math.max(0, x));
+      y0 = Math.min(y0, Math.max(0, y));
+      x1 = Math.max(x1, Math.min(w, x + side));
+      y1 = Math.max(y1, Math.min(h, y + side));
+      for (let k = 0; k < n; k++) {
+        const px_ = x + col[k];
+        const py = y + row[k];
+        if (px_ < 0 || py < 0 || px_ >= w || py >= h) continue;
+        const o = py * w + px_;
+        const v = colour[k];
+        const d = px[o];
+        px[o] = d === 0 || v >>> 24 === 255 ? v : over(v, d);
       }
     }
   }
@@ -440,15 +480,6 @@ function compositeDots(ctx: CanvasRenderingContext2D, dots: number, perClass: Ui
   // Transparent again for the next frame, where it was written.
   for (let y = y0; y < y1; y++) px.fill(0, y * w + x0, y * w + x1);
   return true;
-}
-
-/** Source over destination, both RGBA words of an ImageData (not premultiplied). */
-function over(src: number, dst: number): number {
-  const sa = (src >>> 24) / 255;
-  const da = (dst >>> 24) / 255;
-  const oa = sa + da * (1 - sa);
-  const ch = (shift: number) => Math.round((((src >>> shift) & 255) * sa + ((dst >>> shift) & 255) * da * (1 - sa)) / oa);
-  return ((Math.round(oa * 255) << 24) | (ch(16) << 16) | (ch(8) << 8) | ch(0)) >>> 0;
 }
 
 function drawDropTarget(ctx: CanvasRenderingContext2D, l: Layout, target: StageTarget, t: StageTheme): void {

@@ -117,3 +117,33 @@ test('an operator action with a choice: restore a replica from a backup of anoth
   // The lesson's own crash of db1 at 30 s still fails requests; nothing is wrong with db3.
   expect((await state(page)).anomalies.filter((a) => a.nodes.includes('db3'))).toEqual([]);
 });
+
+test('a database refusing to start during a restore: "next event" stops there, and the timeline marks it', async ({ page }) => {
+  await openPlayground(page);
+  const doc = {
+    format: 'faultline/1',
+    title: 'A restart during a restore',
+    seed: 1,
+    durationMs: 40_000,
+    sites: [{ id: 'dc' }],
+    nodes: [
+      { id: 'db1', kind: 'database', site: 'dc', role: 'primary' },
+      { id: 'db2', kind: 'database', site: 'dc', role: 'replica', replicateFrom: 'db1' },
+      { id: 'app', kind: 'client', site: 'dc', target: 'db1', writesPerSec: 50, readsPerSec: 50, keys: 200 },
+    ],
+    faults: [
+      { atMs: 20_000, untilMs: 30_000, kind: 'restore-backup', target: 'db2', from: 'db1' },
+      { atMs: 22_000, kind: 'restart', target: 'db2' },
+    ],
+  };
+  expect(await page.evaluate((d) => window.__faultline!.load(d), doc)).toBe(true);
+  await goTo(page, 21);
+  await page.locator('body').click({ position: { x: 2, y: 2 } });
+  await page.keyboard.press('n');
+  await waitForTime(page, 22_000_000);
+  await expect(page.getByTestId('log')).toContainText('db2 does not start: a backup of db1 is still being restored onto it');
+  // On the timeline, beside the restore's crash, a tick says so.
+  const tick = page.locator('.tick.start-refused');
+  await expect(tick).toHaveCount(1);
+  await expect(tick).toHaveAttribute('title', /^start refused db2 at /);
+});

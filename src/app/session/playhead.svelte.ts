@@ -6,6 +6,7 @@
 import type { Frame, Pending, RunAhead } from '../../sim/host';
 import type { WorkerChannel } from './worker-channel.svelte';
 import type { RunBuffers } from './run-buffers.svelte';
+import { NOTABLE_MARKS } from './notable';
 
 /**
  * While playing faster than the worker can simulate, each request's event budget is tuned so
@@ -24,30 +25,6 @@ const PROGRESS_POLL_MS = 200;
  */
 const NOTABLE_SCAN_EVENTS = 10_000_000;
 
-/** Marks worth stopping at: failures, their detection, and what the system did about them. */
-export const NOTABLE_MARKS: ReadonlySet<string> = new Set([
-  'crash',
-  'restart',
-  'pause',
-  'resume',
-  'fault:apply',
-  'fault:revert',
-  'failover',
-  'failover-impossible',
-  'detected-down',
-  'node-back',
-  'role',
-  'endpoint',
-  'repoint',
-  'alert',
-  'fenced',
-  'demote',
-  'managed-failover',
-  'disk-full',
-  'overloaded',
-  'lease-lost',
-  'semi-sync-off',
-]);
 
 export function seconds(us: number): string {
   return `${(us / 1e6).toFixed(1)} s`;

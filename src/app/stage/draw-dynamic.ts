@@ -337,9 +337,12 @@ function drawDots(ctx: CanvasRenderingContext2D, cls: MsgClass, code: number, do
  * A sprite's pixels (RGBA, one 32-bit word each, in memory order), by the sprite's key: only
  * those not wholly transparent (a round dot leaves a third of its square empty), as their
  * colours, their rows and columns in the sprite, and their offsets in a layer `layerW` wide.
+ * The opaque ones come first (`opaque` of them): those are written without looking at what
+ * is under them.
  */
 interface SpritePixels {
   side: number;
+  opaque: number;
   colour: Uint32Array;
   row: Uint8Array;
   col: Uint8Array;
@@ -361,14 +364,22 @@ function pixelsFor(cls: MsgClass, colour: string, t: StageTheme, scale: number, 
     shape(c as unknown as CanvasRenderingContext2D, cls, colour, t);
     const all = new Uint32Array(c.getImageData(0, 0, side, side).data.buffer);
     let n = 0;
-    for (const v of all) if (v >>> 24 !== 0) n++;
-    sp = { side, colour: new Uint32Array(n), row: new Uint8Array(n), col: new Uint8Array(n), layerW: -1, offset: new Int32Array(n) };
-    for (let i = 0, k = 0; i < all.length; i++) {
-      if (all[i] >>> 24 === 0) continue;
-      sp.colour[k] = all[i];
-      sp.row[k] = Math.floor(i / side);
-      sp.col[k] = i % side;
-      k++;
+    let opaque = 0;
+    for (const v of all) {
+      if (v >>> 24 !== 0) n++;
+      if (v >>> 24 === 255) opaque++;
+    }
+    sp = { side, opaque, colour: new Uint32Array(n), row: new Uint8Array(n), col: new Uint8Array(n), layerW: -1, offset: new Int32Array(n) };
+    let k = 0;
+    for (const solid of [true, false]) {
+      for (let i = 0; i < all.length; i++) {
+        const a = all[i] >>> 24;
+        if (a === 0 || (a === 255) !== solid) continue;
+        sp.colour[k] = all[i];
+        sp.row[k] = Math.floor(i / side);
+        sp.col[k] = i % side;
+        k++;
+      }
     }
     if (spritePixels.size >= MAX_SPRITES) spritePixels.clear();
     spritePixels.set(key, sp);
@@ -433,7 +444,7 @@ function compositeDots(ctx: CanvasRenderingContext2D, dots: number, perClass: Ui
     if (!perClass[c]) continue;
     const sp = pixelsFor(MSG_CLASSES[c], t.msg[MSG_CLASSES[c]], t, scale, w);
     if (!sp) return false;
-    const { side, colour, row, col, offset } = sp;
+    const { side, opaque, colour, row, col, offset } = sp;
     const n = colour.length;
     const half = side / 2;
     for (let i = 0; i < dots; i++) {
@@ -446,7 +457,8 @@ function compositeDots(ctx: CanvasRenderingContext2D, dots: number, perClass: Ui
         if (x + side > x1) x1 = x + side;
         if (y + side > y1) y1 = y + side;
         const base = y * w + x;
-        for (let k = 0; k < n; k++) {
+        for (let k = 0; k < opaque; k++) px[base + offset[k]] = colour[k];
+        for (let k = opaque; k < n; k++) {
           const o = base + offset[k];
           const v = colour[k];
           const d = px[o];

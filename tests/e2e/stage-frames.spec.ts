@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openPlayground, state } from './helpers';
+import { goTo, openPlayground, state } from './helpers';
 
 // What the stage draws while playing: the dynamic layer every animation frame, the static
 // layer (sites, nodes, their state) only when it changes, and node state at most every
@@ -20,4 +20,18 @@ test('while playing, the static layer is redrawn at most every 100 ms, not with 
   // under way at each end of the look).
   expect(redraws).toBeGreaterThan(0);
   expect(redraws).toBeLessThanOrEqual(Math.floor((after.wallMs - before.wallMs) / 100) + 2);
+});
+
+test('paused, a slower speed shows the messages as dots at once: flows too quick to see at 1x, dots in slow motion', async ({ page }) => {
+  await openPlayground(page);
+  await goTo(page, 20);
+  // At 1x a message on the 40 ms link would cross the screen in 40 ms: a flow.
+  await expect(page.getByTestId('speed-label')).toHaveText('1×');
+  await expect(page.getByTestId('stage-canvas')).toHaveAttribute('data-mode', 'flows');
+  await page.locator('body').click({ position: { x: 2, y: 2 } });
+  for (let i = 0; i < 3; i++) await page.keyboard.press('-');
+  await expect(page.getByTestId('speed-label')).toHaveText('0.1×');
+  // The same moment, still paused: drawn again for the new speed.
+  await expect(page.getByTestId('stage-canvas')).toHaveAttribute('data-mode', /dots|mixed/);
+  expect((await state(page)).nowUs).toBe(20_000_000);
 });

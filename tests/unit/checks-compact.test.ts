@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { NumList, NumberIndex, OpIds } from '../../src/sim/checks/compact';
+import { HistoryEntrySlot, HistoryJournal } from '../../src/sim/kernel/history';
 
 describe("the checkers' compact lists", () => {
   it('an operation id comes back as it went in, whatever its form', () => {
@@ -15,6 +16,25 @@ describe("the checkers' compact lists", () => {
     const ids = new OpIds();
     expect(ids.text(ids.code('app#007', 'app'))).toBe('app#007');
     expect(ids.text(ids.code('w#1', 'app'))).toBe('w#1');
+  });
+
+  it('an entry read into a reused slot reads as the entry, and its id has the code of its text', () => {
+    const h = new HistoryJournal(1000);
+    h.record('app', 0, 'invoke', 'write', 'k1', 5, 10);
+    h.record('app', 0, 'ok', 'write', 'k1', 5, 20, { node: 'db1', lsn: 3, epoch: 1, invokedUs: 10 });
+    h.record('c0-app#2', 4_294_967_294, 'fail', 'read', 'k2', null, 30, { node: 'db2', error: 'timeout' });
+    h.record('x', 12, 'info', 'read', 'cmd:job', null, 40);
+    const slot = new HistoryEntrySlot();
+    const byText = new OpIds();
+    const bySlot = new OpIds();
+    for (let i = 0; i < h.length; i++) {
+      h.readInto(i, slot);
+      const e = h.get(i);
+      for (const k of Object.keys(e) as (keyof typeof e)[]) expect(slot[k]).toEqual(e[k]);
+      expect(slot.op).toBe(e.op);
+      expect(bySlot.codeOf(slot)).toBe(byText.code(e.op, e.client));
+      expect(bySlot.text(bySlot.codeOf(slot))).toBe(e.op);
+    }
   });
 
   it('a number index answers as a Map does', () => {

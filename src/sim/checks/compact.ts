@@ -6,6 +6,9 @@
 // is one number: its client's name, interned, and its number after the '#', so a list of ids
 // is an array of doubles. The text is made again only for the few ids an explanation names.
 
+import type { HistoryEntry } from '../kernel/component';
+import { HistoryEntrySlot } from '../kernel/history';
+
 /** Operation ids as numbers: name index * 2^32 + the number after '#' (NO_NUMBER: the id has none). */
 export class OpIds {
   private readonly codes = new Map<string, number>();
@@ -20,6 +23,12 @@ export class OpIds {
     }
     // Not `${client}#${n}`: the whole id is the name.
     return this.nameCode(op) * NAME_UNIT + NO_NUMBER;
+  }
+
+  /** The code of an entry's operation id: from its client and number when it was read into a slot, without the id's text. */
+  codeOf(e: HistoryEntry): number {
+    if (e instanceof HistoryEntrySlot && e.opNum < NO_NUMBER) return this.nameCode(e.client) * NAME_UNIT + e.opNum;
+    return this.code(e.op, e.client);
   }
 
   /** The id a code stands for, as it was. */

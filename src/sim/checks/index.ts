@@ -2,6 +2,7 @@
 // through them.
 import type { HistoryEntry, Mark } from '../kernel/component';
 import type { WorldSpec } from '../spec';
+import { HistoryEntrySlot } from '../kernel/history';
 import type { Anomaly, Checker, CheckerFactory, HistoryView } from './checker';
 import { lostWrite } from './lost-write';
 import { splitBrain } from './split-brain';
@@ -76,10 +77,7 @@ export class CheckerSet {
 
   private entryPool: HistoryEntry[] | null = null;
   private pool(): HistoryEntry[] {
-    return (this.entryPool ??= Array.from({ length: FEED_SLICE_ENTRIES }, (): HistoryEntry => ({
-      op: '', client: '', type: 'ok', f: 'read', key: '', value: null, atUs: 0,
-      node: undefined, error: undefined, lsn: undefined, epoch: undefined, invokedUs: undefined,
-    })));
+    return (this.entryPool ??= Array.from({ length: FEED_SLICE_ENTRIES }, () => new HistoryEntrySlot()));
   }
 
   /** The anomalies as of `nowUs`: only what was recorded at or before it counts. */

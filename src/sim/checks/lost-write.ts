@@ -79,7 +79,9 @@ function lostOf(g: Group, cut: number, replacedUs: number, n: number): Lost {
 
 export function lostWrite(spec: WorldSpec): Checker {
   const facts = new Facts(spec);
-  const groups = new Map<string, Group>();
+  /** In order of their first ack, and by node and epoch. */
+  const groups: Group[] = [];
+  const byNode = new Map<string, Map<number, Group>>();
   const ids = new OpIds();
   let last: Group | undefined;
 
@@ -97,23 +99,30 @@ export function lostWrite(spec: WorldSpec): Checker {
       facts.feed(marks, 0);
       for (const e of entries) {
         if (e.type !== 'ok' || e.f !== 'write' || e.lsn === undefined || e.epoch === undefined || !e.node) continue;
-        // Acks come in long runs from one node and epoch: look the group up only when it changes.
+        // Acks come in long runs from one node and epoch: look the group up only when it
+        // changes, by node then epoch (in a world of several primaries acks interleave, and a
+        // key string made per lookup was most of this checker's time).
         let g = last;
         if (!g || g.node !== e.node || g.epoch !== e.epoch) {
-          const key = `${e.node}|${e.epoch}`;
-          g = groups.get(key);
-          if (!g) groups.set(key, (g = { node: e.node, epoch: e.epoch, atUs: new NumList(), lsns: new NumList(), ops: new NumList(), lost: null }));
+          let ofNode = byNode.get(e.node);
+          if (!ofNode) byNode.set(e.node, (ofNode = new Map()));
+          g = ofNode.get(e.epoch);
+          if (!g) {
+            g = { node: e.node, epoch: e.epoch, atUs: new NumList(), lsns: new NumList(), ops: new NumList(), lost: null };
+            ofNode.set(e.epoch, g);
+            groups.push(g);
+          }
           last = g;
         }
         g.atUs.push(e.atUs);
         g.lsns.push(e.lsn);
-        g.ops.push(ids.code(e.op, e.client));
+        g.ops.push(ids.codeOf(e));
       }
     },
 
     anomalies(nowUs: number) {
       const out: Anomaly[] = [];
-      for (const g of groups.values()) {
+      for (const g of groups) {
         // The acks made by then: a prefix, since they are kept in time order.
         const n = g.atUs.firstAfter(nowUs);
         if (n === 0) continue;

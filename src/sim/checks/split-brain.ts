@@ -33,7 +33,7 @@ export function splitBrain(spec: WorldSpec): Checker {
         let a = acks.get(e.node);
         if (!a) acks.set(e.node, (a = { atUs: new NumList(), ops: new NumList() }));
         a.atUs.push(e.atUs);
-        a.ops.push(ids.code(e.op, e.client));
+        a.ops.push(ids.codeOf(e));
       }
     },
 

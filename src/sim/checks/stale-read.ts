@@ -36,10 +36,17 @@ export function staleRead(spec: WorldSpec): Checker {
   const writeOps = new NumList();
   const writeNodes = new NumList();
   const nodeNames: string[] = [];
+  const nodeCodes = new Map<string, number>();
   /** Each write's place by its value (values are unique). */
   const writeOf = new NumberIndex();
   const ids = new OpIds();
-  const byKey = new Map<string, KeyWrites>();
+  /**
+   * Per replication group (by the group's name; '' for all in a world of one), per key.
+   * Two lookups of strings the history interned, whose hashes are kept: a key made of the
+   * group's name and the key's, per entry, was a fresh string hashed for every lookup, and
+   * a third of the whole summary of a ten-cluster world.
+   */
+  const byGroup = new Map<string, Map<string, KeyWrites>>();
   const episodes = new Episodes(GAP_US, MAX_OPS);
   const facts = new Facts(spec);
   /** With one replication group (most worlds), a key needs no group. */
@@ -47,8 +54,10 @@ export function staleRead(spec: WorldSpec): Checker {
 
   /** The latest-invoked write to `key` acknowledged before `beforeUs`: its index, or -1. */
   function witness(k: KeyWrites, beforeUs: number): number {
-    let lo = 0;
     let hi = k.ackUs.length;
+    // Usually the latest acknowledged write was acknowledged before the read began.
+    if (hi > 0 && k.ackUs[hi - 1] < beforeUs) return hi - 1;
+    let lo = 0;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (k.ackUs[mid] < beforeUs) lo = mid + 1;
@@ -65,17 +74,22 @@ export function staleRead(spec: WorldSpec): Checker {
       for (const e of entries) {
         if (e.type !== 'ok') continue;
         const startUs = e.invokedUs ?? e.atUs;
-        const key = several ? `${facts.dataGroupOf(e.node ?? '')}\u0000${e.key}` : e.key;
+        const group = several ? facts.dataGroupOf(e.node ?? '') : '';
+        let keys = byGroup.get(group);
+        if (!keys) byGroup.set(group, (keys = new Map()));
         if (e.f === 'write') {
-          let k = byKey.get(key);
-          if (!k) byKey.set(key, (k = { ackUs: [], maxInvokeUs: [], writes: [] }));
+          let k = keys.get(e.key);
+          if (!k) keys.set(e.key, (k = { ackUs: [], maxInvokeUs: [], writes: [] }));
           const w = writeAckUs.length;
           if (e.value !== null) writeOf.set(e.value, w);
           writeAckUs.push(e.atUs);
-          writeOps.push(ids.code(e.op, e.client));
+          writeOps.push(ids.codeOf(e));
           const node = e.node ?? '?';
-          let nodeCode = nodeNames.indexOf(node);
-          if (nodeCode < 0) nodeCode = nodeNames.push(node) - 1;
+          let nodeCode = nodeCodes.get(node);
+          if (nodeCode === undefined) {
+            nodeCode = nodeNames.push(node) - 1;
+            nodeCodes.set(node, nodeCode);
+          }
           writeNodes.push(nodeCode);
           const prev = k.maxInvokeUs.length ? k.maxInvokeUs[k.maxInvokeUs.length - 1] : -Infinity;
           k.ackUs.push(e.atUs);
@@ -83,7 +97,7 @@ export function staleRead(spec: WorldSpec): Checker {
           k.writes.push(w);
           continue;
         }
-        const k = byKey.get(key);
+        const k = keys.get(e.key);
         if (!k) continue;
         const w = witness(k, startUs);
         if (w < 0) continue;

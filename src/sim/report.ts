@@ -145,11 +145,60 @@ export function summarizeAnomalies(all: readonly Anomaly[]): AnomalySummary[] {
   return [...byKind.values()];
 }
 
-function latency(samplesUs: Float64Array): Latency {
-  if (samplesUs.length === 0) return { p50Ms: 0, p99Ms: 0, maxMs: 0 };
-  const s = samplesUs.sort();
-  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] / 1000;
-  return { p50Ms: at(0.5), p99Ms: at(0.99), maxMs: s[s.length - 1] / 1000 };
+/**
+ * The p50, p99 and maximum of the samples (reordered in place): the values a sort would put
+ * at those ranks, found by selection, in time proportional to the samples rather than a
+ * sort's n log n (hundreds of thousands on a busy run: a tenth of the CLI's summary).
+ */
+export function latency(samplesUs: Float64Array): Latency {
+  const n = samplesUs.length;
+  if (n === 0) return { p50Ms: 0, p99Ms: 0, maxMs: 0 };
+  const rank = (q: number) => Math.min(n - 1, Math.ceil(q * n) - 1);
+  const r99 = rank(0.99);
+  const p99 = select(samplesUs, 0, n - 1, r99);
+  // Everything before r99 is now at most p99, everything after at least.
+  const p50 = select(samplesUs, 0, r99, rank(0.5));
+  let max = p99;
+  for (let i = r99 + 1; i < n; i++) if (samplesUs[i] > max) max = samplesUs[i];
+  return { p50Ms: p50 / 1000, p99Ms: p99 / 1000, maxMs: max / 1000 };
+}
+
+/**
+ * The value of rank `k` among a[lo..hi] (inclusive), which it reorders so that what is
+ * before k is at most a[k] and what is after at least (Hoare's selection; median-of-three
+ * pivots). The samples are finite numbers.
+ */
+function select(a: Float64Array, lo: number, hi: number, k: number): number {
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // Order a[lo], a[mid], a[hi]; the median is the pivot.
+    if (a[mid] < a[lo]) swap(a, mid, lo);
+    if (a[hi] < a[lo]) swap(a, hi, lo);
+    if (a[hi] < a[mid]) swap(a, hi, mid);
+    const pivot = a[mid];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    // Now a[lo..j] <= pivot, a[i..hi] >= pivot, and anything between equals it.
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
 }
 
 export function metricsOf(sim: RunRecord, anomalies: readonly Anomaly[]): RunMetrics {

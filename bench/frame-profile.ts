@@ -43,6 +43,8 @@ const { values } = parseArgs({
     cpu: { type: 'string' },
     shot: { type: 'string' },
     mutations: { type: 'boolean' },
+    /** A style sheet added to the page before measuring (to see what a part of it costs). */
+    css: { type: 'string' },
     /** Another build to serve (for builds interleaved in one sitting). */
     dist: { type: 'string' },
   },
@@ -214,6 +216,7 @@ try {
   await page.goto(`http://127.0.0.1:${port}/?testhook#play=first-failover`);
   await page.waitForFunction(() => (globalThis as unknown as Partial<G>).__faultline?.state().nowUs !== undefined);
   if (!(await page.evaluate((doc) => (globalThis as unknown as G).__faultline.load(doc), busyWorld()))) throw new Error('did not load');
+  if (values.css) await page.addStyleTag({ content: values.css });
   for (let i = 0; i < Number(values.rounds); i++) {
     await warm(page);
     await page.evaluate('{ const t = globalThis.__T; if (t) for (const k in t) t[k] = 0; }');

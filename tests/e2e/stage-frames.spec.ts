@@ -35,3 +35,16 @@ test('paused, a slower speed shows the messages as dots at once: flows too quick
   await expect(page.getByTestId('stage-canvas')).toHaveAttribute('data-mode', /dots|mixed/);
   expect((await state(page)).nowUs).toBe(20_000_000);
 });
+
+test('the stage\'s canvases are shown pixel for pixel, not stretched: their backing store is their box on the page times the pixel ratio', async ({ page }) => {
+  await openPlayground(page);
+  for (const id of ['stage-static', 'stage-canvas']) {
+    const fit = await page.getByTestId(id).evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const r = canvas.getBoundingClientRect();
+      return { width: canvas.width, height: canvas.height, boxWidth: r.width * devicePixelRatio, boxHeight: r.height * devicePixelRatio };
+    });
+    expect(fit.width).toBe(fit.boxWidth);
+    expect(fit.height).toBe(fit.boxHeight);
+  }
+});

@@ -35,6 +35,12 @@ describe("the checkers' compact lists", () => {
       expect(bySlot.codeOf(slot)).toBe(byText.code(e.op, e.client));
       expect(bySlot.text(bySlot.codeOf(slot))).toBe(e.op);
     }
+    // A reader that writes the id as text (as into a plain object) is taken at its word.
+    slot.op = 'w#1';
+    expect(slot.op).toBe('w#1');
+    expect(bySlot.text(bySlot.codeOf(slot))).toBe('w#1');
+    h.readInto(0, slot);
+    expect(slot.op).toBe('app#0');
   });
 
   it('a number index answers as a Map does', () => {

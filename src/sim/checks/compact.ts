@@ -27,7 +27,7 @@ export class OpIds {
 
   /** The code of an entry's operation id: from its client and number when it was read into a slot, without the id's text. */
   codeOf(e: HistoryEntry): number {
-    if (e instanceof HistoryEntrySlot && e.opNum < NO_NUMBER) return this.nameCode(e.client) * NAME_UNIT + e.opNum;
+    if (e instanceof HistoryEntrySlot && e.opText === undefined && e.opNum < NO_NUMBER) return this.nameCode(e.client) * NAME_UNIT + e.opNum;
     return this.code(e.op, e.client);
   }
 

@@ -69,8 +69,13 @@ export class HistoryEntrySlot implements HistoryEntry {
   lsn: number | undefined = undefined;
   epoch: number | undefined = undefined;
   invokedUs: number | undefined = undefined;
+  /** An id set as text (by a reader that does not know slots), which then stands instead of client and number. */
+  opText: string | undefined = undefined;
   get op(): string {
-    return `${this.client}#${this.opNum}`;
+    return this.opText ?? `${this.client}#${this.opNum}`;
+  }
+  set op(text: string) {
+    this.opText = text;
   }
 }
 
@@ -250,8 +255,10 @@ export class HistoryJournal {
     const client = small[c.client[k]];
     const v = c.value[k];
     const tf = c.tf[k];
-    if (e instanceof HistoryEntrySlot) e.opNum = c.opNum[k];
-    else e.op = `${client}#${c.opNum[k]}`;
+    if (e instanceof HistoryEntrySlot) {
+      e.opNum = c.opNum[k];
+      e.opText = undefined;
+    } else e.op = `${client}#${c.opNum[k]}`;
     e.client = client;
     e.type = TYPES[tf & 3];
     e.f = FS[tf >> 2];

@@ -194,4 +194,27 @@ describe('copyState', () => {
     c.a.push(5);
     expect(x.a).toHaveLength(4);
   });
+
+  it('shares what can never change, and counts it as if copied', () => {
+    // A sequence's items are never changed once pushed; a frozen object cannot be.
+    const s = seq<{ n: number }>();
+    for (let i = 0; i < SEQ_CHUNK + 3; i++) seqPush(s, { n: i });
+    const entry = Object.freeze([7, 1_000, 'db1']);
+    const x = { s, entry, open: { n: 1 } };
+    const shared = cost();
+    const c = copyState(x, shared);
+    expect(c.s.chunks[1]).not.toBe(s.chunks[1]);
+    expect(c.s.chunks[1][2]).toBe(s.chunks[1][2]);
+    expect(c.entry).toBe(entry);
+    expect(c.open).not.toBe(x.open);
+    // The copy still owns its array of the chunk being filled: pushing to one leaves the other.
+    seqPush(s, { n: -1 });
+    expect(c.s.length).toBe(SEQ_CHUNK + 3);
+    expect(c.s.chunks[1]).toHaveLength(3);
+    // Counted as a deep copy of the same state would be: what the checkpoint keeps alive.
+    const thawed = { s: { ...s, chunks: [s.chunks[0], s.chunks[1].slice(0, 3).map((o) => ({ ...o }))], length: SEQ_CHUNK + 3 }, entry: [...entry], open: { n: 1 } };
+    const deep = cost();
+    copyState(thawed, deep);
+    expect(shared.bytes).toBe(deep.bytes);
+  });
 });

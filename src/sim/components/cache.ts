@@ -342,7 +342,8 @@ function onBackendReply(ctx: C, msg: Message<'reply'>): void {
   }
   if (!b.ok) return backendFailed(ctx, p, b.error ?? 'error');
   const value = b.value ?? null;
-  if (p.fill) store(ctx, req.key, [value, ctx.nowUs, b.lsn ?? 0, b.epoch ?? 0, b.node ?? node]);
+  // Frozen: an entry is replaced, never changed, and a checkpoint then shares it (snapshot.ts).
+  if (p.fill) store(ctx, req.key, Object.freeze([value, ctx.nowUs, b.lsn ?? 0, b.epoch ?? 0, b.node ?? node]) as Entry);
   reply(ctx, p.from, { n: req.n, r: req.r, ok: true, value, lsn: b.lsn, epoch: b.epoch, node: b.node ?? node });
 }
 

@@ -2,10 +2,12 @@
 // changed.
 //
 // The state is plain data. A copy walks it and copies objects and arrays, except the parts
-// that can never change again, which it shares: the full chunks of a Seq (seq.ts) and the
-// pages of a Table (table.ts, copy on write). What is left to copy is the state's small
-// change: a few hundred objects (events in flight, sessions, timers' payloads) and the one
-// chunk each sequence is filling. A restore is the same walk from the checkpoint, so the
+// that can never change again, which it shares: the full chunks of a Seq (seq.ts), the items
+// of the chunk each sequence is filling (a Seq's items are never changed once pushed: only
+// that chunk's array is copied), frozen objects, and the pages of a Table (table.ts, copy
+// on write). What is
+// left to copy is the state's small change: a few hundred objects (events in flight,
+// sessions, timers' payloads). A restore is the same walk from the checkpoint, so the
 // checkpoint is never written and can be restored any number of times.
 //
 // While it copies, the walk estimates the bytes it allocated (V8's sizes on a 64-bit heap,
@@ -40,6 +42,13 @@ export function copyState<T>(x: T, cost: CopyCost): T {
 
 function copy(x: unknown, cost: CopyCost): unknown {
   if (typeof x !== 'object' || x === null) return x;
+  // Frozen: it can never change, so it is shared, and counted as the copy's own (as a copy
+  // of it was), since the checkpoint may keep it alive after the live state let it go. A
+  // component freezes only what holds no object that could change (a cache's stored answer).
+  if (Object.isFrozen(x)) {
+    measure(x, cost);
+    return x;
+  }
   if (Array.isArray(x)) {
     const n = x.length;
     const out = new Array(n);
@@ -78,7 +87,13 @@ function copySeq(s: Seq<unknown>, cost: CopyCost): Seq<unknown> {
     if (c.length === SEQ_CHUNK) {
       chunks[i] = c;
       cost.shared.push(c);
-    } else chunks[i] = copy(c, cost) as unknown[];
+    } else {
+      // Its items are never changed once pushed (seq.ts): the array is copied, the items
+      // shared. They are counted as the copy's own all the same, as when they were copied:
+      // the checkpoint keeps them alive, perhaps after the live state has let them go.
+      chunks[i] = c.slice();
+      measure(c, cost);
+    }
   }
   cost.bytes += OBJECT_BYTES + 5 * SLOT_BYTES + ARRAY_BYTES + n * SLOT_BYTES;
   const out: Seq<unknown> = { $: 'seq', chunks, head: s.head, length: s.length };

@@ -51,14 +51,16 @@ const MAX_QUEUED = 10_000;
 /** A stored answer: [value (null: the key does not exist), stored at µs, lsn, epoch, node that served it]. */
 type Entry = [number | null, number, number, number, string];
 
-/** A request forwarded to the backend. */
+/**
+ * A request forwarded to the backend. Frozen, with its request: a checkpoint shares it
+ * instead of copying it (snapshot.ts); whether its answer may be stored is kept apart
+ * (`droppedBefore`).
+ */
 interface Pending {
-  from: number;
-  req: DbRequest;
+  readonly from: number;
+  readonly req: Readonly<DbRequest>;
   /** The backend node it went to. */
-  node: string;
-  /** Store the answer (false once a write to the key went through meanwhile). */
-  fill: boolean;
+  readonly node: string;
 }
 
 export interface CacheVolatile {
@@ -79,6 +81,12 @@ export interface CacheVolatile {
   pendingCount: number;
   /** Reads forwarded and not yet answered, by key (their numbers): what a write must stop from being stored. */
   readsByKey: Record<string, number[]>;
+  /**
+   * By key, while reads of it are forwarded: a write to it went through when requests up to
+   * (not including) this number had been forwarded; the answers of the reads before it must
+   * not be stored (they may predate the write).
+   */
+  droppedBefore: Record<string, number>;
   readDeadlines: Fifo<[number, number]>;
   writeDeadlines: Fifo<[number, number]>;
   readTimerArmed: boolean;
@@ -125,6 +133,7 @@ function fresh(): V {
     head: 0,
     pendingCount: 0,
     readsByKey: {},
+    droppedBefore: {},
     readDeadlines: fifo(),
     writeDeadlines: fifo(),
     readTimerArmed: false,
@@ -178,7 +187,7 @@ function backendFailed(ctx: C, p: Pending, error: string): void {
 function drop(ctx: C, key: string): void {
   const v = ctx.v;
   // A read of this key still on its way back may predate the write: its answer must not be stored.
-  for (const r of v.readsByKey[key] ?? []) pendingAt(v, r)!.fill = false;
+  if (v.readsByKey[key] !== undefined) v.droppedBefore[key] = v.nextR;
   if (v.entries[key] === undefined) return;
   delete v.entries[key];
   v.count--;
@@ -219,7 +228,7 @@ function forward(ctx: C, from: number, req: DbRequest): void {
   const v = ctx.v;
   const node = resolveAddress(ctx, ctx.spec.backend, v.dns);
   if (node === null) {
-    if (req.f === 'read') return backendFailed(ctx, { from, req, node: '', fill: false }, 'unresolved');
+    if (req.f === 'read') return backendFailed(ctx, { from, req, node: '' }, 'unresolved');
     return fail(ctx, from, req, 'unresolved');
   }
   if (v.pendingCount >= MAX_PENDING) return fail(ctx, from, req, 'too-many-in-flight');
@@ -229,7 +238,7 @@ function forward(ctx: C, from: number, req: DbRequest): void {
     v.pendingBase = r;
     v.head = 0;
   }
-  v.pending.push({ from, req, node, fill: true });
+  v.pending.push(Object.freeze({ from, req: Object.freeze(req), node }));
   v.pendingCount++;
   const out: DbRequest = { client: req.client, n: req.n, r, f: req.f, key: req.key, value: req.value };
   ctx.send(node, 'request', out, REQUEST_BYTES);
@@ -265,8 +274,10 @@ function settle(ctx: C, r: number): Pending | undefined {
   }
   if (p.req.f === 'read') {
     const rs = v.readsByKey[p.req.key];
-    if (rs.length === 1) delete v.readsByKey[p.req.key];
-    else rs.splice(rs.indexOf(r), 1);
+    if (rs.length === 1) {
+      delete v.readsByKey[p.req.key];
+      delete v.droppedBefore[p.req.key];
+    } else rs.splice(rs.indexOf(r), 1);
   }
   return p;
 }
@@ -320,8 +331,17 @@ function handle(ctx: C, from: number, req: DbRequest): void {
   forward(ctx, from, req);
 }
 
+/** Whether the answer to read `r` of `key` may be stored: no write to the key went through since it was forwarded. */
+function mayStore(v: V, key: string, r: number): boolean {
+  const before = v.droppedBefore[key];
+  return before === undefined || r >= before;
+}
+
 function onBackendReply(ctx: C, msg: Message<'reply'>): void {
   const b = msg.body;
+  const waiting = pendingAt(ctx.v, b.r);
+  // Asked before settling, which forgets the key's drops once no read of it is left.
+  const fill = waiting !== null && waiting.req.f === 'read' && mayStore(ctx.v, waiting.req.key, b.r);
   const p = settle(ctx, b.r);
   if (!p) return; // too late: the client was already answered
   const node = ctx.nodeId(msg.from);
@@ -343,7 +363,7 @@ function onBackendReply(ctx: C, msg: Message<'reply'>): void {
   if (!b.ok) return backendFailed(ctx, p, b.error ?? 'error');
   const value = b.value ?? null;
   // Frozen: an entry is replaced, never changed, and a checkpoint then shares it (snapshot.ts).
-  if (p.fill) store(ctx, req.key, Object.freeze([value, ctx.nowUs, b.lsn ?? 0, b.epoch ?? 0, b.node ?? node]) as Entry);
+  if (fill) store(ctx, req.key, Object.freeze([value, ctx.nowUs, b.lsn ?? 0, b.epoch ?? 0, b.node ?? node]) as Entry);
   reply(ctx, p.from, { n: req.n, r: req.r, ok: true, value, lsn: b.lsn, epoch: b.epoch, node: b.node ?? node });
 }
 

@@ -1013,7 +1013,8 @@ function addCompletion(b: OpStat, h: HistoryReader, i: number): void {
   else b.reads++;
   if (h.typeAt(i) === 'ok') b.ok++;
   else {
-    const cause = h.get(i).error ?? 'unknown';
+    // From its column: building the entry for it was an object per failed request.
+    const cause = h.errorAt(i) ?? 'unknown';
     b.errors[cause] = (b.errors[cause] ?? 0) + 1;
   }
   // Completions carry their invocation time.

@@ -21,7 +21,8 @@ import { fmt, quantile, type BenchSection } from './report';
 const ROOT = new URL('..', import.meta.url).pathname;
 
 /** The page's test hook (src/app/test-hook.ts), as far as the benchmark uses it; typed here because this file is compiled without the DOM's types. */
-interface Hook {
+/** The page's test hook, as the benchmarks drive it (bench/frame-profile.ts too). */
+export interface Hook {
   state(): { nowUs: number; busy: boolean; events: number; messagesInFlight: number; runAhead: { knownUs: number; state: string } | null };
   load(doc: unknown): Promise<boolean>;
   seek(ms: number): void;
@@ -34,7 +35,7 @@ interface Hook {
   workProfile?(reset?: boolean): Promise<WorkProfile | null>;
 }
 /** Functions passed to page.evaluate run in the page: they reach the hook as a global there. */
-type PageGlobal = { __faultline: Hook };
+export type PageGlobal = { __faultline: Hook };
 /** Wall time each playback measurement lasts. */
 const PLAY_WALL_MS = 5_000;
 /**

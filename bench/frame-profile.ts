@@ -18,20 +18,10 @@ import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { CHROMIUM_FLAGS, findChromium } from '../tests/e2e/browser';
-import { busyWorld, buildIfNeeded, freePort, startPreview, stopPreview } from './browser';
+import { busyWorld, buildIfNeeded, freePort, startPreview, stopPreview, type PageGlobal } from './browser';
 import { fmt, quantile } from './report';
 
-interface Hook {
-  state(): { nowUs: number; busy: boolean; messagesInFlight: number };
-  load(doc: unknown): Promise<boolean>;
-  seek(ms: number): void;
-  play(): void;
-  pause(): void;
-  setSpeed(speedX: number): void;
-  perfStart(): void;
-  perfStop(): { frameMs: number[]; workerMs: number[] };
-}
-type G = { __faultline: Hook };
+type G = PageGlobal;
 
 const { values } = parseArgs({
   options: {

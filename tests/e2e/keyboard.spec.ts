@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { goTo, nodeButton, openPlayground, state, waitForTime } from './helpers';
+import { restartDuringRestore } from '../fixtures/restart-during-restore';
 
 // Everything the mouse does has a keyboard way: the shortcuts of the issue, and adding a
 // failure without dragging it.
@@ -120,22 +121,7 @@ test('an operator action with a choice: restore a replica from a backup of anoth
 
 test('a database refusing to start during a restore: "next event" stops there, and the timeline marks it', async ({ page }) => {
   await openPlayground(page);
-  const doc = {
-    format: 'faultline/1',
-    title: 'A restart during a restore',
-    seed: 1,
-    durationMs: 40_000,
-    sites: [{ id: 'dc' }],
-    nodes: [
-      { id: 'db1', kind: 'database', site: 'dc', role: 'primary' },
-      { id: 'db2', kind: 'database', site: 'dc', role: 'replica', replicateFrom: 'db1' },
-      { id: 'app', kind: 'client', site: 'dc', target: 'db1', writesPerSec: 50, readsPerSec: 50, keys: 200 },
-    ],
-    faults: [
-      { atMs: 20_000, untilMs: 30_000, kind: 'restore-backup', target: 'db2', from: 'db1' },
-      { atMs: 22_000, kind: 'restart', target: 'db2' },
-    ],
-  };
+  const doc = restartDuringRestore;
   expect(await page.evaluate((d) => window.__faultline!.load(d), doc)).toBe(true);
   await goTo(page, 21);
   await page.locator('body').click({ position: { x: 2, y: 2 } });

@@ -35,6 +35,11 @@ export interface Checkpoint {
   ownBytes: number;
   /** The immutable parts it shares (sequence chunks, table pages). */
   shared: object[];
+  /**
+   * When its copy was tracked (snapshot.ts, `trackedCost`): its copy's serial, the serial of
+   * the copy it was compared with, and the parts of `shared` not found in that one.
+   */
+  copy?: { serial: number; since: number; unknown: object[] };
   journalLengths: Record<string, number>;
 }
 
@@ -54,15 +59,27 @@ export const DEFAULT_CHECKPOINTS: CheckpointPolicy = {
   eventsPerByte: 0.02,
 };
 
-export function checkpointOf(base: Omit<Checkpoint, 'ownBytes' | 'shared'>, cost: CopyCost): Checkpoint {
-  return { ...base, ownBytes: cost.bytes, shared: cost.shared };
+export function checkpointOf(base: Omit<Checkpoint, 'ownBytes' | 'shared' | 'copy'>, cost: CopyCost): Checkpoint {
+  const cp: Checkpoint = { ...base, ownBytes: cost.bytes, shared: cost.shared };
+  if (cost.track !== undefined) cp.copy = cost.track;
+  return cp;
 }
 
 export class CheckpointStore {
   private list: Checkpoint[] = [];
   private ownBytes = 0;
-  /** Shared parts held by the checkpoints: how many hold each, and its size. */
-  private readonly held = new Map<object, { refs: number; bytes: number }>();
+  /**
+   * Every shared part some checkpoint holds, with its estimated bytes: each counted once,
+   * however many checkpoints hold it.
+   */
+  private held = new Map<object, number>();
+  /**
+   * Per checkpoint (by position in `list`), the parts it was the first to hold. A checkpoint
+   * is added after every one it could share with, so when the newest ones are dropped, what
+   * they first held is held by no other (dropFrom); thinning, which drops from the middle,
+   * counts again (rarely: each time the store fills).
+   */
+  private firstHeld: object[][] = [];
   private heldBytes = 0;
   everyEvents: number;
 
@@ -84,6 +101,11 @@ export class CheckpointStore {
     return this.heldBytes;
   }
 
+  /** The serial of the newest checkpoint's copy, for the next tracked copy (-1: none, or untracked). */
+  get newestCopy(): number {
+    return this.list[this.list.length - 1]?.copy?.serial ?? -1;
+  }
+
   /** Whether a checkpoint is due at this position (none yet taken at or beyond it, spacing reached). */
   due(executed: number): boolean {
     const last = this.list[this.list.length - 1];
@@ -93,34 +115,37 @@ export class CheckpointStore {
   }
 
   add(cp: Checkpoint): void {
+    // A tracked copy compared with the newest checkpoint names the parts that one did not
+    // hold: only they can be new to the store. Otherwise every part is looked up.
+    const candidates = cp.copy !== undefined && cp.copy.since !== -1 && cp.copy.since === this.newestCopy ? cp.copy.unknown : cp.shared;
     this.list.push(cp);
-    this.hold(cp);
+    this.ownBytes += cp.ownBytes;
+    this.firstHeld.push(this.hold(candidates));
     while (this.list.length > 1 && (this.list.length > this.policy.maxCount || this.bytes > this.policy.maxBytes)) {
       if (!this.thin()) break;
     }
   }
 
-  private hold(cp: Checkpoint): void {
-    this.ownBytes += cp.ownBytes;
-    for (const s of cp.shared) {
-      const h = this.held.get(s);
-      if (h) h.refs++;
-      else {
-        const bytes = sharedBytes(s);
-        this.held.set(s, { refs: 1, bytes });
-        this.heldBytes += bytes;
-      }
+  /** Count the parts not held yet; returns them. */
+  private hold(parts: readonly object[], bytesOf: (s: object) => number = sharedBytes): object[] {
+    const first: object[] = [];
+    for (const s of parts) {
+      if (this.held.has(s)) continue;
+      const bytes = bytesOf(s);
+      this.held.set(s, bytes);
+      this.heldBytes += bytes;
+      first.push(s);
     }
+    return first;
   }
 
-  private release(cp: Checkpoint): void {
+  /** Forget the newest checkpoint. */
+  private pop(): void {
+    const cp = this.list.pop()!;
     this.ownBytes -= cp.ownBytes;
-    for (const s of cp.shared) {
-      const h = this.held.get(s)!;
-      if (--h.refs === 0) {
-        this.held.delete(s);
-        this.heldBytes -= h.bytes;
-      }
+    for (const s of this.firstHeld.pop()!) {
+      this.heldBytes -= this.held.get(s)!;
+      this.held.delete(s);
     }
   }
 
@@ -128,13 +153,17 @@ export class CheckpointStore {
   private thin(): boolean {
     const n = this.list.length;
     if (n <= 2) return false;
-    const kept: Checkpoint[] = [];
-    this.list.forEach((c, i) => {
-      // Keep the first, the newest (the run never loses its latest point), and every second.
-      if (i % 2 === 0 || i === n - 1) kept.push(c);
-      else this.release(c);
+    // Keep the first, the newest (the run never loses its latest point), and every second.
+    this.list = this.list.filter((_, i) => i % 2 === 0 || i === n - 1);
+    // Count the shared parts again, over the checkpoints kept, oldest first.
+    const before = this.held;
+    this.held = new Map();
+    this.heldBytes = 0;
+    this.ownBytes = 0;
+    this.firstHeld = this.list.map((cp) => {
+      this.ownBytes += cp.ownBytes;
+      return this.hold(cp.shared, (s) => before.get(s) ?? sharedBytes(s));
     });
-    this.list = kept;
     this.everyEvents *= 2;
     return true;
   }
@@ -154,7 +183,7 @@ export class CheckpointStore {
 
   /** Forget every checkpoint at or after `atUs` (the timeline changed there). */
   dropFrom(atUs: number): void {
-    while (this.list.length > 0 && this.list[this.list.length - 1].atUs >= atUs) this.release(this.list.pop()!);
+    while (this.list.length > 0 && this.list[this.list.length - 1].atUs >= atUs) this.pop();
   }
 
   /** The checkpoint taken furthest into the run. */

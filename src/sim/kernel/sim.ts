@@ -27,7 +27,7 @@ import { HistoryJournal } from './history';
 import { CountingHistory, CountingJournal } from './counting-journal';
 import { DEFAULT_LIMITS, LimitExceeded, PENDING_EVENT_BYTES, STATE_CHECK_EVERY, SimAbort, atTime, count, mib, type Aborted, type Limits } from './limits';
 import { CheckpointStore, DEFAULT_CHECKPOINTS, checkpointOf, type Checkpoint, type CheckpointPolicy } from './checkpoints';
-import { copyState, type CopyCost } from './snapshot';
+import { copyState, trackedCost, type CopyCost } from './snapshot';
 import type {
   Component,
   Ctx,
@@ -586,7 +586,7 @@ export class Sim {
    */
   snapshot(): Checkpoint {
     const st = this.state;
-    const cost: CopyCost = { bytes: 0, shared: [] };
+    const cost: CopyCost = trackedCost(this.checkpoints?.newestCopy ?? -1);
     const state = copyState(st, cost);
     return checkpointOf({ atUs: st.executed === 0 ? -1 : st.nowUs, executed: st.executed, state, journalLengths: this.journalLengths() }, cost);
   }

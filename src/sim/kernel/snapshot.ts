@@ -29,6 +29,31 @@ export interface CopyCost {
   bytes: number;
   /** The immutable parts it references instead of copying (Seq chunks, Table pages). */
   shared: object[];
+  /**
+   * A checkpoint's copy (see `trackedCost`): of `shared`, the parts not known to be held by
+   * the copy numbered `since`, i.e. all but those a sequence or table still holds since it
+   * was last copied for that checkpoint. The store looks only these up.
+   */
+  track?: { serial: number; since: number; unknown: object[] };
+}
+
+/**
+ * What each sequence and table gave the last checkpoint copy of it: that copy's serial and
+ * its chunk (page) list. Kept beside the state, not in it (a field would follow the state
+ * into copies and serialisations, and change the hidden class of every sequence).
+ */
+const lastCopy = new WeakMap<object, { serial: number; parts: readonly object[] }>();
+let copySerial = 0;
+
+/**
+ * A cost for a checkpoint's copy when the store's newest checkpoint is copy `since` (-1:
+ * none). Most of a checkpoint's shared parts (a long log's chunks, pages not written since)
+ * are the ones the checkpoint before held: the copy tells them apart by identity in the
+ * list it gave that checkpoint, so the store does not look up some 3,000 parts per
+ * checkpoint (catchup-storm), only the new ones.
+ */
+export function trackedCost(since: number): CopyCost {
+  return { bytes: 0, shared: [], track: { serial: ++copySerial, since, unknown: [] } };
 }
 
 const OBJECT_BYTES = 24;
@@ -78,15 +103,29 @@ function copy(x: unknown, cost: CopyCost): unknown {
   return out;
 }
 
+/** The parts `x` gave the copy numbered `since`, if that copy was of `x` (else undefined). */
+function lastGiven(x: object, track: CopyCost['track']): readonly object[] | undefined {
+  if (track === undefined) return undefined;
+  const last = lastCopy.get(x);
+  return last !== undefined && last.serial === track.since ? last.parts : undefined;
+}
+
 function copySeq(s: Seq<unknown>, cost: CopyCost): Seq<unknown> {
   const n = s.chunks.length;
   const chunks = new Array<unknown[]>(n);
+  const track = cost.track;
+  // The chunks the last checkpoint's copy of this sequence held, from the one now at the
+  // front (a sequence loses chunks only at the front and gains them only at the back).
+  const prev = lastGiven(s, track);
+  let at = 0;
+  if (prev !== undefined && n > 0) while (at < prev.length && prev[at] !== s.chunks[0]) at++;
   for (let i = 0; i < n; i++) {
     const c = s.chunks[i];
     // Full chunks are never written again; the last one may still be filling.
     if (c.length === SEQ_CHUNK) {
       chunks[i] = c;
       cost.shared.push(c);
+      if (track !== undefined && (prev === undefined || prev[at + i] !== c)) track.unknown.push(c);
     } else {
       // Its items are never changed once pushed (seq.ts): the array is copied, the items
       // shared. They are counted as the copy's own all the same, as when they were copied:
@@ -96,6 +135,9 @@ function copySeq(s: Seq<unknown>, cost: CopyCost): Seq<unknown> {
     }
   }
   cost.bytes += OBJECT_BYTES + 5 * SLOT_BYTES + ARRAY_BYTES + n * SLOT_BYTES;
+  // The copy's list is never written (a checkpoint is only ever copied from): its full
+  // chunks are exactly what this checkpoint holds of the sequence.
+  if (track !== undefined) lastCopy.set(s, { serial: track.serial, parts: chunks });
   const out: Seq<unknown> = { $: 'seq', chunks, head: s.head, length: s.length };
   if (s.lim !== undefined) out.lim = s.lim;
   return out;
@@ -103,7 +145,14 @@ function copySeq(s: Seq<unknown>, cost: CopyCost): Seq<unknown> {
 
 function copyTable(t: Table, cost: CopyCost): Table {
   const pages = t.pages.slice();
-  for (const p of pages) cost.shared.push(p);
+  const track = cost.track;
+  const prev = lastGiven(t, track);
+  for (let i = 0; i < pages.length; i++) {
+    const p = pages[i];
+    cost.shared.push(p);
+    if (track !== undefined && (prev === undefined || prev[i] !== p)) track.unknown.push(p);
+  }
+  if (track !== undefined) lastCopy.set(t, { serial: track.serial, parts: pages });
   // From now on the source writes no page in place (a page is copied before it is written).
   tableShared(t);
   cost.bytes += OBJECT_BYTES + 6 * SLOT_BYTES + ARRAY_BYTES + pages.length * SLOT_BYTES;

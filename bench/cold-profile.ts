@@ -34,6 +34,10 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     dist: { type: 'string', default: 'this=dist' },
     trace: { type: 'string' },
+    /** How the end is waited for: 'raf' (as npm run bench: a check on every animation frame, which itself asks the page for frames) or a period in ms (the page left alone; the time is then late by up to it). */
+    poll: { type: 'string', default: 'raf' },
+    /** Traces written before (comma-separated files): their timelines only, nothing run. */
+    read: { type: 'string' },
   },
 });
 
@@ -140,6 +144,33 @@ function timeline(events: TraceEvent[], shownAtMs: number): string[] {
       lines.push(`  resource ${s.url.replace(/^https?:\/\/[^/]+/, '').replace(/\?.*$/, '')}: asked at ${at(s.ts)}, done at ${at(e.ts)} ms`);
     }
   }
+  // Milestones: the entry and the app evaluated, the simulation's worker (the worker thread
+  // that worked longest) started, its script compiled, its first request (the load) and its
+  // first long task (the simulation running), the first contentful paint.
+  const complete0 = events.filter((e) => e.ph === 'X' && e.dur !== undefined);
+  const tasksOf = (k: string) => complete0.filter((e) => `${e.pid}:${e.tid}` === k && e.name === 'ThreadControllerImpl::RunTask');
+  const workerKeys = [...names].filter(([, n]) => /DedicatedWorker/.test(n)).map(([k]) => k);
+  const simKey = workerKeys.sort((x, y) => tasksOf(y).reduce((s, e) => s + e.dur!, 0) - tasksOf(x).reduce((s, e) => s + e.dur!, 0))[0];
+  const mainKey = [...names].filter(([, n]) => n === 'CrRendererMain').map(([k]) => k).sort((x, y) => tasksOf(y).length - tasksOf(x).length)[0];
+  const onMain = complete0.filter((e) => `${e.pid}:${e.tid}` === mainKey);
+  const evals = onMain.filter((e) => e.name === 'v8.evaluateModule').sort((x, y) => x.ts - y.ts);
+  const biggest = [...evals].sort((x, y) => y.dur! - x.dur!)[0];
+  const fcp = events.find((e) => e.name === 'firstContentfulPaint' && `${e.pid}:${e.tid}` === mainKey);
+  const ms: string[] = [];
+  if (evals[0]) ms.push(`entry evaluated ${at(evals[0].ts + evals[0].dur!)}`);
+  if (biggest && biggest !== evals[0]) ms.push(`app evaluated ${at(biggest.ts + biggest.dur!)} (${fmt(biggest.dur! / 1000)} ms)`);
+  if (fcp) ms.push(`first contentful paint ${at(fcp.ts)}`);
+  if (simKey) {
+    const sim = complete0.filter((e) => `${e.pid}:${e.tid}` === simKey).sort((x, y) => x.ts - y.ts);
+    const compiled = sim.find((e) => e.name === 'v8.compileModule');
+    const load = sim.find((e) => e.name === 'HandlePostMessage' && (!compiled || e.ts > compiled.ts));
+    const running = sim.find((e) => e.name === 'ThreadControllerImpl::RunTask' && load && e.ts > load.ts + load.dur! - 1 && e.dur! > 20_000);
+    ms.push(`sim worker started ${at(sim[0].ts)}`);
+    if (compiled) ms.push(`its script compiled ${at(compiled.ts + compiled.dur!)}`);
+    if (load) ms.push(`load asked ${at(load.ts)} (${fmt(load.dur! / 1000)} ms)`);
+    if (running) ms.push(`simulating from ${at(running.ts)}`);
+  }
+  lines.push(`  milestones (ms): ${ms.join(', ')}`);
   // Each thread that ran JavaScript: its script evaluations and tasks over 3 ms, with what is in them.
   const complete = events.filter((e) => e.ph === 'X' && e.dur !== undefined);
   const byThread = new Map<string, TraceEvent[]>();
@@ -222,7 +253,7 @@ async function round(browser: Browser, origin: string, link: string, endUs: numb
         return true;
       },
       endUs,
-      { polling: 'raf', timeout: 300_000 },
+      { polling: values.poll === 'raf' ? 'raf' : Number(values.poll), timeout: 300_000 },
     );
     const after = threadTicks();
     const coldMs = await page.evaluate(() => (globalThis as unknown as PageGlobal).__coldShownAtMs!);
@@ -237,6 +268,15 @@ async function round(browser: Browser, origin: string, link: string, endUs: numb
   } finally {
     await context.close();
   }
+}
+
+if (values.read) {
+  for (const f of values.read.split(',')) {
+    console.log(f);
+    const { traceEvents } = JSON.parse(readFileSync(f, 'utf8')) as { traceEvents: TraceEvent[] };
+    for (const l of timeline(traceEvents, NaN).filter((x) => !/^ {4}\d/.test(x))) console.log(l);
+  }
+  process.exit(0);
 }
 
 const id = values.scenario!;

@@ -1,8 +1,7 @@
-import { mount } from 'svelte';
-import './theme.css';
-import App from './App.svelte';
-import { installExportHook } from './export/hook';
+// The page's entry, kept small: it starts the simulation's worker and the reading and loading
+// of the link in the address (boot.ts) before the app's own code has arrived, then loads the
+// app, whose mount overlaps with the simulation instead of coming before it.
+import { startEarly, whenStarted } from './boot';
 
-mount(App, { target: document.getElementById('app')! });
-// `npm run export` drives the page through this (only with ?export in the address).
-installExportHook();
+const early = startEarly(location.hash);
+void whenStarted(early).then(() => import('./start-app'));

@@ -11,6 +11,7 @@
 import { BUILT_INS, builtIn } from '../scenario/library';
 import { encodeShareLink, type LinkView } from '../scenario/share-link';
 import { readLinkOffThread } from './link-reader';
+import { abandonEarly, adoptRead, type EarlyStart } from './boot';
 import { applyWhatIf, whatIfsOf, type WhatIf } from '../scenario/what-if';
 import type { Comparison as ComparisonSpec } from '../scenario/compare';
 import type { ValidationIssue } from '../sim/host';
@@ -60,9 +61,9 @@ const BLANK = {
 
 export class Playground {
   readonly playback = new Playback();
-  readonly main = new SimSession(this.playback);
-  readonly tour = new Tour(this.main, this.playback);
-  readonly lincheck = new LinCheck(this.main, this.playback);
+  readonly main: SimSession;
+  readonly tour: Tour;
+  readonly lincheck: LinCheck;
   readonly history = new EditHistory<ScenarioDoc>();
   readonly autosave = new PendingSave(AUTOSAVE_DELAY_MS);
   /** The challenge being attempted, if one is open (its changes are saved as its attempt, not as #mine). */
@@ -91,8 +92,20 @@ export class Playground {
   /** What is being read (a link, the saved work), or null. */
   opening = $state<string | null>(null);
   private openGen = 0;
+  /** What the page's entry started for the address (boot.ts): the first open of its link adopts the read. */
+  private early: EarlyStart | null;
 
-  constructor() {
+  /**
+   * `early`: the worker, link read and load the page's entry started (boot.ts). `first`: the
+   * route the page opens with; a scenario's page shows its layout at once (the link is read
+   * meanwhile), not the library first.
+   */
+  constructor(early: EarlyStart | null = null, first?: Route) {
+    this.early = early;
+    this.main = new SimSession(this.playback, early);
+    this.tour = new Tour(this.main, this.playback);
+    this.lincheck = new LinCheck(this.main, this.playback);
+    if (first && first.kind !== 'library') this.view = 'play';
     // Every change the learner makes: recorded for undo, and saved as their own work.
     this.main.document.onedit = (before, label) => {
       this.history.push(before, label);
@@ -127,6 +140,8 @@ export class Playground {
   async open(source: OpenSource): Promise<boolean> {
     const gen = ++this.openGen;
     this.opening = null;
+    // Anything but the address's link, opened first: the entry's read of it is not loaded.
+    if (source.kind !== 'link' && source.kind !== 'mine') this.dropEarly();
     // The last edit is saved now, before anything else is opened (and #mine reads it back).
     if (this.autosave.pending) {
       await this.autosave.flush();
@@ -172,9 +187,13 @@ export class Playground {
         this.main.notice = 'There is no saved work in this browser yet: pick a scenario to start from.';
         return false;
       }
-      // Read in a worker of its own: no link, however large or hostile, blocks the page.
+      // Read in a worker of its own: no link, however large or hostile, blocks the page. The
+      // page's entry may have started reading it already (and loading it).
       this.opening = source.kind === 'mine' ? 'your work' : 'the link';
-      const u = await readLinkOffThread(link).finally(() => gen === this.openGen && (this.opening = null));
+      const early = adoptRead(this.early, link);
+      if (early) this.early = null;
+      else this.dropEarly();
+      const u = await (early ?? readLinkOffThread(link)).finally(() => gen === this.openGen && (this.opening = null));
       if (gen !== this.openGen) return false;
       if (!u.ok) return this.refuse(u.errors);
       document = u.document;
@@ -220,6 +239,12 @@ export class Playground {
     if (view.compare) await this.openCompareFromLink(view.compare);
     if (own) this.touched();
     return true;
+  }
+
+  /** The entry's start is the first open's only: later ones read and load afresh. */
+  private dropEarly(): void {
+    abandonEarly(this.early);
+    this.early = null;
   }
 
   /** The address's fragment changed (or the page opened): show what it asks for. */

@@ -48,3 +48,37 @@ test('the stage\'s canvases are shown pixel for pixel, not stretched: their back
     expect(fit.height).toBe(fit.boxHeight);
   }
 });
+
+test('a stage with nothing new to show asks for no animation frames; playing, it asks for them again', async ({ page }) => {
+  // The page's own requests for animation frames, counted; the test's own window is a count of
+  // frames, not of milliseconds.
+  await page.addInitScript(() => {
+    const raf = window.requestAnimationFrame.bind(window);
+    let asked = 0;
+    window.requestAnimationFrame = (cb) => {
+      asked++;
+      return raf(cb);
+    };
+    (window as unknown as { __frames: unknown }).__frames = {
+      asked: () => asked,
+      pass: (n: number) => new Promise<void>((resolve) => {
+        let i = 0;
+        const next = () => (++i >= n ? resolve() : raf(next));
+        raf(next);
+      }),
+    };
+  });
+  type Frames = { __frames: { asked(): number; pass(n: number): Promise<void> } };
+  await openPlayground(page);
+  // Paused at 0 s (no anomaly's mark pulsing there), once what a frame shows is drawn.
+  await expect.poll(async () => (await state(page)).idle).toBe(true);
+  await page.evaluate(() => (window as unknown as Frames).__frames.pass(5));
+  const before = await page.evaluate(() => (window as unknown as Frames).__frames.asked());
+  await page.evaluate(() => (window as unknown as Frames).__frames.pass(30));
+  expect(await page.evaluate(() => (window as unknown as Frames).__frames.asked()), 'animation frames asked for in 30 frames of a paused stage').toBe(before);
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await expect.poll(async () => (await state(page)).playback.frames).toBeGreaterThan(2);
+  await page.evaluate(() => (window as unknown as Frames).__frames.pass(10));
+  expect(await page.evaluate(() => (window as unknown as Frames).__frames.asked())).toBeGreaterThan(before + 10);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+});

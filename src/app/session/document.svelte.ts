@@ -56,7 +56,7 @@ export class DocumentEdits {
     s.head.seekAfterLoadMs = null;
     let res: LoadResult;
     try {
-      res = await s.channel.call<LoadResult>((api) => api.load(document), 'loading the scenario');
+      res = await s.channel.call<LoadResult>((api) => s.channel.load(api, document), 'loading the scenario');
     } catch (e) {
       if (e instanceof StoppedError) {
         // Stopped by the learner: this document was never loaded (the one before is reloaded).

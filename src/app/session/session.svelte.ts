@@ -10,6 +10,7 @@ import { RunBuffers } from './run-buffers.svelte';
 import { DocumentEdits } from './document.svelte';
 import { Playhead, seconds } from './playhead.svelte';
 import type { Playback } from './playback.svelte';
+import type { EarlyStart } from '../boot';
 
 export class SimSession {
   readonly run = new RunBuffers();
@@ -24,11 +25,16 @@ export class SimSession {
   /** True while a long request (a reload, a scan) is being worked on. */
   busy = $state(false);
 
-  constructor(readonly playback: Playback) {
+  /** `early`: the worker the page's entry started (boot.ts), taken over by the page's first session. */
+  constructor(
+    readonly playback: Playback,
+    early: EarlyStart | null = null,
+  ) {
     this.channel = new WorkerChannel(
       (f) => this.head.apply(f),
       (why) => this.restarted(why),
       (p) => this.head.noteRunAhead(p.runAhead),
+      early,
     );
     this.document = new DocumentEdits(this);
     this.head = new Playhead(

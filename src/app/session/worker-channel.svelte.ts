@@ -5,7 +5,9 @@
 // answer in WORKER_TIMEOUT_MS, is replaced; whoever owns the channel is told, to reload.
 
 import * as Comlink from 'comlink';
-import type { Frame, Pending, SimApi } from '../../sim/host';
+import type { Frame, LoadResult, Pending, SimApi } from '../../sim/host';
+import { adoptLoad, type EarlyStart } from '../boot';
+import { spawnSimWorker } from '../sim-worker';
 
 /** A request the worker has not answered by then is taken for a hang: the worker is replaced. */
 export const WORKER_TIMEOUT_MS = 30_000;
@@ -76,14 +78,27 @@ export class WorkerChannel {
     private readonly onrestart: (why: Error) => void,
     /** Hears a seek's `pending` answer (how far the run has got), before it is asked again. */
     private readonly onpending: (p: Pending) => void = () => {},
+    /** The worker the page's entry started (boot.ts), with a load perhaps on its way: taken over. */
+    private early: EarlyStart | null = null,
   ) {
     this.spawn();
   }
 
   private spawn(): void {
-    this.worker = new Worker(new URL('../../../workers/sim.worker.ts', import.meta.url), { type: 'module' });
+    const early = this.early;
+    this.worker = early?.worker ?? spawnSimWorker();
     this.worker.addEventListener('error', (e) => this.crashed(e.message || 'the simulation worker failed'));
-    this.api = Comlink.wrap<SimApi>(this.worker);
+    this.api = early?.api ?? Comlink.wrap<SimApi>(this.worker);
+    // It failed before this listener was there: replaced at once, as it would have been.
+    if (early?.failure) queueMicrotask(() => this.early === early && this.crashed(early.failure!));
+  }
+
+  /**
+   * Load `document`: the answer to the load the page's entry already asked for, when it is that
+   * very document (the link in the address, read), else a new request.
+   */
+  load(api: Api, document: unknown): Promise<LoadResult> {
+    return adoptLoad(this.early, document) ?? api.load(document);
   }
 
   /** The worker died or hung: replace it and tell the owner. */
@@ -104,6 +119,8 @@ export class WorkerChannel {
 
   /** Replace the worker: whatever was outstanding or waiting is rejected with `why`, never answered. */
   private restart(why: Error): void {
+    // Nothing the entry started outlives the worker it started it on.
+    this.early = null;
     this.endCall();
     this.abortCurrent?.(why);
     this.abortCurrent = null;

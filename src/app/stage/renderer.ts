@@ -105,6 +105,11 @@ function prepareStatic(c: Canvas, widthPx: number, view: StageView, bg: string):
   return ctx;
 }
 
+/** An anomaly's mark pulses (drawn anew each frame) for PULSE_US after it was found. */
+function pulses(frame: { nowUs: number; anomalies: readonly { atUs: number }[] }, reducedMotion: boolean): boolean {
+  return !reducedMotion && frame.anomalies.some((a) => frame.nowUs - a.atUs <= PULSE_US);
+}
+
 export class StageRenderer {
   private readonly meter = new FlowMeter();
   private staticDirty = true;
@@ -135,6 +140,16 @@ export class StageRenderer {
   }
 
   /**
+   * Whether the next animation frame has anything to draw: something changed, the clock plays,
+   * or an anomaly's mark pulses. A stage with nothing to draw asks for no frames: a page that
+   * asks for one every vsync runs the browser's whole frame (style, paint, commit, the display
+   * compositor) sixty times a second for nothing, beside the simulation's worker on a cold run.
+   */
+  needsFrame(frame: { nowUs: number; anomalies: readonly { atUs: number }[] }, reducedMotion: boolean, playing: boolean): boolean {
+    return this.staticDirty || this.stateDirty || this.dynamicDirty || playing || pulses(frame, reducedMotion);
+  }
+
+  /**
    * Draw what needs drawing on a live stage's two canvases for this animation frame. Returns
    * true when the static layer was redrawn.
    */
@@ -147,7 +162,7 @@ export class StageRenderer {
       this.drawStaticLayer(prepareStatic(canvases.static, widthPx, view, s.theme.bg), view, s);
       drewStatic = true;
     }
-    const pulsing = !s.reducedMotion && s.frame.anomalies.some((a) => s.frame.nowUs - a.atUs <= PULSE_US);
+    const pulsing = pulses(s.frame, s.reducedMotion);
     // The dynamic layer is opaque, over a copy of the static one.
     if (drewStatic || this.dynamicDirty || playing || pulsing) {
       this.dynamicDirty = false;

@@ -53,11 +53,12 @@ let early: EarlyStart | null = null;
 
 /**
  * Start the worker for the page at `hash`, and for a share link (or the learner's saved work,
- * which is one) read it and load it into the worker as soon as it is read. Built-ins and
+ * which is one, unless `savedWork` is false: the embeddable player has none) read it and
+ * load it into the worker as soon as it is read. Built-ins and
  * challenges are loaded by the app as before (their documents are in its code): the worker is
  * started for them all the same.
  */
-export function startEarly(hash: string, deps: BootDeps = pageDeps): EarlyStart {
+export function startEarly(hash: string, deps: BootDeps = pageDeps, opts: { savedWork?: boolean } = {}): EarlyStart {
   const worker = deps.spawn();
   const api = deps.wrap(worker);
   const e: EarlyStart = { worker, api, failure: null, read: null, loaded: null, abandoned: false };
@@ -65,7 +66,7 @@ export function startEarly(hash: string, deps: BootDeps = pageDeps): EarlyStart 
     e.failure ??= ev.message || 'the simulation worker failed';
   });
   const route = parseRoute(hash);
-  const link = route.kind === 'link' ? route.link : route.kind === 'mine' ? deps.savedLink() : undefined;
+  const link = route.kind === 'link' ? route.link : route.kind === 'mine' && opts.savedWork !== false ? deps.savedLink() : undefined;
   if (link !== undefined) {
     const unpacked = deps.readLink(link);
     e.read = { link, unpacked };

@@ -29,7 +29,9 @@ export function state(page: Page): Promise<HookState> {
  */
 export async function waitForTime(page: Page, us: number): Promise<void> {
   await expect.poll(async () => {
-    const s = await state(page);
+    // A page just opened may not have mounted the app yet (it comes after the load event).
+    const s = await page.evaluate(() => window.__faultline?.state() ?? null);
+    if (!s) return 'the app is not there yet';
     return s.idle ? s.nowUs : `not idle (showing ${s.nowUs})`;
   }).toBe(us);
   await expect(page.getByTestId('time')).toHaveAttribute('data-us', String(us));

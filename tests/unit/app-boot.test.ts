@@ -64,6 +64,10 @@ describe('a cold page started by its entry', () => {
     const mine = fakes('fl1.saved');
     startEarly('#mine', mine.deps);
     expect(mine.readLink).toHaveBeenCalledWith('fl1.saved');
+    // The embeddable player has no saved work: #mine is not a link it reads.
+    const player = fakes('fl1.saved');
+    startEarly('#mine', player.deps, { savedWork: false });
+    expect(player.readLink).not.toHaveBeenCalled();
     for (const hash of ['', '#library', '#play=catchup-storm', '#challenge=first']) {
       const f = fakes('fl1.saved');
       const e = startEarly(hash, f.deps);

@@ -5,8 +5,11 @@ import { createSim } from '../src/sim/world';
 import { fmt, msSince, type BenchSection } from './report';
 import { syntheticWorld } from './worlds';
 import { bareLoopMs } from './bare';
+import { echoSim } from './floor';
 
 const REPEATS = 3;
+/** Virtual seconds of the echo world (about 80,000 events each). */
+const FLOOR_SECONDS = 20;
 
 function best<T extends { ms: number }>(runs: T[]): T {
   return runs.reduce((a, b) => (b.ms < a.ms ? b : a));
@@ -39,6 +42,25 @@ export async function benchKernel(): Promise<BenchSection> {
   const bareRate = run.events / (bare.ms / 1000);
   rows.push(['bare event loop', `${fmt(bareRate)} events/s (same queue size, no work)`]);
   rows.push(['ratio to bare loop', fmt(simRate / bareRate, 2)]);
+
+  // The kernel's floor (bench/floor.ts): the same kernel, network and queue size, nodes that
+  // only bounce messages. What any event costs before a component does anything; a
+  // yardstick beside the target's figure above, not a replacement for it.
+  const floorRuns = Array.from({ length: REPEATS }, () => {
+    const sim = echoSim();
+    let pendingSum = 0;
+    const t0 = performance.now();
+    for (let t = 1; t <= FLOOR_SECONDS; t++) {
+      sim.advanceTo(t * 1_000_000);
+      pendingSum += sim.pendingEvents;
+    }
+    return { ms: msSince(t0), events: sim.state.executed, pending: Math.round(pendingSum / FLOOR_SECONDS) };
+  });
+  const floor = best(floorRuns);
+  const floorRate = floor.events / (floor.ms / 1000);
+  const floorBare = best(Array.from({ length: REPEATS }, () => ({ ms: bareLoopMs(floor.events, floor.pending) })));
+  const floorRatio = floorRate / (floor.events / (floorBare.ms / 1000));
+  rows.push(['kernel alone (echo world)', `${fmt(floorRate)} events/s, ${fmt(floorRatio, 2)} of the bare loop (${fmt(floor.events)} events, mean queue ${fmt(floor.pending)}; nodes that only bounce messages: the floor under every event, not the target)`]);
 
   // With checkpoints on, as in the browser.
   const withCp = best(
@@ -94,6 +116,6 @@ export async function benchKernel(): Promise<BenchSection> {
   return {
     title: 'Kernel (npm run bench)',
     rows,
-    data: { events: run.events, pending: run.pending, eventsPerSec: simRate, bareEventsPerSec: bareRate, ratio: simRate / bareRate, checkpointTakeMs: snap.ms, checkpointRestoreMs: restore.ms, seekEndToMiddleMs: seekMid.ms },
+    data: { events: run.events, pending: run.pending, eventsPerSec: simRate, bareEventsPerSec: bareRate, ratio: simRate / bareRate, floorEventsPerSec: floorRate, floorRatio, checkpointTakeMs: snap.ms, checkpointRestoreMs: restore.ms, seekEndToMiddleMs: seekMid.ms },
   };
 }

@@ -131,6 +131,14 @@ export class Sim {
   private readonly sampleEveryUs: number;
   private readonly ctx: KernelCtx;
   private readonly ops: FaultOps;
+  // Per node, the name of the last timer it ran and the type of the last message it took,
+  // with their codes (nameCode): a node's events are mostly of a few kinds, one after the
+  // other, and comparing two interned strings is cheaper than nameCode's lookup by name. A
+  // memo of a function of the name alone, so never part of the state or of a checkpoint.
+  private readonly timerName: string[];
+  private readonly timerCode: Int32Array;
+  private readonly messageType: string[];
+  private readonly messageCode: Int32Array;
 
   constructor(
     readonly spec: WorldSpec,
@@ -159,6 +167,10 @@ export class Sim {
     };
     this.checkpoints = options.checkpoints === false ? null : new CheckpointStore({ ...DEFAULT_CHECKPOINTS, ...options.checkpoints });
     this.sampleEveryUs = msToUs(options.sampleEveryMs ?? 1000);
+    this.timerName = spec.nodes.map(() => '');
+    this.timerCode = new Int32Array(spec.nodes.length);
+    this.messageType = spec.nodes.map(() => '');
+    this.messageCode = new Int32Array(spec.nodes.length);
     this.ctx = new KernelCtx(this);
     this.ops = this.faultOps();
     this.faults = spec.faults;
@@ -223,24 +235,30 @@ export class Sim {
     const st = this.state;
     if (st.aborted) return 'aborted';
     let ran = 0;
+    // Read once, not per event: nothing an event does replaces the queue, the timeline, the
+    // limits or the checkpoint store (a restore or a new timeline happens between runs).
+    const q = st.queue;
+    const maxEvents = this.limits.maxEvents;
+    const checkpoints = this.checkpoints;
+    let fa: FaultAction | undefined = this.timeline[st.faultsApplied];
     try {
       for (;;) {
-        const q = st.queue;
-        const fa = this.timeline[st.faultsApplied];
         const evT = q.size > 0 ? q.ht[0] : Infinity;
-        if (fa && fa.atUs <= evT) {
+        if (fa !== undefined && fa.atUs <= evT) {
           if (fa.atUs > targetUs) break;
           this.applyAction(fa);
+          fa = this.timeline[st.faultsApplied];
         } else {
           if (evT > targetUs) break;
           const slot = queuePop(q);
           this.execute(evT, q.kn[slot], q.inc[slot], queueTake(q, slot));
         }
-        if (st.executed > this.limits.maxEvents) {
-          throw new SimAbort('limit', `the run passed its budget of ${count(this.limits.maxEvents)} events`);
+        const executed = st.executed;
+        if (executed > maxEvents) {
+          throw new SimAbort('limit', `the run passed its budget of ${count(maxEvents)} events`);
         }
-        if ((st.executed & (STATE_CHECK_EVERY - 1)) === 0) this.checkStateBytes();
-        if (this.checkpoints && this.checkpoints.due(st.executed)) this.takeCheckpoint();
+        if ((executed & (STATE_CHECK_EVERY - 1)) === 0) this.checkStateBytes();
+        if (checkpoints !== null && checkpoints.due(executed)) this.takeCheckpoint();
         if (++ran >= budget) return 'budget';
       }
     } catch (e) {
@@ -388,20 +406,36 @@ export class Sim {
     if (k === EV_TIMER) {
       if (node.status !== 'up' || inc !== node.inc) return;
       const timer = p as TimerBase;
-      mix32(h, nameCode(timer.name));
+      const name = timer.name;
+      let code: number;
+      if (name === this.timerName[n]) code = this.timerCode[n];
+      else {
+        code = nameCode(name);
+        this.timerName[n] = name;
+        this.timerCode[n] = code;
+      }
+      mix32(h, code);
       this.enter(n);
       this.comps[n].onTimer(this.ctx, timer);
       return;
     }
     const msg = p as Message;
-    mix32(h, nameCode(msg.type) ^ Math.imul(msg.from + 1, 0x9e3779b1));
+    const type = msg.type;
+    let code: number;
+    if (type === this.messageType[n]) code = this.messageCode[n];
+    else {
+      code = nameCode(type);
+      this.messageType[n] = type;
+      this.messageCode[n] = code;
+    }
+    mix32(h, code ^ Math.imul(msg.from + 1, 0x9e3779b1));
     if (node.status !== 'up') return;
     // A message still queued on its sender's link when the sender crashed never left the
     // machine: it died with it.
     const sender = st.nodes[msg.from];
     if (msg.si !== sender.inc && msg.departUs > sender.endedUs[msg.si]) return;
     // A partition that began while the message was in flight loses it too.
-    if (this.net.isBlocked(msg.from, msg.to)) {
+    if (this.net.partitioned && this.net.isBlocked(msg.from, msg.to)) {
       st.net.dropped[this.net.dirBetweenNodes(msg.from, msg.to)]++;
       return;
     }
@@ -764,13 +798,18 @@ class KernelCtx implements Ctx {
   id = '';
   spec!: NodeSpec;
   private node!: NodeRuntime;
+  private readonly ids: readonly string[];
+  private readonly specs: readonly NodeSpec[];
 
-  constructor(private readonly sim: Sim) {}
+  constructor(private readonly sim: Sim) {
+    this.ids = sim.ids;
+    this.specs = sim.spec.nodes;
+  }
 
   bind(i: number, node: NodeRuntime): void {
     this.index = i;
-    this.id = this.sim.ids[i];
-    this.spec = this.sim.spec.nodes[i];
+    this.id = this.ids[i];
+    this.spec = this.specs[i];
     this.node = node;
   }
 

@@ -161,6 +161,9 @@ export class Network {
     return this.siteIds.indexOf(id);
   }
 
+  /** Whether any partition is in force (none, the usual case: no lookup per message). */
+  partitioned = false;
+
   isBlocked(from: number, to: number): boolean {
     return this.blocked[from * this.nodeCount + to] > 0;
   }
@@ -180,7 +183,7 @@ export class Network {
     const d = this.dirBetweenNodes(from, to);
     if (d < 0) return this.drop('no-route');
     const dir = this.dirs[d];
-    if (this.isBlocked(from, to)) {
+    if (this.partitioned && this.isBlocked(from, to)) {
       state.dropped[d]++;
       return this.drop('partition');
     }
@@ -216,6 +219,7 @@ export class Network {
   /** Rebuild the derived tables after partitions or degradations changed, or after a restore. */
   rebuild(state: NetState): void {
     this.blocked.fill(0);
+    this.partitioned = state.partitions.length > 0;
     const N = this.nodeCount;
     for (const p of state.partitions) {
       for (const a of p.from) for (const b of p.to) {

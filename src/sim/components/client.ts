@@ -357,7 +357,13 @@ function complete(ctx: C, r: number): Attempt | undefined {
   releaseConnection(ctx);
   while (v.head < v.pending.length && v.pending[v.head] === null) v.head++;
   // Cut the answered prefix off in batches: shifting one at a time would copy every time.
-  if (v.head === v.pending.length || (v.head > 64 && v.head * 2 > v.pending.length)) {
+  if (v.head === v.pending.length) {
+    // All answered (the usual case: a client has an attempt or two in flight): emptied in
+    // place, without splice's array of the removed.
+    v.pending.length = 0;
+    v.pendingBase += v.head;
+    v.head = 0;
+  } else if (v.head > 64 && v.head * 2 > v.pending.length) {
     v.pending.splice(0, v.head);
     v.pendingBase += v.head;
     v.head = 0;

@@ -20,7 +20,10 @@ import { ByKeyNumber, keyNumber } from './keys';
 
 const TYPES: HistoryEntry['type'][] = ['invoke', 'ok', 'fail', 'info'];
 const FS: HistoryEntry['f'][] = ['read', 'write'];
-const TYPE_CODE: Record<string, number> = { invoke: 0, ok: 1, fail: 2, info: 3 };
+/** A type's code (its index in TYPES) by comparison: an object indexed by the name is a megamorphic keyed load. */
+function typeCode(type: HistoryEntry['type']): number {
+  return type === 'ok' ? 1 : type === 'invoke' ? 0 : type === 'fail' ? 2 : 3;
+}
 
 const CHUNK_SHIFT = 14;
 export const CHUNK_ENTRIES = 1 << CHUNK_SHIFT;
@@ -113,6 +116,11 @@ export class HistoryJournal {
   private lastClientCode = -1;
   private lastNode = '';
   private lastNodeCode = -1;
+  /**
+   * Client codes by the recording node's index (plus one; 0: not seen yet), when the caller
+   * gives it: clients' entries interleave, so the one-entry cache above mostly misses for them.
+   */
+  private clientCodeByIndex = new Int32Array(0);
   /** Latencies too long for 32 bits, by entry (rare: an operation pending for over 71 minutes). */
   private readonly longLatency = new Map<number, number>();
 
@@ -142,6 +150,8 @@ export class HistoryJournal {
     value: number | null,
     atUs: number,
     detail?: HistoryDetail,
+    /** The recording node's index in the world, when known (the kernel's context gives it). */
+    clientIndex = -1,
   ): void {
     if (this.len >= this.maxEntries) {
       throw new SimAbort('limit', `the client history passed its limit of ${count(this.maxEntries)} entries`);
@@ -152,12 +162,15 @@ export class HistoryJournal {
     const c = this.chunks[i >> CHUNK_SHIFT] ?? this.grow();
     const k = i & MASK;
     c.opNum[k] = opNum;
-    if (client !== this.lastClient || this.lastClientCode < 0) {
-      this.lastClient = client;
-      this.lastClientCode = this.small.code(client);
+    if (clientIndex >= 0) c.client[k] = this.clientCodeAt(clientIndex, client);
+    else {
+      if (client !== this.lastClient || this.lastClientCode < 0) {
+        this.lastClient = client;
+        this.lastClientCode = this.small.code(client);
+      }
+      c.client[k] = this.lastClientCode;
     }
-    c.client[k] = this.lastClientCode;
-    c.tf[k] = TYPE_CODE[type] | (f === 'write' ? 4 : 0);
+    c.tf[k] = typeCode(type) | (f === 'write' ? 4 : 0);
     const kn = keyNumber(key);
     let keyCode = kn >= 0 ? this.keysByNumber.get(kn) : -1;
     if (keyCode < 0) {
@@ -195,6 +208,21 @@ export class HistoryJournal {
         this.longLatency.set(i, invokedUs);
       }
     }
+  }
+
+  /** The code of the client at node index `i` named `client`: given in order of first appearance, as `small.code` gives it. */
+  private clientCodeAt(i: number, client: string): number {
+    let byIndex = this.clientCodeByIndex;
+    if (i >= byIndex.length) {
+      byIndex = new Int32Array(Math.max(64, i + 1, 2 * byIndex.length));
+      byIndex.set(this.clientCodeByIndex);
+      this.clientCodeByIndex = byIndex;
+    }
+    const c = byIndex[i];
+    if (c > 0) return c - 1;
+    const code = this.small.code(client);
+    byIndex[i] = code + 1;
+    return code;
   }
 
   private grow(): Chunk {

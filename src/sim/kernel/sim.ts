@@ -790,7 +790,10 @@ export class Sim {
   }
 }
 
-const HISTORY_TYPE_CODE = { invoke: 0, ok: 1, fail: 2, info: 3 } as const;
+/** A history entry's type as the trace mixes it: compared, not looked up by name (a megamorphic keyed load). */
+function historyTypeCode(type: HistoryEntry['type']): number {
+  return type === 'ok' ? 1 : type === 'invoke' ? 0 : type === 'fail' ? 2 : 3;
+}
 
 /** The one context object, re-pointed at whichever node's code is about to run. */
 class KernelCtx implements Ctx {
@@ -852,9 +855,9 @@ class KernelCtx implements Ctx {
   }
   history(type: HistoryEntry['type'], f: HistoryEntry['f'], n: number, key: string, value: number | null, detail?: HistoryDetail): void {
     const h = this.sim.state.trace;
-    mix32(h, HISTORY_TYPE_CODE[type] | (f === 'write' ? 4 : 0) | (detail?.error === undefined ? 0 : 8));
+    mix32(h, historyTypeCode(type) | (f === 'write' ? 4 : 0) | (detail?.error === undefined ? 0 : 8));
     if (value !== null) mix32(h, value >>> 0);
-    this.sim.journals.history.record(this.id, n, type, f, key, value, this.sim.state.nowUs, detail);
+    this.sim.journals.history.record(this.id, n, type, f, key, value, this.sim.state.nowUs, detail, this.index);
   }
   query<Q extends Question>(target: string, question: Q): Answer<Q> | undefined {
     return this.sim._query(this.index, target, question);

@@ -4,10 +4,14 @@
 //
 // A checkpoint is a copy of the world state that shares what cannot change any more with
 // the live state and with the other checkpoints (snapshot.ts): the full chunks of its
-// sequences and the pages of its tables. Each checkpoint therefore costs what changed since
-// the one before (the events in flight, the chunks being filled, the pages written), plus
-// the lengths of the append-only journals. Its memory is `ownBytes` (what its copy made)
-// plus the shared parts, which the store counts once, however many checkpoints hold them.
+// sequences, and its tables' images (table.ts: a whole image's pages, and the deltas of rows
+// written since). Each checkpoint therefore costs what changed since the one before (the
+// events in flight, the chunks being filled, the rows written), plus the lengths of the
+// append-only journals. Its memory is `ownBytes` (what its copy made) plus the shared parts,
+// which the store counts once, however many checkpoints hold them. A table's delta keeps
+// the images before it alive back to its whole one, so thinning frees a table's images only
+// once no kept checkpoint's chain goes through them: it thins further if it must, and the
+// bound holds.
 //
 // Memory bound: at most `maxCount` checkpoints and `maxBytes` in all, shared parts included
 // (defaults 1,024 and 192 MiB). When either would be passed, every second checkpoint is

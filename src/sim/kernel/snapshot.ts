@@ -5,7 +5,8 @@
 // that can never change again, which it shares: the full chunks of a Seq (seq.ts), the items
 // of the chunk each sequence is filling (a Seq's items are never changed once pushed: only
 // that chunk's array is copied), frozen objects, and the pages of a Table (table.ts, copy
-// on write). What is
+// on write; a checkpoint holds a table as an image, a delta of the rows written since the
+// checkpoint before, and a restore makes the table from it). What is
 // left to copy is the state's small change: a few hundred objects (events in flight,
 // sessions, timers' payloads). A restore is the same walk from the checkpoint, so the
 // checkpoint is never written and can be restored any number of times.
@@ -21,7 +22,7 @@
 
 import type { Seq } from './seq';
 import { SEQ_CHUNK } from './seq';
-import { tableShared, type Table } from './table';
+import { tableFromImage, tableImage, tableImageParts, tableShared, type Table, type TableImage } from './table';
 
 /** What a copy allocated and what it shares. */
 export interface CopyCost {
@@ -91,7 +92,8 @@ function copy(x: unknown, cost: CopyCost): unknown {
   }
   const o = x as Record<string, unknown>;
   if (o.$ === 'seq') return copySeq(o as unknown as Seq<unknown>, cost);
-  if (o.$ === 'table') return copyTable(o as unknown as Table, cost);
+  if (o.$ === 'table') return cost.track === undefined ? copyTable(o as unknown as Table, cost) : imageTable(o as unknown as Table, cost);
+  if (o.$ === 'tableImage') return restoreTable(o as unknown as TableImage, cost);
   const out: Record<string, unknown> = {};
   let fields = 0;
   for (const k in o) {
@@ -159,6 +161,32 @@ function copyTable(t: Table, cost: CopyCost): Table {
   const out: Table = { $: 'table', keys: copySeq(t.keys, cost) as Seq<string>, width: t.width, pages, size: t.size };
   if (t.lim !== undefined) out.lim = t.lim;
   return out;
+}
+
+/**
+ * A checkpoint's copy of a table: an image (table.ts), a delta on the one the checkpoint
+ * before holds when the chain stays short. It keeps alive its chain's deltas and its whole
+ * image's pages: those are its shared parts, of which only what it made can be new.
+ */
+function imageTable(t: Table, cost: CopyCost): TableImage {
+  const track = cost.track!;
+  const known = lastGiven(t, track) !== undefined;
+  const keys = copySeq(t.keys, cost) as Seq<string>;
+  const { image, made } = tableImage(t, keys);
+  const parts: object[] = [];
+  tableImageParts(image, parts);
+  for (const p of parts) cost.shared.push(p);
+  for (const p of known ? made : parts) track.unknown.push(p);
+  lastCopy.set(t, { serial: track.serial, parts });
+  cost.bytes += OBJECT_BYTES + 12 * SLOT_BYTES + (image.pages !== null ? ARRAY_BYTES + image.pages.length * SLOT_BYTES : 0);
+  return image;
+}
+
+/** A table from a checkpoint's image. */
+function restoreTable(image: TableImage, cost: CopyCost): Table {
+  const t = tableFromImage(image, copySeq(image.keys, cost) as Seq<string>);
+  cost.bytes += OBJECT_BYTES + 6 * SLOT_BYTES + ARRAY_BYTES + t.pages.length * SLOT_BYTES;
+  return t;
 }
 
 /** Estimated bytes of a shared part, counted once by whoever keeps it alive. */

@@ -255,7 +255,8 @@ function send(ctx: C, n: number, f: 'read' | 'write', key: string, value: number
   if (v.pendingCount >= MAX_PENDING) return finish(ctx, n, f, key, value, invokedUs, tries, 'fail', 'too-many-in-flight', node);
   const r = v.nextR++;
   if (v.pendingCount === 0) {
-    v.pending.length = 0;
+    // Usually empty already (complete() empties it when the last attempt is answered).
+    if (v.pending.length > 0) v.pending.length = 0;
     v.pendingBase = r;
     v.head = 0;
   }
@@ -359,8 +360,10 @@ function complete(ctx: C, r: number): Attempt | undefined {
   // Cut the answered prefix off in batches: shifting one at a time would copy every time.
   if (v.head === v.pending.length) {
     // All answered (the usual case: a client has an attempt or two in flight): emptied in
-    // place, without splice's array of the removed.
-    v.pending.length = 0;
+    // place by pops, which keep the array's storage for the next attempt. Splicing made an
+    // array of the removed, and setting the length is a call into the runtime that also lets
+    // the storage go, to be grown again by the next push.
+    while (v.pending.length > 0) v.pending.pop();
     v.pendingBase += v.head;
     v.head = 0;
   } else if (v.head > 64 && v.head * 2 > v.pending.length) {

@@ -221,6 +221,9 @@ export class Playground {
     const ok = await this.main.document.load(document, { atUs: view.atMs !== undefined ? Math.round(view.atMs * 1000) : undefined });
     if (gen !== this.openGen) return false;
     if (!ok) {
+      // Overtaken by a newer load (or the worker failed, which says so itself): nothing is
+      // wrong with this document, and whatever overtook it is what the stage shows now.
+      if (this.main.errors.length === 0) return false;
       // Through the validator like any document: say what is wrong, load nothing.
       const errors = this.main.errors;
       this.main.errors = [];

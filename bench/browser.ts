@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_FLAGS, findChromium } from '../tests/e2e/browser';
 import { buildAppIfNeeded } from '../src/cli/browser/app-build';
 import type { NodeSpec } from '../src/sim/spec';
@@ -36,6 +36,42 @@ export interface Hook {
 }
 /** Functions passed to page.evaluate run in the page: they reach the hook as a global there. */
 export type PageGlobal = { __faultline: Hook };
+/** A Chromium trace event, as the DevTools protocol's Tracing domain hands them over. */
+export interface TraceEvent {
+  name: string;
+  cat: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  /** Thread (CPU) time: what the thread itself spent, whatever else the machine ran. */
+  tdur?: number;
+  pid: number;
+  tid: number;
+  args?: Record<string, unknown>;
+}
+
+/**
+ * Wait until a page opened at a moment shows it, with nothing on its way from the worker, and
+ * return the page's clock then (ms since navigation start). Polled on every animation frame by
+ * `npm run bench` (bench/builtins.ts); bench/cold-profile.ts may poll less often, to see what
+ * the polling itself costs.
+ */
+export async function waitForShown(page: Page, endUs: number, polling: 'raf' | number, timeoutMs: number): Promise<number> {
+  type Shown = { __faultline?: { state(): { nowUs: number; busy: boolean } }; __shownAtMs?: number };
+  await page.waitForFunction(
+    (us) => {
+      const g = globalThis as unknown as Shown;
+      const s = g.__faultline?.state();
+      if (!s || s.nowUs !== us || s.busy) return false;
+      g.__shownAtMs ??= performance.now();
+      return true;
+    },
+    endUs,
+    { polling, timeout: timeoutMs },
+  );
+  return page.evaluate(() => (globalThis as unknown as Shown).__shownAtMs!);
+}
+
 /** Wall time each playback measurement lasts. */
 const PLAY_WALL_MS = 5_000;
 /**

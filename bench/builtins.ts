@@ -20,7 +20,7 @@ import { chromium, type Browser } from '@playwright/test';
 import { BUILT_INS } from '../src/scenario/library';
 import { encodeShareLink } from '../src/scenario/share-link';
 import { CHROMIUM_FLAGS, findChromium } from '../tests/e2e/browser';
-import { buildIfNeeded, freePort, startPreview, stopPreview } from './browser';
+import { buildIfNeeded, freePort, startPreview, stopPreview, waitForShown } from './browser';
 import { measureCli, type CliFigures } from './cli';
 import { fmt, quantile, type BenchSection } from './report';
 
@@ -29,7 +29,7 @@ interface Hook {
   state(): { nowUs: number; busy: boolean; events: number; trace: string; failure: string | null };
   seek(ms: number): void;
 }
-type PageGlobal = { __faultline?: Hook; __benchShownAtMs?: number };
+type PageGlobal = { __faultline?: Hook };
 
 /** Where the ten scattered seeks go, as fractions of the scenario's duration (a fixed, jumbled order). */
 const SEEK_FRACTIONS = [0.37, 0.81, 0.12, 0.66, 0.05, 0.93, 0.29, 0.55, 0.74, 0.18];
@@ -121,18 +121,7 @@ async function measureInChromium(browser: Browser, origin: string, id: string, d
     const page = await context.newPage();
     await page.goto(`${origin}/?testhook#${link}`);
     // Polled on every animation frame; the page's own clock says when (ms since navigation start).
-    await page.waitForFunction(
-      (us) => {
-        const g = globalThis as unknown as PageGlobal;
-        const s = g.__faultline?.state();
-        if (!s || s.nowUs !== us || s.busy) return false;
-        g.__benchShownAtMs ??= performance.now();
-        return true;
-      },
-      endUs,
-      { polling: 'raf', timeout: COLD_TIMEOUT_MS },
-    );
-    figures.coldToEndMs = await page.evaluate(() => (globalThis as unknown as PageGlobal).__benchShownAtMs!);
+    figures.coldToEndMs = await waitForShown(page, endUs, 'raf', COLD_TIMEOUT_MS);
     const end = await page.evaluate(() => (globalThis as unknown as PageGlobal).__faultline!.state());
     figures.eventsAtEnd = end.events;
     figures.traceAtEnd = end.trace;

@@ -25,7 +25,7 @@ import { chromium, type Browser, type CDPSession } from '@playwright/test';
 import { BUILT_INS } from '../src/scenario/library';
 import { encodeShareLink } from '../src/scenario/share-link';
 import { CHROMIUM_FLAGS, findChromium } from '../tests/e2e/browser';
-import { freePort, stopPreview } from './browser';
+import { freePort, stopPreview, waitForShown, type TraceEvent } from './browser';
 import { fmt, quantile } from './report';
 
 const { values } = parseArgs({
@@ -44,7 +44,7 @@ const { values } = parseArgs({
 interface Hook {
   state(): { nowUs: number; busy: boolean; events: number; trace: string };
 }
-type PageGlobal = { __faultline?: Hook; __coldShownAtMs?: number };
+type PageGlobal = { __faultline?: Hook };
 
 /** CPU ticks (utime + stime) of every thread of this process's descendants, by pid:tid, with the thread's and the process's names. */
 function threadTicks(): Map<string, { ticks: number; thread: string; proc: string }> {
@@ -95,18 +95,6 @@ function cpuBetween(a: ReturnType<typeof threadTicks>, b: ReturnType<typeof thre
     by.set(name, (by.get(name) ?? 0) + d * tickMs);
   }
   return by;
-}
-
-interface TraceEvent {
-  name: string;
-  cat: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  pid: number;
-  tid: number;
-  args?: Record<string, unknown>;
 }
 
 async function startTrace(cdp: CDPSession): Promise<() => Promise<TraceEvent[]>> {
@@ -243,20 +231,9 @@ async function round(browser: Browser, origin: string, link: string, endUs: numb
     const before = threadTicks();
     const load = loadavg()[0];
     await page.goto(`${origin}/?testhook#${link}`);
-    // As npm run bench polls: on every animation frame, the page's clock at the first frame showing the end.
-    await page.waitForFunction(
-      (us) => {
-        const g = globalThis as unknown as PageGlobal;
-        const s = g.__faultline?.state();
-        if (!s || s.nowUs !== us || s.busy) return false;
-        g.__coldShownAtMs ??= performance.now();
-        return true;
-      },
-      endUs,
-      { polling: values.poll === 'raf' ? 'raf' : Number(values.poll), timeout: 300_000 },
-    );
+    // As npm run bench polls (on every animation frame, unless --poll says otherwise): the page's clock at the first frame showing the end.
+    const coldMs = await waitForShown(page, endUs, values.poll === 'raf' ? 'raf' : Number(values.poll), 300_000);
     const after = threadTicks();
-    const coldMs = await page.evaluate(() => (globalThis as unknown as PageGlobal).__coldShownAtMs!);
     const st = await page.evaluate(() => (globalThis as unknown as PageGlobal).__faultline!.state());
     let tl: string[] = [];
     if (stop) {

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { CHROMIUM_FLAGS, findChromium } from '../tests/e2e/browser';
-import { busyWorld, buildIfNeeded, freePort, startPreview, stopPreview, type PageGlobal } from './browser';
+import { busyWorld, buildIfNeeded, freePort, startPreview, stopPreview, type PageGlobal, type TraceEvent } from './browser';
 import { fmt, quantile } from './report';
 
 type G = PageGlobal;
@@ -86,19 +86,6 @@ function line(label: string, r: { frameMs: number[]; workerMs: number[]; inFligh
   console.log(
     `${label}: frames p50 ${fmt(quantile(r.frameMs, 0.5), 1)} p95 ${fmt(quantile(r.frameMs, 0.95), 1)} max ${fmt(Math.max(...r.frameMs), 1)} ms, ${fmt(r.frameMs.length / (wallMs / 1000), 1)} fps, ${long} of ${r.frameMs.length} over 20 ms (the others ${oneRange} ms); worker p50 ${fmt(quantile(r.workerMs, 0.5), 1)} ms; ${fmt(r.inFlight)} in flight; static layer drawn ${r.staticDraws} times`,
   );
-}
-
-interface TraceEvent {
-  name: string;
-  cat: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  /** Thread (CPU) time: what the thread itself spent, whatever else the machine ran. */
-  tdur?: number;
-  pid: number;
-  tid: number;
-  args?: Record<string, unknown>;
 }
 
 async function traceDuring(cdp: CDPSession, page: Page, out: string): Promise<void> {

@@ -15,12 +15,12 @@
 // worker's internals, so the table keeps measuring the same thing as the worker and the core
 // change (run-ahead, checkpoints, a faster core).
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { chromium, type Browser } from '@playwright/test';
 import { BUILT_INS } from '../src/scenario/library';
 import { encodeShareLink } from '../src/scenario/share-link';
 import { CHROMIUM_FLAGS, findChromium } from '../tests/e2e/browser';
-import { buildIfNeeded, freePort, startPreview, stopPreview, waitForShown } from './browser';
+import { buildIfNeeded, descendants, freePort, startPreview, stopPreview, waitForShown } from './browser';
 import { measureCli, type CliFigures } from './cli';
 import { fmt, quantile, type BenchSection } from './report';
 
@@ -58,31 +58,6 @@ export interface BuiltInFigures {
   cli: CliFigures;
   cliRatio: number;
   browser?: BrowserFigures;
-}
-
-/** Pids of every process descended from `root`, from /proc (Linux). */
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      // The command name may hold spaces and parentheses: fields resume after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  const out: number[] = [];
-  const stack = [root];
-  while (stack.length) {
-    for (const c of children.get(stack.pop()!) ?? []) {
-      out.push(c);
-      stack.push(c);
-    }
-  }
-  return out;
 }
 
 /**

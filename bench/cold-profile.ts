@@ -25,7 +25,7 @@ import { chromium, type Browser, type CDPSession } from '@playwright/test';
 import { BUILT_INS } from '../src/scenario/library';
 import { encodeShareLink } from '../src/scenario/share-link';
 import { CHROMIUM_FLAGS, findChromium } from '../tests/e2e/browser';
-import { freePort, stopPreview, waitForShown, type TraceEvent } from './browser';
+import { descendants, freePort, stopPreview, waitForShown, type TraceEvent } from './browser';
 import { fmt, quantile } from './report';
 
 const { values } = parseArgs({
@@ -49,35 +49,20 @@ type PageGlobal = { __faultline?: Hook };
 /** CPU ticks (utime + stime) of every thread of this process's descendants, by pid:tid, with the thread's and the process's names. */
 function threadTicks(): Map<string, { ticks: number; thread: string; proc: string }> {
   const out = new Map<string, { ticks: number; thread: string; proc: string }>();
-  const children = new Map<number, number[]>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
+  for (const pid of descendants(process.pid)) {
+    let proc = '';
     try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      // Gone.
-    }
-  }
-  const stack = [process.pid];
-  while (stack.length) {
-    for (const pid of children.get(stack.pop()!) ?? []) {
-      stack.push(pid);
-      let proc = '';
-      try {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        if (!/chrom/i.test(cmd)) continue;
-        proc = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser';
-        for (const tid of readdirSync(`/proc/${pid}/task`)) {
-          const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-          const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-          const thread = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
-          out.set(`${pid}:${tid}`, { ticks: Number(f[11]) + Number(f[12]), thread, proc });
-        }
-      } catch {
-        // Gone meanwhile.
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!/chrom/i.test(cmd)) continue;
+      proc = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser';
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+        const thread = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
+        out.set(`${pid}:${tid}`, { ticks: Number(f[11]) + Number(f[12]), thread, proc });
       }
+    } catch {
+      // Gone meanwhile.
     }
   }
   return out;
